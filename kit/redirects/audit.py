@@ -1,0 +1,288 @@
+"""Audit a redirect map the way a crawler will meet it: hop by hop.
+
+Rules and their sources:
+
+* RFC 9110 §15.4: 301 and 308 are permanent, 302, 303 and 307 temporary.
+* Google Search Central, "Redirects and Google Search": permanent server-side
+  redirects are the strongest signal that the target is the new canonical URL.
+* Google Search Central, "HTTP status codes, network and DNS errors": Googlebot
+  follows up to 10 redirect hops; after that the URL reports a redirect error.
+* Google Search Central, "Site moves with URL changes": map each old URL to its
+  new equivalent, one to one; many URLs sent to an irrelevant page such as the
+  homepage are treated as soft 404s (John Mueller, Google; a secondary source).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kit.findings import findings_frame
+from kit.redirects.maps import (
+    GONE_STATUSES,
+    REDIRECT_STATUSES,
+    TEMPORARY_STATUSES,
+    RedirectMap,
+    load_redirects,
+)
+from kit.tables import TableSource, read_table, rename_columns
+from kit.urls import is_url, path_of, site_key
+
+__all__ = ["AUDIT_CHECKS", "GOOGLEBOT_MAX_HOPS", "audit_map"]
+
+GOOGLEBOT_MAX_HOPS = 10
+AUDIT_CHECKS = (
+    "loop",
+    "self_redirect",
+    "too_many_hops",
+    "duplicate_source",
+    "broken_target",
+    "homepage_dump",
+    "chain",
+    "temporary",
+)
+_EXTRA = ("target", "final_target", "hops", "status", "where")
+_HOME_LIKE = frozenset(
+    {"/", "/index.html", "/index.htm", "/index.php", "/default.aspx", "/default.asp", "/home",
+     "/home.html"}
+)
+
+SRC_STATUS = "RFC 9110 §15.4 (redirection status codes)"
+SRC_REDIRECTS = "Google Search Central, 'Redirects and Google Search'"
+SRC_HOPS = "Google Search Central, 'HTTP status codes, network and DNS errors' (10 hops)"
+SRC_MOVES = "Google Search Central, 'Site moves with URL changes'"
+SRC_SOFT404 = SRC_MOVES + "; soft 404 for mass redirects to the homepage (John Mueller, secondary)"
+
+
+class _Rows:
+    """Column-wise accumulator: cheaper than a dict per finding on million-row maps."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[object]] = {
+            name: [] for name in ("subject", "check", "severity", "business", "technical",
+                                  "source", *_EXTRA)
+        }
+
+    def add(self, **values: object) -> None:
+        for name, column in self.columns.items():
+            column.append(values.get(name))
+
+    def frame(self) -> pd.DataFrame:
+        return findings_frame(pd.DataFrame(self.columns), extra=_EXTRA)
+
+
+def _url_keys(urls: object, origin: str) -> set[str]:
+    """Keys of the new site's URLs: a list, Series, DataFrame with ``url`` or a CSV path."""
+    if isinstance(urls, pd.DataFrame | str | Path):
+        table = read_table(urls, what="new URL list")
+        rename_columns(table, {"url": ("address", "new_url", "loc")}, required=("url",),
+                       what="new URL list")
+        values: Iterable[object] = table.frame["url"].tolist()
+    else:
+        values = list(urls)  # type: ignore[call-overload]
+    keys: set[str] = set()
+    for value in values:
+        text = str(value).strip()
+        if is_url(text):
+            keys.add(site_key(text, origin))
+    return keys
+
+
+def _display(key: str, origin: str) -> str:
+    """A key as the user wrote it: the path for the site's own URLs, else the full URL."""
+    return key[len(origin):] if key.startswith(origin + "/") else key
+
+
+def _resolve(next_code: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Follow every redirect to its end: final code, hop count, and whether it loops.
+
+    ``next_code[c]`` is where URL ``c`` redirects, or -1 if it answers without a redirect.
+    Each URL is walked once (memoised), so the cost is linear in the number of rules.
+    """
+    size = len(next_code)
+    nxt = next_code.tolist()
+    final = [-1] * size
+    hops = [-1] * size
+    looped = [False] * size
+    for start in range(size):
+        if hops[start] >= 0 or nxt[start] < 0:
+            continue
+        path: list[int] = []
+        on_path: dict[int, int] = {}
+        node = start
+        while nxt[node] >= 0 and hops[node] < 0 and node not in on_path:
+            on_path[node] = len(path)
+            path.append(node)
+            node = nxt[node]
+        if node in on_path:
+            cycle = path[on_path[node]:]
+            for member in cycle:
+                final[member], hops[member], looped[member] = -1, len(cycle), True
+            path = path[: on_path[node]]
+            end_final, end_hops, end_loop = -1, len(cycle), True
+        elif hops[node] >= 0:
+            end_final, end_hops, end_loop = final[node], hops[node], looped[node]
+        else:
+            end_final, end_hops, end_loop = node, 0, False
+        for member in reversed(path):
+            end_hops += 1
+            final[member], hops[member], looped[member] = end_final, end_hops, end_loop
+    return np.array(final), np.array(hops), np.array(looped, dtype=bool)
+
+
+def audit_map(
+    redirects: TableSource | RedirectMap,
+    *,
+    new_urls: object = None,
+    homepage: str = "/",
+    homepage_dump_min: int = 3,
+    origin: str | None = None,
+) -> pd.DataFrame:
+    """Find the problems in a redirect map; one finding row per problem.
+
+    ``redirects`` is a DataFrame or CSV path with ``source, target`` and optional
+    ``status`` (default 301).  ``new_urls`` (a list, Series, DataFrame or CSV with a
+    ``url`` column) lets the audit spot targets that do not exist on the new site.
+    ``homepage`` is the new site's homepage; when ``homepage_dump_min`` or more distinct
+    old pages end there, each is reported as a ``homepage_dump``.  Relative and absolute
+    URLs of the same site compare equal; ``origin`` names the site when the map alone
+    cannot tell (default: the most common host in the map).
+
+    Returns the shared findings columns (``subject, check, severity, business,
+    technical, source``) plus ``target, final_target, hops, status, where``; a clean map
+    gives an empty frame with those columns.
+    """
+    rmap = redirects if isinstance(redirects, RedirectMap) else load_redirects(redirects, origin=origin)
+    frame = rmap.frame
+    home_key = site_key(homepage if is_url(homepage) else "/", rmap.origin)
+
+    source_keys = frame["source_key"].to_numpy(dtype=object)
+    target_keys = frame["target_key"].to_numpy(dtype=object)
+    statuses = frame["status"].to_numpy()
+    codes, uniques = pd.factorize(np.concatenate([source_keys, target_keys]), use_na_sentinel=True)
+    src_codes, tgt_codes = codes[: len(frame)], codes[len(frame):]
+    is_redirect = np.isin(statuses, list(REDIRECT_STATUSES))
+
+    # The first rule for a source wins, as in an nginx map or Apache's first matching rule.
+    first_row = pd.Series(np.arange(len(frame))).groupby(src_codes).transform("min").to_numpy()
+    is_first = first_row == np.arange(len(frame))
+    next_code = np.full(len(uniques), -1, dtype=np.int64)
+    active = is_first & is_redirect
+    next_code[src_codes[active]] = tgt_codes[active]
+    gone = np.zeros(len(uniques), dtype=bool)
+    gone[src_codes[is_first & np.isin(statuses, list(GONE_STATUSES))]] = True
+    final, hops, looped = _resolve(next_code)
+    known_new = _url_keys(new_urls, rmap.origin) if new_urls is not None else None
+
+    rows = _Rows()
+    _duplicate_sources(rows, rmap, src_codes, tgt_codes)
+    home_code = int(pd.Index(uniques).get_indexer([home_key])[0])
+    dumped = [
+        row for row in np.flatnonzero(active)
+        if home_code >= 0 and final[src_codes[row]] == home_code
+        and path_of(source_keys[row]) not in _HOME_LIKE
+    ]
+    dumped_set = set(dumped) if len(dumped) >= homepage_dump_min else set()
+    for row in np.flatnonzero(active):
+        code = src_codes[row]
+        common = {
+            "subject": frame["source"].iat[row],
+            "target": frame["target"].iat[row],
+            "status": int(statuses[row]),
+            "where": rmap.where(int(row)),
+        }
+        if tgt_codes[row] == code:
+            rows.add(**common, check="self_redirect", severity="error", hops=1,
+                     business="Visitors and Google hit a page that redirects to itself: the page "
+                              "cannot be reached at all.",
+                     technical=f"{common['subject']} redirects to itself; point it at the new "
+                               "page or remove the rule.",
+                     source=SRC_STATUS)
+            continue
+        if looped[code]:
+            rows.add(**common, check="loop", severity="error", hops=int(hops[code]),
+                     business="This old page sends visitors round in a circle; browsers show an "
+                              "error and Google drops the page.",
+                     technical=f"Redirect loop from {common['subject']}: the rules lead back to a "
+                               "URL already visited. Break the cycle by pointing one rule at the "
+                               "final page.",
+                     source=SRC_HOPS)
+            continue
+        end = _display(uniques[final[code]], rmap.origin)
+        n_hops = int(hops[code])
+        common["final_target"] = end
+        if n_hops > 1:
+            rows.add(**common, check="chain", severity="warning", hops=n_hops,
+                     business=f"Visitors and Google pass through {n_hops} redirects before the page "
+                              "loads: slower for people, and each extra hop risks losing the page.",
+                     technical=f"Chain of {n_hops} hops ending at {end}: redirect "
+                               f"{common['subject']} straight to {end}.",
+                     source=SRC_REDIRECTS)
+        if n_hops > GOOGLEBOT_MAX_HOPS:
+            rows.add(**common, check="too_many_hops", severity="error", hops=n_hops,
+                     business=f"Google gives up after {GOOGLEBOT_MAX_HOPS} redirects; this page's "
+                              "rankings and links are lost.",
+                     technical=f"{n_hops} hops to {end}, more than Googlebot's "
+                               f"{GOOGLEBOT_MAX_HOPS}; collapse the chain to one hop.",
+                     source=SRC_HOPS)
+        end_key = uniques[final[code]]
+        if gone[final[code]] or (known_new is not None and end_key not in known_new):
+            reason = ("answers 404/410 in this same map" if gone[final[code]]
+                      else "is not a page of the new site")
+            rows.add(**common, check="broken_target", severity="error", hops=n_hops,
+                     business="The old page's visitors land on an error page, and its rankings "
+                              "and links are lost.",
+                     technical=f"Target {end} {reason}; redirect to an existing 200 page or "
+                               "answer 410 if the content is gone for good.",
+                     source=SRC_MOVES)
+        if row in dumped_set:
+            rows.add(**common, check="homepage_dump", severity="error", hops=n_hops,
+                     business=f"One of {len(dumped)} old pages sent to the homepage: Google treats "
+                              "these as missing pages (soft 404s), so their rankings and links "
+                              "are not passed on, and visitors do not find what they came for.",
+                     technical=f"{common['subject']} ends at the homepage {end}; map it to its "
+                               "matching new page, or answer 410 if there is none.",
+                     source=SRC_SOFT404)
+        if statuses[row] in TEMPORARY_STATUSES:
+            rows.add(**common, check="temporary", severity="warning", hops=n_hops,
+                     business="A temporary redirect tells Google the old page may come back, so "
+                              "the new page may not take over its place in search results.",
+                     technical=f"Status {statuses[row]} on a permanent move; use 301 (or 308 to "
+                               "keep the request method).",
+                     source=f"{SRC_STATUS}; {SRC_REDIRECTS}")
+    return rows.frame()
+
+
+def _duplicate_sources(
+    rows: _Rows,
+    rmap: RedirectMap,
+    src_codes: np.ndarray,
+    tgt_codes: np.ndarray,
+) -> None:
+    """One finding per source that has rules with different targets (or statuses)."""
+    frame = rmap.frame
+    outcome = tgt_codes.astype(np.int64) * 1000 + frame["status"].to_numpy(dtype=np.int64)
+    groups = pd.DataFrame({"src": src_codes, "outcome": outcome})
+    counts = groups.groupby("src")["outcome"].nunique()
+    conflicting = counts[counts > 1].index
+    if conflicting.empty:
+        return
+    clashes = groups[groups["src"].isin(conflicting)]
+    for positions in clashes.groupby("src", sort=False).indices.values():
+        positions = clashes.index.to_numpy()[positions]
+        first = positions[0]
+        listing = "; ".join(
+            f"{frame['target'].iat[p] or frame['status'].iat[p]} ({rmap.where(int(p))})"
+            for p in positions
+        )
+        rows.add(subject=frame["source"].iat[first], check="duplicate_source", severity="error",
+                 target=frame["target"].iat[first], status=int(frame["status"].iat[first]),
+                 where=rmap.where(int(first)), hops=None,
+                 business="The same old page is mapped to different new pages; which one "
+                          "visitors get depends on the server, not on the plan.",
+                 technical=f"{len(positions)} rules for this source disagree: {listing}. "
+                           "Keep one; servers use the first.",
+                 source=SRC_STATUS)
