@@ -1,0 +1,269 @@
+"""``crosstalk redirects ...``: audit, suggest and export redirect maps from the shell.
+
+Three actions, each a thin layer over the module's core functions:
+
+* ``audit MAP`` runs :func:`~kit.redirects.audit_map` and prints a count per check,
+  then the findings.  Exit code 0 when the map has no error-severity findings
+  (warnings such as chains or temporary redirects are allowed), 1 when it has some,
+  2 when the input cannot be read (see :mod:`kit.cli`).
+* ``suggest OLD NEW`` runs :func:`~kit.redirects.suggest.suggest_map` over two page
+  inventories and writes the suggested map as CSV.
+* ``export MAP --format nginx|apache|csv`` writes the server configuration.
+
+Machine-readable output (CSV, JSON, configs) goes to ``--out`` or stdout; summaries
+meant for people go to stderr whenever stdout carries data, so pipes stay clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kit.errors import InputError
+from kit.findings import summarise
+from kit.urls import is_url, split_origin
+
+__all__ = ["register"]
+
+TABLE_WIDTH = 100
+_INDENT = " " * 4
+
+_AUDIT_EPILOG = """\
+exit status:
+  0  no error-severity findings (warnings such as chains or 302s may remain)
+  1  at least one error-severity finding (loop, broken target, homepage dump, ...)
+  2  the input cannot be used (the message names the file and line)
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``crosstalk redirects {audit,suggest,export}`` to the top-level parser."""
+    parser = subparsers.add_parser(
+        "redirects",
+        help="module 01: audit, suggest and export redirect maps",
+        description="Module 01: plan, check and ship the redirects of a site migration.",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    audit = actions.add_parser(
+        "audit",
+        help="find chains, loops, homepage dumps, broken targets and temporary redirects",
+        description="Audit a redirect map (CSV with source, target[, status]) the way a "
+        "crawler meets it, hop by hop.",
+        epilog=_AUDIT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    audit.add_argument("map", metavar="MAP", help="redirect map CSV: source, target[, status]")
+    audit.add_argument(
+        "--new-urls",
+        metavar="FILE",
+        help="CSV with a url column listing the new site's pages; targets not in it are broken",
+    )
+    audit.add_argument(
+        "--homepage", default="/", help="the new site's homepage (default: %(default)s)"
+    )
+    audit.add_argument(
+        "--origin",
+        metavar="URL",
+        help="the site relative URLs belong to, e.g. https://example.com "
+        "(default: the most common host in the map)",
+    )
+    audit.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="how to print the findings (default: %(default)s)",
+    )
+    audit.add_argument("--out", metavar="FILE", help="write the findings here instead of stdout")
+    audit.set_defaults(handler=run_audit)
+
+    suggest = actions.add_parser(
+        "suggest",
+        help="suggest an old→new map from two page inventories",
+        description="Match each old page to its best new page on URL, title and H1. "
+        "Pages without a good match get 410, never the homepage.",
+    )
+    suggest.add_argument("old", metavar="OLD", help="old site inventory CSV: url[, title, h1]")
+    suggest.add_argument("new", metavar="NEW", help="new site inventory CSV: url[, title, h1]")
+    suggest.add_argument(
+        "--min-score",
+        type=float,
+        metavar="X",
+        help="lowest similarity (0-1) accepted as a match; below it the page gets 410",
+    )
+    suggest.add_argument("--out", metavar="FILE", help="write the map here instead of stdout")
+    suggest.set_defaults(handler=run_suggest)
+
+    export = actions.add_parser(
+        "export",
+        help="write a redirect map as nginx or Apache config, or as clean CSV",
+        description="Export a redirect map for the server that will serve it.",
+    )
+    export.add_argument("map", metavar="MAP", help="redirect map CSV: source, target[, status]")
+    export.add_argument(
+        "--format", choices=("nginx", "apache", "csv"), required=True, help="output format"
+    )
+    export.add_argument("--out", metavar="FILE", help="write the output here instead of stdout")
+    export.set_defaults(handler=run_export)
+
+
+# --- handlers -------------------------------------------------------------------------------
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    """``crosstalk redirects audit``: 1 when any finding has severity ``error``, else 0."""
+    from kit.redirects import audit_map
+
+    if not is_url(args.homepage):
+        raise InputError(
+            f"--homepage {args.homepage!r} is not a URL.",
+            hint="Write / or https://example.com/.",
+        )
+    if args.origin is not None:
+        try:
+            split_origin(args.origin)
+        except ValueError as error:
+            raise InputError(f"--origin: {error}.") from None
+    findings = audit_map(
+        args.map,
+        new_urls=args.new_urls,
+        homepage=args.homepage,
+        origin=args.origin,
+    )
+    summary = format_summary(findings, name=Path(args.map).name)
+    if args.format == "table":
+        body = summary + ("\n\n" + format_table(findings) if not findings.empty else "") + "\n"
+        _emit(body, args.out)
+        if args.out:
+            print(summary)
+    else:
+        body = findings_to_csv(findings) if args.format == "csv" else findings_to_json(findings)
+        _emit(body, args.out)
+        print(summary, file=sys.stdout if args.out else sys.stderr)
+    has_errors = bool((findings["severity"] == "error").any())
+    return 1 if has_errors else 0
+
+
+def run_suggest(args: argparse.Namespace) -> int:
+    """``crosstalk redirects suggest``: write the suggested map as CSV; always 0."""
+    from kit.redirects.suggest import suggest_map
+
+    options: dict[str, Any] = {}
+    if args.min_score is not None:
+        options["min_score"] = args.min_score
+    suggested = suggest_map(args.old, args.new, **options)
+    _emit(suggested.to_csv(index=False, lineterminator="\n"), args.out)
+    counts = suggested["status"].value_counts()
+    labels = {301: "redirected (301)", 200: "unchanged (200)", 410: "gone (410)"}
+    parts = [f"{int(counts.get(code, 0))} {label}" for code, label in labels.items()]
+    print(
+        f"{len(suggested)} old pages: " + ", ".join(parts) + ". Review the map, then run "
+        "'crosstalk redirects audit'.",
+        file=sys.stdout if args.out else sys.stderr,
+    )
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``crosstalk redirects export``: write nginx, Apache or CSV output; always 0."""
+    from kit.redirects import to_apache, to_csv, to_nginx
+
+    exporters = {"nginx": to_nginx, "apache": to_apache, "csv": to_csv}
+    _emit(exporters[args.format](args.map), args.out)
+    return 0
+
+
+# --- formatting -------------------------------------------------------------------------------
+
+
+def format_summary(findings: pd.DataFrame, *, name: str) -> str:
+    """One line with the totals, then the count per check and severity, worst first."""
+    if findings.empty:
+        return f"{name}: no problems found."
+    severities = findings["severity"].astype(str).value_counts()
+    totals = ", ".join(
+        f"{int(severities[level])} {level}{'s' if severities[level] != 1 else ''}"
+        for level in ("error", "warning", "info")
+        if level in severities
+    )
+    lines = [f"{name}: {len(findings)} finding(s) ({totals})", ""]
+    counts = summarise(findings)
+    width = max(len("check"), *(len(str(check)) for check in counts["check"]))
+    lines.append(f"  {'check':<{width}}  {'severity':<8}  {'count':>5}")
+    lines += [
+        f"  {check:<{width}}  {severity!s:<8}  {int(count):>5}"
+        for check, severity, count in zip(
+            counts["check"], counts["severity"], counts["count"], strict=True
+        )
+    ]
+    return "\n".join(lines)
+
+
+def format_table(findings: pd.DataFrame, *, width: int = TABLE_WIDTH) -> str:
+    """Findings as blocks that fit ``width`` columns: severity, check, subject, then the fix.
+
+    The header line of each block names where the rule is (``map.csv line 4``); the
+    technical text is wrapped below it, indented.
+    """
+    blocks: list[str] = []
+    for row in findings.itertuples(index=False):
+        where = getattr(row, "where", None)
+        location = f"  ({where})" if isinstance(where, str) and where else ""
+        head = f"{str(row.severity).upper():<7}  {row.check:<16}  {row.subject}{location}"
+        if len(head) > width:
+            head = head[: width - 1] + "…"
+        text = textwrap.fill(
+            str(row.technical),
+            width=width,
+            initial_indent=_INDENT,
+            subsequent_indent=_INDENT,
+            break_long_words=True,
+            break_on_hyphens=False,
+        )
+        blocks.append(f"{head}\n{text}")
+    return "\n".join(blocks)
+
+
+def _plain(value: object) -> object:
+    """A JSON-safe scalar: NaN/NA become null, whole floats become ints."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return int(value) if value.is_integer() else value
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    return value
+
+
+def findings_to_json(findings: pd.DataFrame) -> str:
+    """Findings as a JSON array of objects, one per finding, columns in frame order."""
+    records = [
+        {column: _plain(value) for column, value in zip(findings.columns, row, strict=True)}
+        for row in findings.astype(object).itertuples(index=False, name=None)
+    ]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def findings_to_csv(findings: pd.DataFrame) -> str:
+    """Findings as CSV with a header row, every column in frame order."""
+    return findings.to_csv(index=False, lineterminator="\n")
+
+
+def _emit(text: str, out: str | None) -> None:
+    """Write ``text`` to the file ``out``, or to stdout when ``out`` is None."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot write {out!r}: {error.strerror or error}.") from None
