@@ -63,7 +63,6 @@ _DELIMITERS = {
     "solution": ("BEGIN SOLUTION", "END SOLUTION"),
     "hidden tests": ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS"),
 }
-_REBUILD_HINT = "Run `crosstalk exercises build` and commit exercises/."
 
 
 # --- where nbgrader runs ---------------------------------------------------------------

@@ -7,13 +7,31 @@ Apache or a spreadsheet, and simulate what each migration strategy costs.
 from kit.redirects.audit import AUDIT_CHECKS, GOOGLEBOT_MAX_HOPS, audit_map
 from kit.redirects.export import to_apache, to_csv, to_nginx
 from kit.redirects.maps import RedirectMap, load_redirects
+from kit.redirects.simulate import (
+    STRATEGIES,
+    MigrationAssumptions,
+    MigrationResult,
+    assumptions_table,
+    simulate_migration,
+    strategy_map,
+)
+from kit.redirects.suggest import DEFAULT_MIN_SCORE, load_inventory, suggest_map
 
 __all__ = [
     "AUDIT_CHECKS",
+    "DEFAULT_MIN_SCORE",
     "GOOGLEBOT_MAX_HOPS",
+    "STRATEGIES",
+    "MigrationAssumptions",
+    "MigrationResult",
     "RedirectMap",
+    "assumptions_table",
     "audit_map",
+    "load_inventory",
     "load_redirects",
+    "simulate_migration",
+    "strategy_map",
+    "suggest_map",
     "to_apache",
     "to_csv",
     "to_nginx",

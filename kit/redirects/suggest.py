@@ -20,8 +20,8 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from kit.tables import TableSource, locate, read_table, rename_columns
 from kit.errors import InputError
+from kit.tables import TableSource, locate, read_table, rename_columns
 from kit.urls import guess_origin, is_url, site_key
 
 __all__ = ["DEFAULT_MIN_SCORE", "load_inventory", "suggest_map"]
