@@ -279,7 +279,7 @@ def test_sixty_thousand_rules_load_and_serve(serve) -> None:
 # The exact cases and the suggested fix are in the docstrings.
 
 
-@pytest.mark.xfail(strict=True, reason="to_nginx: nginx map string keys are case-insensitive")
+
 def test_case_only_change_does_not_loop(serve) -> None:
     """``/About-Us -> /about-us`` (an old IIS site's mixed case) must not redirect forever.
 
@@ -293,7 +293,7 @@ def test_case_only_change_does_not_loop(serve) -> None:
     assert server.get("/jobs").status == 200, "/jobs is not in the map (paths are case-sensitive)"
 
 
-@pytest.mark.xfail(strict=True, reason="to_nginx: a plain-path rule shadows a query rule")
+
 def test_query_rule_wins_over_the_plain_path_rule(serve) -> None:
     """``/catalog.php?id=7 -> /shop/p/7`` next to ``/catalog.php -> /shop``.
 
@@ -306,7 +306,7 @@ def test_query_rule_wins_over_the_plain_path_rule(serve) -> None:
     check_rule(server, "/catalog.php?id=7", "/shop/p/7", 301)
 
 
-@pytest.mark.xfail(strict=True, reason="to_nginx: percent-decoding is forced to UTF-8")
+
 def test_latin1_percent_encoded_source(serve) -> None:
     """``/caf%E9`` (a legacy Latin-1 URL) must redirect.
 
@@ -317,14 +317,14 @@ def test_latin1_percent_encoded_source(serve) -> None:
     check_rule(server, "/caf%E9", "/cafe", 301)
 
 
-@pytest.mark.xfail(strict=True, reason="to_nginx: '$' in a map value is read as a variable")
+
 def test_dollar_sign_in_target(serve) -> None:
     """``/deal -> /offers/save$10``: nginx reads ``$10`` in a map value as a regex capture."""
     server = serve(redirect_frame([("/deal", "/offers/save$10", 301)]))
     check_rule(server, "/deal", "/offers/save$10", 301)
 
 
-@pytest.mark.xfail(strict=True, reason="to_nginx: map_hash_bucket_size 256 is too small")
+
 def test_long_source_path(serve) -> None:
     """A 300-character source: longer than the fixed ``map_hash_bucket_size 256``."""
     source = "/blog/" + "-".join(["a-very-long-slug"] * 18)

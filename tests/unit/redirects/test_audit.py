@@ -185,7 +185,7 @@ def test_homepage_dump_counts_distinct_sources() -> None:
     dumps = findings[findings["check"] == "homepage_dump"]
     assert sorted(dumps["subject"]) == ["/a", "/b", "/c"]
     assert "3 old pages" in dumps["business"].iat[0]
-    # the same source twice is still two distinct sources? no: only one
+    # the same source listed twice counts once: two distinct sources are not a dump
     twice = audit_map(frame(("/a", "/"), ("/a", "/"), ("/b", "/")))
     assert "homepage_dump" not in set(twice["check"])
 

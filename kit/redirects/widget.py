@@ -1,0 +1,313 @@
+"""Module 01's widget and charts: the only place where ipywidgets and plotly come in.
+
+:func:`migration_explorer` builds a :class:`MigrationExplorer`: buttons to pick a
+migration strategy, a chart of the weeks after launch (where the old pages' organic
+visitors end up, and how many of their links the new pages are credited with), a
+summary table, and a caption with the model's assumptions and sources.  Every
+strategy is simulated once, when the explorer is built, so a click only swaps data.
+
+:func:`strategy_comparison_figure` is the static chart of all strategies side by side.
+
+All the numbers come from :mod:`kit.redirects.simulate`; this module only draws them.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+import plotly.graph_objects as go
+
+from kit.redirects.simulate import (
+    STRATEGIES,
+    MigrationAssumptions,
+    MigrationResult,
+    simulate_migration,
+)
+from kit.sites import Redesign, redesign
+
+__all__ = [
+    "PLAIN_TEXT",
+    "STRATEGY_LABELS",
+    "MigrationExplorer",
+    "assumptions_caption",
+    "migration_explorer",
+    "strategy_comparison_figure",
+]
+
+PLAIN_TEXT = (
+    "Migration explorer: pick a redirect strategy and watch where the old pages' visitors "
+    "and links go in the weeks after launch (run the notebook in JupyterLab to use it)."
+)
+STRATEGY_LABELS: dict[str, str] = {
+    "one_to_one": "1:1 map",
+    "homepage_dump": "All to homepage",
+    "partial_map": "Top pages only",
+    "chains": "Chains",
+    "temporary_302": "302 (temporary)",
+}
+_REFERENCE = "one_to_one"
+# (weekly column or None for the remainder, legend name, colour, dash)
+_TRACES: tuple[tuple[str | None, str, str, str], ...] = (
+    ("relevant", "visitors reach the right page", "#2ca02c", "solid"),
+    ("homepage", "visitors land on the homepage", "#ff7f0e", "solid"),
+    ("error", "visitors hit an error page", "#d62728", "solid"),
+    (None, "visitors lost (dropped from search, or gave up)", "#7f7f7f", "dot"),
+    ("links", "links credited to the right new page", "#1f77b4", "dash"),
+)
+SRC_HOPS = "Google Search Central, “HTTP status codes, network and DNS errors”"
+SRC_MOVES = "Google Search Central, “Site moves with URL changes”"
+
+
+def _label(name: str) -> str:
+    return STRATEGY_LABELS.get(name, name.replace("_", " "))
+
+
+def _series(result: MigrationResult) -> list[np.ndarray]:
+    """The y values of each trace, in the order of ``_TRACES``."""
+    weekly = result.weekly
+    reached = weekly["relevant"] + weekly["homepage"] + weekly["error"]
+    lost = (1.0 - reached).clip(lower=0.0)
+    return [
+        (weekly[column] if column else lost).to_numpy(dtype=float).round(4)
+        for column, *_ in _TRACES
+    ]
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}"
+
+
+_SUMMARY_ROWS: tuple[tuple[str, str, Any], ...] = (
+    ("traffic_kept", "organic visits reaching the right page", _percent),
+    ("links_kept", "links credited to the right page", _percent),
+    ("soft_404s", "old pages Google treats as soft 404s", str),
+    ("errors", "old pages ending on an error", str),
+    ("max_hops", "longest redirect chain (hops)", str),
+)
+
+
+def _summary_html(result: MigrationResult, reference: MigrationResult | None) -> str:
+    """A small two-column table: this strategy, and the 1:1 map for reference."""
+    mine, best = result.summary, (reference or result).summary
+    weeks = result.assumptions.weeks
+    head = (f"<tr><th style='text-align:left'>after {weeks} weeks</th>"
+            f"<th>{html.escape(_label(result.strategy))}</th>"
+            f"<th>{html.escape(_label(_REFERENCE))} (reference)</th></tr>")
+    rows = "".join(
+        f"<tr><td style='text-align:left'>{text}</td><td>{fmt(mine[key])}</td>"
+        f"<td>{fmt(best[key])}</td></tr>"
+        for key, text, fmt in _SUMMARY_ROWS
+    )
+    return f"<table class='crosstalk-summary'>{head}{rows}</table>"
+
+
+def assumptions_caption(assumptions: MigrationAssumptions | None = None) -> str:
+    """One HTML paragraph: the model's key assumptions and the rules' sources."""
+    model = assumptions or MigrationAssumptions()
+    low, high = model.chain_hops
+    return (
+        "<p style='font-size:90%'><b>A model, not a measurement.</b> Assumed: "
+        f"{model.weeks} weeks after launch; Google recrawls each old URL with a weekly chance of "
+        f"{model.recrawl_base:.0%}, sooner for popular pages; a 302 passes links on only "
+        f"{model.temporary_credit_weeks} weeks after the recrawl; each extra hop loses "
+        f"{model.bounce_per_extra_hop:.0%} of visitors; “top pages only” maps the "
+        f"{model.partial_map_share:.0%} most visited pages; chains are {low}–{high} hops. "
+        f"Rules: Googlebot follows at most 10 redirect hops ({SRC_HOPS}); map old pages 1:1 "
+        f"and answer 404/410 for removed content ({SRC_MOVES}); many old pages sent to the "
+        "homepage count as soft 404s (Google's John Mueller, a secondary source).</p>"
+    )
+
+
+@dataclass(frozen=True)
+class _View:
+    """Everything one click needs, computed once."""
+
+    ys: list[np.ndarray]
+    title: str
+    explanation: str
+    summary: str
+
+
+class MigrationExplorer:
+    """Pick a strategy, watch the weeks after launch.  Display it in a notebook cell.
+
+    ``results`` holds the simulation of every strategy (a dict of
+    :class:`~kit.redirects.simulate.MigrationResult`); :meth:`show_strategy` does what
+    one click on the buttons does.
+    """
+
+    def __init__(
+        self,
+        site: Redesign,
+        *,
+        assumptions: MigrationAssumptions | None = None,
+        strategy: str = "homepage_dump",
+    ) -> None:
+        if strategy not in STRATEGIES:
+            raise ValueError(
+                f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}"
+            )
+        self.site = site
+        self.assumptions = assumptions or MigrationAssumptions()
+        self.results: dict[str, MigrationResult] = {
+            name: simulate_migration(site, name, assumptions=self.assumptions)
+            for name in STRATEGIES
+        }
+        reference = self.results.get(_REFERENCE)
+        self._views = {
+            name: _View(
+                ys=_series(result),
+                title=f"{_label(name)}: the {self.assumptions.weeks} weeks after launch",
+                explanation=f"<p><b>{html.escape(_label(name))}</b>: "
+                            f"{html.escape(STRATEGIES[name])}</p>",
+                summary=_summary_html(result, reference),
+            )
+            for name, result in self.results.items()
+        }
+        self.strategy = strategy
+        view = self._views[strategy]
+        weeks = self.results[strategy].weekly["week"].to_numpy()
+        self.buttons = widgets.ToggleButtons(
+            options=[(_label(name), name) for name in STRATEGIES],
+            value=strategy,
+            tooltips=list(STRATEGIES.values()),
+            description="Strategy:",
+            style={"button_width": "auto"},
+        )
+        self.explanation = widgets.HTML(view.explanation)
+        self.figure = go.FigureWidget(
+            data=[
+                go.Scatter(x=weeks, y=ys, name=name, mode="lines",
+                           line={"color": colour, "dash": dash, "width": 3},
+                           hovertemplate="week %{x}: %{y:.0%}<extra>" + name + "</extra>")
+                for (_, name, colour, dash), ys in zip(_TRACES, view.ys, strict=True)
+            ],
+            layout={
+                "title": {"text": view.title},
+                "xaxis": {"title": {"text": "weeks after launch"}, "dtick": 2},
+                "yaxis": {"title": {"text": "share of the old pages' visits / links"},
+                          "tickformat": ".0%", "range": [0, 1.02]},
+                "legend": {"orientation": "h", "y": -0.25},
+                "height": 460,
+                "margin": {"t": 50, "b": 40, "l": 60, "r": 20},
+                "template": "plotly_white",
+            },
+        )
+        self.summary = widgets.HTML(view.summary)
+        self.caption = widgets.HTML(assumptions_caption(self.assumptions))
+        self.widget = widgets.VBox(
+            [self.buttons, self.explanation, self.figure, self.summary, self.caption]
+        )
+        self.buttons.observe(self._on_pick, names="value")
+
+    # -- what a click does --------------------------------------------------------
+    def _on_pick(self, change: Mapping[str, Any]) -> None:
+        self._render(change["new"])
+
+    def _render(self, name: str) -> None:
+        view = self._views[name]
+        with self.figure.batch_update():
+            for trace, ys in zip(self.figure.data, view.ys, strict=True):
+                trace.y = ys
+            self.figure.layout.title.text = view.title
+        self.explanation.value = view.explanation
+        self.summary.value = view.summary
+        self.strategy = name
+
+    def show_strategy(self, name: str) -> None:
+        """Switch to strategy ``name``: exactly the work of one click on its button."""
+        if name not in self._views:
+            raise ValueError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}")
+        if self.buttons.value == name:
+            self._render(name)
+        else:
+            self.buttons.value = name  # the observer redraws, as after a click
+
+    # -- display --------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return (f"MigrationExplorer(strategy={self.strategy!r}, pages={len(self.site.old)}, "
+                f"strategies={len(self._views)})")
+
+    def _repr_html_(self) -> str:
+        """The static fallback: what the widget shows now, without interaction."""
+        return (f"<p>{html.escape(PLAIN_TEXT)}</p>{self._views[self.strategy].explanation}"
+                f"{self._views[self.strategy].summary}{assumptions_caption(self.assumptions)}")
+
+    def _repr_mimebundle_(
+        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """The real widget, with a fixed sentence as text and the summary as HTML fallback."""
+        # As plotly's own FigureWidget repr does: hand the front end the current traces.
+        self.figure._widget_layout = deepcopy(self.figure._layout_obj._props)
+        self.figure._widget_data = deepcopy(self.figure._data)
+        bundle = {
+            "text/plain": PLAIN_TEXT,
+            "text/html": self._repr_html_(),
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": self.widget.model_id,
+            },
+        }
+        if include is not None:
+            bundle = {key: value for key, value in bundle.items() if key in set(include)}
+        if exclude is not None:
+            bundle = {key: value for key, value in bundle.items() if key not in set(exclude)}
+        return bundle
+
+
+def migration_explorer(
+    site: Redesign | None = None,
+    *,
+    n_pages: int = 2000,
+    seed: int = 0,
+    assumptions: MigrationAssumptions | None = None,
+    strategy: str = "homepage_dump",
+) -> MigrationExplorer:
+    """The explorer for ``site``, or for a seeded ``redesign(n_pages, seed=seed)``."""
+    return MigrationExplorer(site if site is not None else redesign(n_pages, seed=seed),
+                             assumptions=assumptions, strategy=strategy)
+
+
+def strategy_comparison_figure(
+    results: Mapping[str, MigrationResult] | Iterable[MigrationResult],
+) -> go.Figure:
+    """Bars of traffic and links kept per strategy: a static chart, no kernel needed."""
+    items = list(results.values()) if isinstance(results, Mapping) else list(results)
+    if not items:
+        raise ValueError("no results to compare; pass simulate_migration(...) results")
+    labels = [_label(result.strategy) for result in items]
+    summaries = [result.summary for result in items]
+    weeks = items[0].assumptions.weeks
+    bars = (
+        ("traffic_kept", "organic visits reaching the right page", "#2ca02c"),
+        ("links_kept", "links credited to the right page", "#1f77b4"),
+    )
+    figure = go.Figure(
+        data=[
+            go.Bar(x=labels, y=[summary[key] for summary in summaries], name=name,
+                   marker_color=colour, texttemplate="%{y:.0%}", textposition="outside",
+                   customdata=[summary["soft_404s"] for summary in summaries],
+                   hovertemplate="%{x}: %{y:.0%}<br>soft 404s: %{customdata}<extra>"
+                                 + name + "</extra>")
+            for key, name, colour in bars
+        ],
+        layout={
+            "title": {"text": f"What each strategy keeps, {weeks} weeks after launch"},
+            "barmode": "group",
+            "yaxis": {"tickformat": ".0%", "range": [0, 1.1],
+                      "title": {"text": "share of the old pages' visits / links"}},
+            "legend": {"orientation": "h", "y": -0.2},
+            "height": 420,
+            "margin": {"t": 50, "b": 40, "l": 60, "r": 20},
+            "template": "plotly_white",
+        },
+    )
+    return figure
