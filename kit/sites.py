@@ -79,11 +79,11 @@ def _slug(words: str) -> str:
 
 def _old_pages(n_pages: int, rng: np.random.Generator) -> list[dict[str, str]]:
     pages: list[dict[str, str]] = [
-        {"kind": "home", "section": "home", "url": "/", "title": "Example Outdoor | Gear for every trail",
-         "h1": "Gear for every trail", "family": "home"},
+        {"kind": "home", "section": "home", "url": "/", "family": "home",
+         "title": "Example Outdoor | Gear for every trail", "h1": "Gear for every trail"},
     ]
     seen = {"/"}
-    for category, (noun, _) in _CATEGORIES.items():
+    for category in _CATEGORIES:
         url = f"/products/{category}/"
         pages.append({"kind": "category", "section": "products", "url": url,
                       "title": f"{category.replace('-', ' ').title()} | Example Outdoor",
@@ -116,7 +116,8 @@ def _old_pages(n_pages: int, rng: np.random.Generator) -> list[dict[str, str]]:
                 seen.add(url)
                 suffix = f" - {colour.title()}" if colour else ""
                 pages.append({"kind": "product", "section": "products", "url": url,
-                              "title": f"{audience.title()} {name.title()}{suffix} | Example Outdoor",
+                              "title": f"{audience.title()} {name.title()}{suffix}"
+                                       " | Example Outdoor",
                               "h1": f"{name.title()}{suffix}", "family": base})
         else:
             category = rng.choice(list(_CATEGORIES))
@@ -200,8 +201,8 @@ def redesign(
             continue
         family = page["family"]
         if family not in new_rows:
-            title = _new_title(page["title"].split(" - ")[0] if page["kind"] == "product"
-                               and family != page["url"].removesuffix(".html") else page["title"], rng)
+            merged = page["kind"] == "product" and family != page["url"].removesuffix(".html")
+            title = _new_title(page["title"].split(" - ")[0] if merged else page["title"], rng)
             h1 = page["h1"].split(" - ")[0] if family != page["url"] else page["h1"]
             new_rows[family] = {"url": _new_url(page, rng), "title": title, "h1": h1}
         targets.append(new_rows[family]["url"])

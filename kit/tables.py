@@ -7,6 +7,7 @@ DataFrame.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -20,17 +21,25 @@ TableSource = pd.DataFrame | str | Path
 
 
 class Table:
-    """A DataFrame plus where it came from, so problems can be located for the user."""
+    """A DataFrame plus where it came from, so problems can be located for the user.
 
-    def __init__(self, frame: pd.DataFrame, name: str, *, from_file: bool) -> None:
+    ``lines`` holds the physical line number of each record of a CSV file (blank lines
+    and quoted cells that span lines are counted as a text editor counts them).
+    """
+
+    def __init__(
+        self, frame: pd.DataFrame, name: str, *, from_file: bool, lines: list[int] | None = None
+    ) -> None:
         self.frame = frame
         self.name = name
         self.from_file = from_file
+        self.lines = lines
 
     def where(self, position: int) -> str:
-        """``file.csv line N`` (header is line 1) or ``row N`` of a DataFrame (0-based label)."""
+        """``file.csv line N`` (header is line 1) or ``row N`` of a DataFrame (its label)."""
         if self.from_file:
-            return f"{self.name} line {position + 2}"
+            line = self.lines[position] if self.lines else position + 2
+            return f"{self.name} line {line}"
         label = self.frame.index[position]
         return f"{self.name} row {label}"
 
@@ -48,19 +57,42 @@ def read_table(source: TableSource, *, what: str) -> Table:
     if not path.is_file():
         raise InputError(f"{what}: file {str(path)!r} does not exist.", hint="Check the path.")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.EmptyDataError:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle, skipinitialspace=True)
+            header = next(reader, None)
+            while header is not None and not any(cell.strip() for cell in header):
+                header = next(reader, None)
+            records: list[list[str]] = []
+            lines: list[int] = []
+            start_line = reader.line_num + 1
+            for record in reader:
+                if any(cell.strip() for cell in record):
+                    records.append(record)
+                    lines.append(start_line)
+                start_line = reader.line_num + 1
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise InputError(
+            f"{path.name}: not a readable CSV file ({error}).",
+            hint="Save it as UTF-8 CSV with one record per line.",
+        ) from None
+    if header is None:
         raise InputError(
             f"{path.name}: the file is empty.",
             hint=f"A {what} CSV needs a header row and at least one data row.",
-        ) from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        )
+    columns = [cell.strip() for cell in header]
+    ragged = [line for line, record in zip(lines, records, strict=True)
+              if len(record) > len(columns)]
+    if ragged:
         raise InputError(
-            f"{path.name}: not a readable CSV file ({str(error).strip()}).",
-            hint="Save it as UTF-8 CSV with one record per line.",
-        ) from None
-    frame.columns = [str(column).strip() for column in frame.columns]
-    return Table(frame, path.name, from_file=True)
+            f"{path.name}: {len(ragged)} record(s) have more fields than the header "
+            f"({len(columns)}).",
+            [f"{path.name} line {line}: too many fields (an unquoted comma?)" for line in ragged],
+            hint="Quote values that contain commas, or fix the header.",
+        )
+    padded = [record + [""] * (len(columns) - len(record)) for record in records]
+    frame = pd.DataFrame(padded, columns=columns, dtype=object)
+    return Table(frame, path.name, from_file=True, lines=lines)
 
 
 def rename_columns(

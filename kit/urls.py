@@ -31,7 +31,10 @@ _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 _ABSOLUTE = re.compile(r"^(https?)://([^/?#\s]+)(.*)$", re.IGNORECASE)
-_HOST = re.compile(r"^[A-Za-z0-9.\-\[\]:]+$")
+_HOST = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$"
+)
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _BAD_CHARS = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
 
 
@@ -72,24 +75,32 @@ def _split_origin(origin: str) -> tuple[str, str]:
     match = _ABSOLUTE.match(origin.strip())
     if not match:
         raise ValueError(f"site origin {origin!r} is not an http(s) URL like https://example.com")
-    return match.group(1).lower(), _normal_host(match.group(2))
+    scheme = match.group(1).lower()
+    if match.group(3) not in ("", "/") or not _HOST.match(match.group(2)):
+        raise ValueError(f"site origin {origin!r} should be scheme and host only, like "
+                         "https://example.com")
+    return scheme, _normal_host(match.group(2), scheme)
 
 
-def _normal_host(netloc: str) -> str:
+def _normal_host(netloc: str, scheme: str) -> str:
+    """Lowercase host; drop the port only when it is this scheme's default (RFC 3986 §6.2.3)."""
     netloc = netloc.rsplit("@", 1)[-1].lower()
     host, sep, port = netloc.rpartition(":")
-    if sep and port.isdigit() and "]" not in port:
-        return host if port in _DEFAULT_PORTS.values() else netloc
+    if sep and port.isdigit() and "]" not in port and port == _DEFAULT_PORTS.get(scheme):
+        return host
     return netloc
 
 
 def is_url(value: object) -> bool:
     """True for an absolute http(s) URL or a path starting with ``/``.
 
-    Empty strings, text with spaces or control characters, and scheme-less words
-    (``old page.html``, ``htp:/x``) are not URLs for the kit's purposes.
+    Empty strings, text with spaces or control characters, malformed percent-encoding,
+    malformed hosts, and scheme-less words (``old page.html``, ``htp:/x``) are not URLs
+    for the kit's purposes.
     """
     if not isinstance(value, str) or not value or _BAD_CHARS.search(value):
+        return False
+    if "%" in value and _BAD_PERCENT.search(value):
         return False
     if value.startswith("/"):
         return not value.startswith("//")
@@ -102,9 +113,7 @@ def safe_normalize(url: str) -> str:
     match = _ABSOLUTE.match(url)
     if match:
         scheme = match.group(1).lower()
-        host = _normal_host(match.group(2))
-        if host.endswith(f":{_DEFAULT_PORTS[scheme]}"):
-            host = host.rsplit(":", 1)[0]
+        host = _normal_host(match.group(2), scheme)
         rest = match.group(3)
         prefix = f"{scheme}://{host}"
     else:
@@ -138,7 +147,8 @@ def guess_origin(urls: Iterable[str], fallback: str = DEFAULT_ORIGIN) -> str:
         if isinstance(url, str):
             match = _ABSOLUTE.match(url)
             if match:
-                counts[f"{match.group(1).lower()}://{_normal_host(match.group(2))}"] += 1
+                scheme = match.group(1).lower()
+                counts[f"{scheme}://{_normal_host(match.group(2), scheme)}"] += 1
     if not counts:
         return fallback
     return counts.most_common(1)[0][0]

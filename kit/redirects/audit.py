@@ -14,12 +14,12 @@ Rules and their sources:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from kit.errors import InputError
 from kit.findings import findings_frame
 from kit.redirects.maps import (
     GONE_STATUSES,
@@ -80,15 +80,20 @@ def _url_keys(urls: object, origin: str) -> set[str]:
         table = read_table(urls, what="new URL list")
         rename_columns(table, {"url": ("address", "new_url", "loc")}, required=("url",),
                        what="new URL list")
-        values: Iterable[object] = table.frame["url"].tolist()
+        values: list[object] = table.frame["url"].tolist()
+        where = table.where
     else:
         values = list(urls)  # type: ignore[call-overload]
-    keys: set[str] = set()
-    for value in values:
-        text = str(value).strip()
-        if is_url(text):
-            keys.add(site_key(text, origin))
-    return keys
+        where = "new_urls item {}".format
+    texts = [value.strip() if isinstance(value, str) else "" for value in values]
+    bad = [position for position, text in enumerate(texts) if not is_url(text)]
+    if bad:
+        raise InputError(
+            f"new_urls: {len(bad)} entr(ies) are not URLs.",
+            [f"{where(position)}: {values[position]!r} is not a URL" for position in bad],
+            hint="Give the new site's URLs as /path or https://host/path.",
+        )
+    return {site_key(text, origin) for text in texts}
 
 
 def _display(key: str, origin: str) -> str:
@@ -155,9 +160,16 @@ def audit_map(
     technical, source``) plus ``target, final_target, hops, status, where``; a clean map
     gives an empty frame with those columns.
     """
-    rmap = redirects if isinstance(redirects, RedirectMap) else load_redirects(redirects, origin=origin)
+    if not is_url(homepage):
+        raise InputError(f"homepage {homepage!r} is not a URL; write / or https://host/.")
+    home_origin = None if homepage.startswith("/") else "/".join(homepage.split("/", 3)[:3])
+    rmap = (
+        redirects
+        if isinstance(redirects, RedirectMap)
+        else load_redirects(redirects, origin=origin, fallback_origin=home_origin)
+    )
     frame = rmap.frame
-    home_key = site_key(homepage if is_url(homepage) else "/", rmap.origin)
+    home_key = site_key(homepage, rmap.origin)
 
     source_keys = frame["source_key"].to_numpy(dtype=object)
     target_keys = frame["target_key"].to_numpy(dtype=object)
@@ -216,8 +228,8 @@ def audit_map(
         common["final_target"] = end
         if n_hops > 1:
             rows.add(**common, check="chain", severity="warning", hops=n_hops,
-                     business=f"Visitors and Google pass through {n_hops} redirects before the page "
-                              "loads: slower for people, and each extra hop risks losing the page.",
+                     business=f"Visitors and Google pass through {n_hops} redirects before the "
+                              "page loads: slower for people, and each hop risks losing the page.",
                      technical=f"Chain of {n_hops} hops ending at {end}: redirect "
                                f"{common['subject']} straight to {end}.",
                      source=SRC_REDIRECTS)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from kit.errors import InputError
 from kit.tables import Table, TableSource, locate, read_table, rename_columns
-from kit.urls import DEFAULT_ORIGIN, guess_origin, is_url, site_key
+from kit.urls import DEFAULT_ORIGIN, guess_origin, is_url, site_key, split_origin
 
 __all__ = [
     "GONE_STATUSES",
@@ -60,6 +60,13 @@ class RedirectMap:
         return self.frame[self.frame["status"].isin(REDIRECT_STATUSES)]
 
 
+def _check_origin(origin: str) -> None:
+    try:
+        split_origin(origin)
+    except ValueError as error:
+        raise InputError(f"origin: {error}.") from None
+
+
 def _clean(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
@@ -77,14 +84,22 @@ def _parse_status(raw: str) -> int | None:
 
 
 def load_redirects(
-    redirects: TableSource, *, origin: str | None = None, what: str = "redirect map"
+    redirects: TableSource,
+    *,
+    origin: str | None = None,
+    fallback_origin: str | None = None,
+    what: str = "redirect map",
 ) -> RedirectMap:
     """Read and validate a redirect map from a DataFrame or a CSV path.
 
     Every bad row is reported in one :class:`~kit.errors.InputError` naming the row:
     missing columns, an empty file, a value that is not a URL, a status that is not a
-    number or not a redirect/gone status, a redirect without a target.
+    number or not a redirect/gone status, a redirect without a target.  ``origin``
+    names the site; by default it is the most common origin of the map's absolute
+    sources, then of its targets, then ``fallback_origin``.
     """
+    if origin is not None:
+        _check_origin(origin)
     table = read_table(redirects, what=what)
     rename_columns(table, _ALIASES, required=("source", "target"), what=what)
     frame = table.frame
@@ -95,7 +110,9 @@ def load_redirects(
         if "status" in frame.columns
         else [""] * len(frame)
     )
-    site = origin or guess_origin(sources, fallback=guess_origin(targets))
+    site = origin or guess_origin(
+        sources, fallback=guess_origin(targets, fallback=fallback_origin or DEFAULT_ORIGIN)
+    )
     problems: list[str] = []
     statuses: list[int] = []
     source_keys: list[str | None] = []
@@ -128,6 +145,9 @@ def load_redirects(
             bad.append(f"status {status} needs a target; leave it empty only with 410 or 404")
         elif status in GONE_STATUSES and target:
             bad.append(f"status {status} means no replacement, but target {target!r} is given")
+        elif status == KEEP_STATUS and target and target != source:
+            bad.append(f"status 200 means the URL stays as it is, but target {target!r} differs; "
+                       "use 301 to move it")
         elif target and not is_url(target):
             bad.append(f"target {target!r} is not a URL; write /new-path or https://host/new-path")
         if bad:
@@ -150,10 +170,13 @@ def load_redirects(
     clean = pd.DataFrame(
         {
             "source": sources,
-            "target": [
-                target if status in REDIRECT_STATUSES else None
-                for target, status in zip(targets, statuses, strict=True)
-            ],
+            "target": pd.Series(
+                [
+                    target if status in REDIRECT_STATUSES else None
+                    for target, status in zip(targets, statuses, strict=True)
+                ],
+                dtype=object,
+            ),
             "status": pd.array(statuses, dtype="int64"),
             "source_key": source_keys,
             "target_key": target_keys,

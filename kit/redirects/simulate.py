@@ -23,6 +23,7 @@ The rules it follows are exact; the rates are assumptions, stated in
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -157,7 +158,7 @@ def _with_legacy_chains(frame: pd.DataFrame, model: MigrationAssumptions) -> pd.
             continue
         hops = int(min(high, low + rng.geometric(0.35) - 1))
         chain = [source] + [f"/v{step}{source}" for step in range(1, hops)] + [target]
-        rows += [(a, b, 301) for a, b in zip(chain, chain[1:], strict=False)]
+        rows += [(a, b, 301) for a, b in itertools.pairwise(chain)]
     return pd.DataFrame(rows, columns=["source", "target", "status"])
 
 
