@@ -1,0 +1,143 @@
+"""The migration explorer and the static chart: build, switch, render deterministically."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from kit.redirects import STRATEGIES, MigrationAssumptions, simulate_migration
+from kit.redirects.widget import (
+    PLAIN_TEXT,
+    MigrationExplorer,
+    assumptions_caption,
+    migration_explorer,
+    strategy_comparison_figure,
+)
+from kit.sites import redesign
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture(scope="module")
+def site():
+    return redesign(200, seed=3)
+
+
+@pytest.fixture
+def explorer(site) -> MigrationExplorer:
+    return migration_explorer(site)
+
+
+def _chart(explorer: MigrationExplorer) -> list[tuple[float, ...]]:
+    return [tuple(trace.y) for trace in explorer.figure.data]
+
+
+def test_builds_with_every_strategy_precomputed(explorer: MigrationExplorer) -> None:
+    assert list(explorer.results) == list(STRATEGIES)
+    assert [value for _, value in explorer.buttons.options] == list(STRATEGIES)
+    assert explorer.buttons.value == explorer.strategy == "homepage_dump"
+    assert len(explorer.figure.data) == 5
+    weeks = explorer.assumptions.weeks + 1
+    assert all(len(trace.y) == weeks for trace in explorer.figure.data)
+    assert list(explorer.widget.children) == [
+        explorer.buttons, explorer.explanation, explorer.figure, explorer.summary, explorer.caption
+    ]
+
+
+def test_default_site_is_the_seeded_redesign() -> None:
+    small = migration_explorer(n_pages=120, seed=5)
+    assert small.site.old.equals(redesign(120, seed=5).old)
+
+
+@pytest.mark.parametrize("name", [name for name in STRATEGIES if name != "homepage_dump"])
+def test_switching_strategy_changes_chart_and_summary(explorer: MigrationExplorer, name) -> None:
+    before_chart, before_summary = _chart(explorer), explorer.summary.value
+    explorer.show_strategy(name)
+    assert explorer.strategy == explorer.buttons.value == name
+    assert _chart(explorer) != before_chart
+    assert explorer.summary.value != before_summary
+    assert STRATEGIES[name] in explorer.explanation.value
+    weekly = explorer.results[name].weekly
+    np.testing.assert_allclose(explorer.figure.data[0].y, weekly["relevant"], atol=1e-4)
+    np.testing.assert_allclose(explorer.figure.data[4].y, weekly["links"], atol=1e-4)
+
+
+def test_a_click_does_what_show_strategy_does(explorer: MigrationExplorer) -> None:
+    explorer.buttons.value = "one_to_one"  # what the front end sets on a click
+    clicked = (_chart(explorer), explorer.summary.value, explorer.figure.layout.title.text)
+    explorer.show_strategy("chains")
+    explorer.show_strategy("one_to_one")
+    assert (_chart(explorer), explorer.summary.value,
+            explorer.figure.layout.title.text) == clicked
+
+
+def test_showing_the_current_strategy_again_is_harmless(explorer: MigrationExplorer) -> None:
+    before = _chart(explorer)
+    explorer.show_strategy(explorer.strategy)
+    assert _chart(explorer) == before
+
+
+def test_unknown_strategy_is_refused(explorer: MigrationExplorer, site) -> None:
+    with pytest.raises(ValueError, match="one_to_one"):
+        explorer.show_strategy("everything_to_the_blog")
+    with pytest.raises(ValueError, match="unknown strategy"):
+        migration_explorer(site, strategy="nope")
+
+
+def test_chart_shares_stay_between_zero_and_one(explorer: MigrationExplorer) -> None:
+    for name in STRATEGIES:
+        explorer.show_strategy(name)
+        visits = np.array([trace.y for trace in explorer.figure.data[:4]])
+        assert np.all(visits >= 0) and np.all(visits <= 1.0001)
+        np.testing.assert_allclose(visits.sum(axis=0), 1.0, atol=1e-3)
+
+
+def test_mimebundle_is_stable_and_holds_the_real_widget(explorer: MigrationExplorer, site) -> None:
+    first = explorer._repr_mimebundle_()
+    assert first["text/plain"] == PLAIN_TEXT
+    assert first[WIDGET_VIEW]["model_id"] == explorer.widget.model_id
+    other = migration_explorer(site)
+    second = other._repr_mimebundle_()
+    assert second["text/plain"] == first["text/plain"]
+    assert second["text/html"] == first["text/html"]
+    random_id = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")
+    assert not random_id.search(first["text/html"] + first["text/plain"])
+    assert explorer._repr_mimebundle_(include=["text/plain"]) == {"text/plain": PLAIN_TEXT}
+    assert WIDGET_VIEW not in explorer._repr_mimebundle_(exclude=[WIDGET_VIEW])
+
+
+def test_caption_states_assumptions_and_sources() -> None:
+    caption = assumptions_caption(MigrationAssumptions(temporary_credit_weeks=7))
+    assert "7 weeks" in caption
+    assert "10 redirect hops" in caption
+    assert "Google Search Central" in caption
+    assert "John Mueller" in caption and "secondary" in caption
+
+
+def test_comparison_figure_is_a_static_figure(site) -> None:
+    results = {name: simulate_migration(site, name) for name in STRATEGIES}
+    figure = strategy_comparison_figure(results)
+    assert type(figure) is go.Figure
+    assert len(figure.data) == 2
+    assert list(figure.data[0].y) == [results[name].summary["traffic_kept"] for name in STRATEGIES]
+    assert strategy_comparison_figure(list(results.values())).to_json() == figure.to_json()
+    assert all(trace.uid is None for trace in figure.data)
+    with pytest.raises(ValueError):
+        strategy_comparison_figure({})
+
+
+def test_core_modules_import_no_widgets_or_plotly() -> None:
+    code = (
+        "import kit.redirects, kit.redirects.audit, kit.redirects.export, kit.redirects.maps, "
+        "kit.redirects.simulate, kit.redirects.suggest, kit.redirects.commands, sys; "
+        "assert 'ipywidgets' not in sys.modules and 'plotly' not in sys.modules, "
+        "sorted(m for m in sys.modules if m.startswith(('ipywidgets', 'plotly')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
