@@ -5,6 +5,7 @@
 #   make bench      benchmarks (installs the [bench] extra)
 #   make lint       ruff only
 #   make exercises  regenerate exercises/ from solutions/
+#   make notebooks  re-run workshops/*.ipynb so their stored outputs match the kit
 #   make clean      caches and build output (never grades or submissions)
 #   make distclean  clean, and remove the virtual environment
 #
@@ -25,10 +26,10 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NOTEBOOKS = $(wildcard workshops/*.ipynb)
 PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --quiet
 
-.PHONY: help lab test lint bench exercises clean distclean
+.PHONY: help lab test lint bench exercises notebooks clean distclean
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +81,10 @@ bench: $(BENCH_STAMP)
 
 exercises: $(DEV_STAMP)
 	$(RUN) $(BIN)/crosstalk exercises build
+
+# After a change to the kit: re-run the workshops so their stored outputs (nbval) match.
+notebooks: $(DEV_STAMP)
+	$(RUN) JUPYTER_PREFER_ENV_PATH=1 $(BIN)/crosstalk notebooks refresh
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from kit.course.exercises import find_course_root, stale_exercises, write_exercises
+from kit.errors import InputError
 
 __all__ = ["register"]
 
@@ -29,6 +30,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--root", type=Path, default=None,
                        help="course root with nbgrader_config.py (default: found from the cwd)")
     build.set_defaults(handler=run_build)
+
+    notebooks = subparsers.add_parser(
+        "notebooks",
+        help="re-run workshop notebooks so their stored outputs are current",
+        description="Run each workshop notebook top to bottom in a fresh kernel and store "
+                    "its outputs (widget state dropped), as the nbval tests expect.",
+    )
+    notebook_actions = notebooks.add_subparsers(dest="action", metavar="ACTION", required=True)
+    refresh = notebook_actions.add_parser("refresh", help="execute notebooks in place")
+    refresh.add_argument("paths", nargs="*", type=Path,
+                         help="notebooks to refresh (default: workshops/*.ipynb)")
+    refresh.set_defaults(handler=run_refresh)
+
+
+def run_refresh(args: argparse.Namespace) -> int:
+    """Refresh the given notebooks (or all of workshops/); 1 if any failed, each reported."""
+    from kit.course.notebooks import refresh_notebook
+
+    paths = args.paths or sorted((find_course_root() / "workshops").glob("*.ipynb"))
+    failed = 0
+    for path in paths:
+        try:
+            refresh_notebook(path)
+            print(f"refreshed {path}")
+        except InputError as error:
+            failed += 1
+            print(f"FAILED {error}")
+    return 1 if failed else 0
 
 
 def run_build(args: argparse.Namespace) -> int:

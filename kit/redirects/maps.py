@@ -178,8 +178,8 @@ def load_redirects(
                 dtype=object,
             ),
             "status": pd.array(statuses, dtype="int64"),
-            "source_key": source_keys,
-            "target_key": target_keys,
+            "source_key": pd.Series(source_keys, dtype=object),
+            "target_key": pd.Series(target_keys, dtype=object),
         }
     )
     return RedirectMap(frame=clean, origin=site or DEFAULT_ORIGIN, table=table)

@@ -79,7 +79,8 @@ class MigrationResult:
 
     ``weekly`` has ``week`` and the share of the old organic visits that reach the
     right page (``relevant``), land on the homepage (``homepage``), hit an error page
-    (``error``), plus the share of inbound links credited to the right new page
+    (``error``) or no longer come at all (``lost``: the page fell out of search, or
+    the visitor gave up on a chain), plus the share of inbound links credited to the right new page
     (``links``).  ``pages`` has one row per old page with its rule's outcome.
     """
 
@@ -273,6 +274,7 @@ def _weekly(pages: pd.DataFrame, model: MigrationAssumptions) -> pd.DataFrame:
         "relevant": relevant_share,
         "homepage": home_share,
         "error": error_share,
+        "lost": np.clip(1 - relevant_share - home_share - error_share, 0, 1),
         "links": link_credit,
     })
 

@@ -111,22 +111,52 @@ def test_locate_prefixes_each_problem_with_where() -> None:
     assert locate(table, [0, 2], "bad") == ["t.csv line 2: bad", "t.csv line 4: bad"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: read_csv skips blank lines, so 'line N' is off by one per blank line "
-    "above the bad row; track physical line numbers (csv.reader line_num, or "
-    "skip_blank_lines=False and drop empty rows yourself)",
-)
 def test_line_numbers_count_blank_lines(write_csv) -> None:
     table = read_table(write_csv("source,target\n/a,/b\n\n/c,/d\n"), what="map")
     assert table.where(1) == "map.csv line 4"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a quoted cell spanning two lines shifts every later 'line N'; use the "
-    "reader's physical line numbers",
-)
 def test_line_numbers_count_multiline_cells(write_csv) -> None:
     table = read_table(write_csv('source,note\n/a,"two\nlines"\n/c,x\n'), what="map")
     assert table.where(1) == "map.csv line 4"
+
+
+def test_too_many_fields_raises_naming_each_line(write_csv) -> None:
+    content = 'source,target\n/a,/b\n\n/c,/d,extra\n/e,"/f,g"\n"multi\nline",/h\n/i,/j,k,l\n'
+    with pytest.raises(InputError) as caught:
+        read_table(write_csv(content), what="map")
+    error = caught.value
+    assert "2 record(s) have more fields than the header (2)" in error.what
+    assert error.problems == [
+        "map.csv line 4: too many fields (an unquoted comma?)",
+        "map.csv line 8: too many fields (an unquoted comma?)",
+    ]
+    assert "Quote values that contain commas" in str(error)
+
+
+def test_fewer_fields_are_padded_with_empty_cells(write_csv) -> None:
+    table = read_table(write_csv("source,target,status\n/a,/b\n/c\n"), what="map")
+    assert table.frame.values.tolist() == [["/a", "/b", ""], ["/c", "", ""]]
+
+
+def test_utf8_bom_before_the_first_header_cell_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbfsource,target\r\n/a,/b\r\n")
+    table = read_table(path, what="map")
+    assert list(table.frame.columns) == ["source", "target"]
+    assert table.frame.values.tolist() == [["/a", "/b"]]
+    rename_columns(table, ALIASES, required=("source", "target"), what="map")
+
+
+def test_blank_lines_before_the_header_are_counted(write_csv) -> None:
+    table = read_table(write_csv("\n\nsource,target\n/a,/b\n"), what="map")
+    assert list(table.frame.columns) == ["source", "target"]
+    assert table.where(0) == "map.csv line 4"
+
+
+def test_unterminated_quote_is_not_silently_swallowed(write_csv) -> None:
+    # csv's default (non-strict) dialect reads to the end of the file; the record is
+    # then one cell holding the rest of the file, which the map validation rejects
+    table = read_table(write_csv('source,target\n"/a,/b\n/c,/d\n'), what="map")
+    assert len(table.frame) == 1
+    assert table.frame["source"].iat[0].startswith("/a,/b")

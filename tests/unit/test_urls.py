@@ -71,29 +71,14 @@ def test_safe_normalize(url: str, expected: str) -> None:
     assert safe_normalize(url) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _normal_host drops port 80 for https (and 443 for http): only the "
-    "scheme's own default port may be dropped (RFC 3986 §6.2.3)",
-)
 def test_safe_normalize_keeps_non_default_port_of_the_scheme() -> None:
     assert safe_normalize("https://example.com:80/a") == "https://example.com:80/a"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: is_url accepts a stray '%' ('/%4%41'), and safe_normalize is then not "
-    "idempotent ('/%4A' then '/J'); reject malformed percent-encoding in is_url",
-)
 def test_malformed_percent_encoding_is_not_a_url() -> None:
     assert not is_url("/%4%41")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _HOST accepts any mix of '[', ']' and ':' ('http://[', 'https://[]/a'); "
-    "urlsplit later raises ValueError on them (path_of, export, audit)",
-)
 @pytest.mark.parametrize("url", ["http://[", "https://[]/a", "https://a]b/"])
 def test_malformed_bracketed_hosts_are_not_urls(url: str) -> None:
     assert not is_url(url)

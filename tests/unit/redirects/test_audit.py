@@ -248,11 +248,6 @@ def test_duplicate_source_lists_every_rule_once() -> None:
     assert "row 0" in row["technical"] and "row 2" in row["technical"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a 410 rule's target is NaN (pandas 3 str column), and `target or status` "
-    "keeps NaN, so the text reads 'nan (row 1)'; test pd.isna(target) instead",
-)
 def test_duplicate_source_names_the_status_of_a_gone_rule() -> None:
     findings = audit_map(frame(("/a", "/b"), ("/a", None, 410)))
     technical = one(findings, "/a", "duplicate_source")["technical"]
@@ -284,12 +279,6 @@ def test_absolute_homepage_matches_relative_targets() -> None:
     assert checks(findings) == ["homepage_dump"] * 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with an all-relative map the origin falls back to https://site.invalid, "
-    "so an absolute --homepage never matches and homepage dumps go unreported; use the "
-    "homepage's origin when the map has no absolute URL (or resolve both the same way)",
-)
 def test_absolute_homepage_with_an_all_relative_map() -> None:
     findings = audit_map(frame(("/a", "/"), ("/b", "/"), ("/c", "/")),
                          homepage="https://example.com/")
@@ -329,34 +318,55 @@ def test_bad_dataframe_rows_are_named() -> None:
     assert "row 1" in message and "row 2" in message and "row 0" not in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _url_keys silently skips new_urls entries that are not URLs; raise an "
-    "InputError naming the line/row like every other loader",
-)
 def test_new_urls_that_are_not_urls_raise(write_csv) -> None:
     new_urls = write_csv("url\n/exists\nnot a url\n", name="new.csv")
-    with pytest.raises(InputError, match=r"new\.csv line 3"):
+    with pytest.raises(InputError, match=r"new\.csv line 3: 'not a url' is not a URL"):
         audit_map(frame(("/a", "/exists")), new_urls=new_urls)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: origin is not validated; audit_map(origin='example.com') silently builds "
-    "keys like 'example.com/a'; raise InputError (kit.urls.split_origin already checks)",
+@pytest.mark.parametrize(
+    ("new_urls", "where"),
+    [
+        pytest.param(["/exists", "old page", "/x"], "new_urls item 1", id="list"),
+        pytest.param(pd.Series(["/exists", "", "/x"]), "new_urls item 1", id="series"),
+        pytest.param(pd.DataFrame({"url": ["/exists", "/x", "htp:/y"]}, index=[5, 6, 7]),
+                     "new URL list row 7", id="dataframe"),
+        pytest.param(["/exists", None], "new_urls item 1", id="none-item"),
+    ],
 )
-def test_origin_that_is_not_an_origin_raises() -> None:
-    with pytest.raises(InputError):
-        audit_map(frame(("/a", "/b")), origin="example.com")
+def test_new_urls_that_are_not_urls_are_named(new_urls: object, where: str) -> None:
+    with pytest.raises(InputError) as caught:
+        audit_map(frame(("/a", "/exists")), new_urls=new_urls)
+    assert len(caught.value.problems) == 1
+    assert caught.value.problems[0].startswith(f"{where}: ")
+    assert "is not a URL" in caught.value.problems[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG: is_url accepts a host like '[' or '[]'; the homepage_dump check then calls "
-    "path_of → urlsplit, which raises ValueError('Invalid IPv6 URL'); found by hypothesis. "
-    "Validate bracketed hosts in is_url (or parse them with urlsplit there)",
-)
+def test_new_urls_line_numbers_count_blank_lines(write_csv) -> None:
+    new_urls = write_csv("url\n/exists\n\n\nnot a url\n", name="new.csv")
+    with pytest.raises(InputError, match=r"new\.csv line 5"):
+        audit_map(frame(("/a", "/exists")), new_urls=new_urls)
+
+
+@pytest.mark.parametrize("origin", ["example.com", "https://example.com/path", "ftp://x", ""])
+def test_origin_that_is_not_an_origin_raises(origin: str) -> None:
+    with pytest.raises(InputError, match="origin"):
+        audit_map(frame(("/a", "/b")), origin=origin)
+
+
+@pytest.mark.parametrize("homepage", ["", "home", "htp:/x", "https://[]/", "/%zz", "// x"])
+def test_homepage_that_is_not_a_url_raises(homepage: str) -> None:
+    with pytest.raises(InputError, match="homepage"):
+        audit_map(frame(("/a", "/b")), homepage=homepage)
+
+
+def test_absolute_homepage_does_not_override_the_maps_own_origin() -> None:
+    # the map names its site; a homepage on another host is not that site's homepage
+    redirects = frame(("https://old.example/a", "/"), ("/b", "/"), ("/c", "/"))
+    assert audit_map(redirects, homepage="https://other.example/").empty
+    assert checks(audit_map(redirects, homepage="https://old.example/")) == ["homepage_dump"] * 3
+
+
 def test_malformed_ipv6_host_is_an_input_error_not_a_crash() -> None:
     with pytest.raises(InputError):
         audit_map(frame(("/a", "http://[")))

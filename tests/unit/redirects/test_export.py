@@ -8,8 +8,9 @@ request would get, not only what the file contains.  The system tests run real n
 from __future__ import annotations
 
 import re
+import string
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote_to_bytes
 
 import pandas as pd
 import pytest
@@ -35,49 +36,151 @@ MAP = frame(
 
 
 # --- tiny interpreters ------------------------------------------------------------------------
+#
+# Both servers compare bytes: nginx's $uri and Apache's matched path are the percent-decoded
+# request bytes, and neither compiles its regexes in UTF-8 mode.  The interpreters therefore
+# work on "byte strings" (bytes decoded as latin-1), and read the config the way the server
+# reads the file: as UTF-8 bytes.  Case-insensitive matching is ASCII-only, as in both.
 
-_MAP_BLOCK = re.compile(r"map (\$\w+) (\$\w+) \{\n(.*?)\n\}", re.S)
+
+def _bytes_of(text: str) -> str:
+    """``text`` as the server sees it in a UTF-8 config file: one char per byte."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def _text_of(raw: str) -> str:
+    """The inverse of :func:`_bytes_of`, for a Location the tests compare as text."""
+    return raw.encode("latin-1").decode("utf-8")
+
+
+def _decoded_bytes(path: str) -> str:
+    """A request path percent-decoded to bytes, one char per byte."""
+    return unquote_to_bytes(path).decode("latin-1")
+
+
+def _ascii_lower(text: str) -> str:
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_MAP_BLOCK = re.compile(r"^map (\$\w+) (\$\w+) \{\n(.*?)\n\}", re.S | re.M)
+_GEO = re.compile(r'^geo (\$\w+) \{ default ("(?:[^"\\]|\\.)*"); \}$', re.M)
 _ENTRY = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|default) ("(?:[^"\\]|\\.)*"|\$\w+);$')
 _IF = re.compile(r'^if \((\$\w+) != ""\) \{ return (\d+)(?: (\$\w+))?; \}$', re.M)
+_VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+_CONF_ESCAPES = {"t": "\t", "r": "\r", "n": "\n"}
 
 
 def _unquote_nginx(token: str) -> str:
-    return re.sub(r"\\(.)", r"\1", token[1:-1]) if token.startswith('"') else token
+    """A config token as nginx's parser reads it: in a quoted string only ``\\"``,
+    ``\\'``, ``\\\\``, ``\\t``, ``\\r`` and ``\\n`` are escapes; other backslashes stay."""
+    if not token.startswith('"'):
+        return token
+    return re.sub(r"""\\(["'\\trn])""",
+                  lambda m: _CONF_ESCAPES.get(m.group(1), m.group(1)), token[1:-1])
+
+
+class _NginxMap:
+    """One ``map``: exact string keys compared case-insensitively (nginx lowercases
+    both), then regex keys in order of appearance (``~`` case-sensitive, ``~*`` not)."""
+
+    def __init__(self, source: str, body: str) -> None:
+        self.source = source
+        self.default = ""
+        self.exact: dict[str, str] = {}
+        self.regexes: list[tuple[re.Pattern[str], str]] = []
+        for line in body.splitlines():
+            match = _ENTRY.match(line)
+            assert match is not None, f"not a map entry: {line!r}"
+            key, value = match.group(1), _unquote_nginx(match.group(2))
+            if key == "default":
+                self.default = value
+                continue
+            key = _unquote_nginx(key)
+            if key.startswith("~*"):
+                self.regexes.append((re.compile(key[2:], re.ASCII | re.IGNORECASE), value))
+            elif key.startswith("~"):
+                self.regexes.append((re.compile(key[1:], re.ASCII), value))
+            else:
+                key = _ascii_lower(key.removeprefix("\\"))
+                # nginx refuses to start with two keys that are equal but for case
+                assert key not in self.exact, f"conflicting parameter {key!r}"
+                self.exact[key] = value
+
+    def lookup(self, subject: str) -> str:
+        found = self.exact.get(_ascii_lower(subject))
+        if found is not None:
+            return found
+        for pattern, value in self.regexes:
+            if pattern.search(subject):
+                return value
+        return self.default
 
 
 def nginx_answer(config: str, request: str) -> tuple[int, str | None]:
-    """(status, Location) nginx would answer for ``request`` (path?query); 200 if no rule."""
-    path = unquote(request.split("?", 1)[0])
-    inputs = {"$uri": path, "$request_uri": request}
-    maps: dict[str, tuple[str, dict[str, str], str]] = {}
-    for source, var, body in _MAP_BLOCK.findall(config):
-        entries: dict[str, str] = {}
-        default = '""'
-        for line in body.splitlines():
-            key, value = _ENTRY.match(line).groups()  # type: ignore[union-attr]
-            if key == "default":
-                default = value
-            else:
-                entries[_unquote_nginx(key)] = value
-        maps[var] = (source, entries, default)
+    """(status, Location) nginx would answer for ``request`` (path?query); 200 if no rule.
 
-    def value(var: str) -> str:
-        source, entries, default = maps[var]
-        raw = entries.get(inputs[source], default)
-        return value(raw) if raw.startswith("$") else _unquote_nginx(raw)
+    ``if`` lines run in order.  Map values are complex values, so ``$var`` and ``${var}``
+    in them are expanded (``$is_args``, ``$args``, ``geo`` and ``map`` variables), and a
+    ``$`` that starts no variable name is a config error.
+    """
+    config = _bytes_of(config)
+    path, _, query = request.partition("?")
+    inputs = {
+        "$uri": _decoded_bytes(path),
+        "$request_uri": request,
+        "$args": query,
+        "$is_args": "?" if query else "",
+    }
+    for var, value in _GEO.findall(config):
+        inputs[var] = _unquote_nginx(value)  # geo values are plain text, never expanded
+    maps = {var: _NginxMap(source, body) for source, var, body in _MAP_BLOCK.findall(config)}
+    assert not set(maps) & set(inputs)
+
+    def expand(value: str) -> str:
+        assert not re.search(r"\$(?!\{\w+\}|\w)", value), f"invalid variable name in {value!r}"
+        return _VARIABLE.sub(lambda m: variable("$" + (m.group(1) or m.group(2))), value)
+
+    def variable(var: str) -> str:
+        if var in inputs:
+            return inputs[var]
+        nginx_map = maps[var]  # an unknown variable is a config error: KeyError
+        return expand(nginx_map.lookup(variable(nginx_map.source)))
 
     for var, status, returned in _IF.findall(config):
-        if value(var) != "":
-            return int(status), value(returned) if returned else None
+        if variable(var) != "":
+            return int(status), _text_of(variable(returned)) if returned else None
     return 200, None
+
+
+def _apache_expand(target: str, rule: re.Match[str], cond: re.Match[str] | None) -> str:
+    """mod_rewrite's substitution: ``\\c`` is a literal ``c``, ``$N`` a RewriteRule and
+    ``%N`` a RewriteCond back-reference (empty when there is no such group)."""
+    out: list[str] = []
+    index = 0
+    while index < len(target):
+        char, following = target[index], target[index + 1 : index + 2]
+        if char == "\\" and following:
+            out.append(following)
+            index += 2
+        elif char in "$%" and following.isdigit():
+            match = rule if char == "$" else cond
+            group = int(following)
+            out.append((match.group(group) or "") if match and group <= match.re.groups else "")
+            index += 2
+        else:
+            assert not (char in "$%" and following == "{"), "variables are not modelled"
+            out.append(char)
+            index += 1
+    return "".join(out)
 
 
 def apache_answer(config: str, request: str) -> tuple[int, str | None]:
     """(status, Location) for ``request`` under mod_rewrite in a vhost; 200 if no rule."""
     path, _, query = request.partition("?")
-    path = unquote(path)
+    path = _decoded_bytes(path)
     conditions: list[str] = []
-    for line in config.splitlines():
+    for line in _bytes_of(config).splitlines():
         if line.startswith("RewriteCond "):
             _, variable, pattern = line.split()
             assert variable == "%{QUERY_STRING}"
@@ -86,18 +189,28 @@ def apache_answer(config: str, request: str) -> tuple[int, str | None]:
         if not line.startswith("RewriteRule "):
             continue
         _, pattern, target, flags = line.split()
-        applies = re.search(pattern, path) and all(re.search(c, query) for c in conditions)
+        rule = re.search(pattern, path, re.ASCII)
+        cond = None
+        applies = rule is not None
+        for condition in conditions:
+            cond = re.search(condition, query, re.ASCII)
+            applies = applies and cond is not None
         conditions = []
         if not applies:
             continue
+        assert rule is not None
         names = flags.strip("[]").split(",")
         if "G" in names:
             return 410, None
         status = int(next(n for n in names if n.startswith("R="))[2:])
         if target == "-" or not 300 <= status < 400:
             return status, None
-        location = target + (f"?{query}" if query and "QSD" not in names else "")
-        return status, location
+        assert "NE" in names, "without NE Apache would escape the Location: not modelled"
+        location = _apache_expand(target, rule, cond)
+        # a substitution with its own query replaces the request's (no QSA flag here)
+        if query and "?" not in location and "QSD" not in names:
+            location += f"?{query}"
+        return status, _text_of(location)
     return 200, None
 
 
@@ -138,7 +251,8 @@ def test_nginx_lists_each_source_once() -> None:
     config = to_nginx(MAP)
     keys = [line.split('" ', 1)[0] + '"' for line in _entry_lines(config)]
     assert sorted(keys) == sorted(
-        ['"/old-a"', '"/old-b"', '"/promo"', '"/gone"', '"/missing"', '"/search?q=shoes"']
+        ['"/old-a"', '"/old-b"', '"/promo"', '"/gone"', '"/missing"',
+         r'"~^/search\\?q=shoes$"']
     )
     assert "/elsewhere" not in config
     assert '"/same"' not in config
@@ -149,15 +263,122 @@ def test_nginx_gone_rows_return_their_status_without_target() -> None:
     assert 'if ($crosstalk_410 != "") { return 410; }' in config
     assert 'if ($crosstalk_404 != "") { return 404; }' in config
     assert '    "/gone" "1";' in config
+    assert '    "/missing" "1";' in config
+
+
+def _if_lines(config: str) -> list[str]:
+    return [line for line in config.splitlines() if line.startswith("if (")]
 
 
 def test_nginx_query_rules_use_a_request_uri_map() -> None:
     config = to_nginx(MAP)
-    block = re.search(r"map \$request_uri (\$\w+) \{(.*?)\}", config, re.S)
+    block = re.search(r"^map \$request_uri (\$\w+) \{\n(.*?)\n\}", config, re.S | re.M)
     assert block is not None
-    assert '"/search?q=shoes" "/shoes";' in block.group(2)
-    assert f"default {block.group(1)};" in config  # the $uri map falls back to it
-    assert "/search?q=shoes" not in config.replace(block.group(0), "")
+    assert block.group(1) == "$crosstalk_301_query"
+    # an exact regex on the raw request line; the rule's own query is not passed on again
+    assert r'    "~^/search\\?q=shoes$" "/shoes";' in block.group(2).splitlines()
+    assert "/search" not in config.replace(block.group(0), "")
+    # the query map's if comes before every $uri map's, whatever the statuses
+    assert _if_lines(config)[0] == (
+        'if ($crosstalk_301_query != "") { return 301 $crosstalk_301_query; }'
+    )
+
+
+def test_nginx_query_ifs_come_first_across_statuses() -> None:
+    config = to_nginx(frame(("/a", "/plain", 301), ("/a?x=1", "/query", 308),
+                            ("/b?y=2", None, 410), ("/b", "/bee", 302)))
+    ifs = _if_lines(config)
+    query_ifs = [i for i, line in enumerate(ifs) if "_query" in line]
+    assert query_ifs == list(range(len(query_ifs))) and len(query_ifs) == 2
+    assert nginx_answer(config, "/a?x=1") == (308, "/query")
+    assert nginx_answer(config, "/a?x=2") == (301, "/plain?x=2")
+    assert nginx_answer(config, "/b?y=2") == (410, None)
+    assert nginx_answer(config, "/b") == (302, "/bee")
+
+
+def test_nginx_passes_the_visitors_query_on_path_rules_only() -> None:
+    config = to_nginx(frame(("/a", "/b", 301), ("/n", "/b?x=1", 301), ("/s?q=1", "/t", 301),
+                            ("/g", None, 410)))
+    assert nginx_answer(config, "/a?utm_source=x") == (301, "/b?utm_source=x")
+    assert nginx_answer(config, "/a?utm_source=x&gclid=7") == (301, "/b?utm_source=x&gclid=7")
+    assert nginx_answer(config, "/a") == (301, "/b")  # no dangling '?'
+    assert nginx_answer(config, "/n?utm_source=x") == (301, "/b?x=1")  # the target's own query
+    assert nginx_answer(config, "/s?q=1") == (301, "/t")  # a query rule: its query is consumed
+    assert nginx_answer(config, "/s?q=1&utm_source=x") == (200, None)  # exact query only
+    assert nginx_answer(config, "/g?utm_source=x") == (410, None)
+    assert '    "/a" "/b$is_args$args";' in config
+    assert '    "/n" "/b?x=1";' in config
+
+
+def test_nginx_query_keys_are_exact_and_escape_regex_characters() -> None:
+    config = to_nginx(frame(("/s.php?q=a+b&p=(1)", "/t", 301)))
+    assert nginx_answer(config, "/s.php?q=a+b&p=(1)") == (301, "/t")
+    assert nginx_answer(config, "/sxphp?q=a+b&p=(1)") == (200, None)
+    assert nginx_answer(config, "/s.php?q=aab&p=1") == (200, None)
+    assert nginx_answer(config, "/s.php?q=a+b&p=(1)&more") == (200, None)
+    assert nginx_answer(config, "/x/s.php?q=a+b&p=(1)") == (200, None)
+
+
+def test_nginx_query_keys_match_percent_escapes_in_either_hex_case() -> None:
+    config = to_nginx(frame(("/caf%C3%A9?q=%2F", "/cafe", 301)))
+    assert nginx_answer(config, "/caf%C3%A9?q=%2F") == (301, "/cafe")
+    assert nginx_answer(config, "/caf%c3%a9?q=%2f") == (301, "/cafe")
+    assert nginx_answer(config, "/caf%C3%A9?q=/") == (200, None)
+
+
+def test_nginx_non_utf8_path_goes_to_the_request_uri_map() -> None:
+    config = to_nginx(frame(("/bad%FF", "/c", 301), ("/ok", "/d", 301)))
+    assert "map $request_uri $crosstalk_301_query" in config
+    assert nginx_answer(config, "/bad%FF") == (301, "/c")
+    assert nginx_answer(config, "/bad%ff") == (301, "/c")
+    assert nginx_answer(config, "/bad%FFx") == (200, None)
+    assert nginx_answer(config, "/ok") == (301, "/d")
+
+
+def test_nginx_source_with_capitals_becomes_a_case_sensitive_regex_key() -> None:
+    config = to_nginx(frame(("/Old-Page", "/new", 301), ("/plain", "/p", 301)))
+    assert '    "~^/Old\\\\-Page$" "/new$is_args$args";' in config
+    assert '    "/plain" "/p$is_args$args";' in config  # lower-case sources stay hash keys
+    assert nginx_answer(config, "/Old-Page") == (301, "/new")
+    assert nginx_answer(config, "/Old-Page?utm_source=x") == (301, "/new?utm_source=x")
+    assert nginx_answer(config, "/old-page") == (200, None)
+    assert nginx_answer(config, "/OLD-PAGE") == (200, None)
+
+
+def test_nginx_case_variant_sources_each_get_their_own_rule() -> None:
+    config = to_nginx(frame(("/a", "/x", 301), ("/A", "/y", 302)))
+    assert '    "~^/a$" "/x$is_args$args";' in config
+    assert nginx_answer(config, "/a") == (301, "/x")
+    assert nginx_answer(config, "/A") == (302, "/y")
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        pytest.param([("/Page", "/page", 301)], id="capital-source"),
+        pytest.param([("/page", "/Page", 301)], id="capital-target"),
+        pytest.param([("/%C3%A9t%C3%A9", "/%C3%89T%C3%89", 301)], id="non-ascii"),
+    ],
+)
+def test_nginx_case_only_moves_do_not_loop(rules: list[tuple[str, str, int]]) -> None:
+    config = to_nginx(frame(*rules))
+    ((source, target, status),) = rules
+    assert nginx_answer(config, source) == (status, target)
+    assert nginx_answer(config, target) == (200, None)
+
+
+def test_nginx_case_only_move_to_an_absolute_target_on_the_same_site_does_not_loop() -> None:
+    config = to_nginx(frame(("https://example.com/page", "https://example.com/Page", 301)))
+    assert nginx_answer(config, "/page") == (301, "https://example.com/Page")
+    assert nginx_answer(config, "/Page") == (200, None)
+
+
+def test_nginx_writes_a_literal_dollar_in_targets() -> None:
+    config = to_nginx(frame(("/a", "/b$1?x=$y", 301), ("/c", "/d$args", 302)))
+    assert 'geo $crosstalk_dollar { default "$"; }' in config
+    assert '    "/a" "/b${crosstalk_dollar}1?x=${crosstalk_dollar}y";' in config
+    assert nginx_answer(config, "/a?z=1") == (301, "/b$1?x=$y")
+    assert nginx_answer(config, "/c?z=1") == (302, "/d$args?z=1")
 
 
 def test_nginx_sizes_the_map_hash_for_large_maps() -> None:
@@ -168,27 +389,41 @@ def test_nginx_sizes_the_map_hash_for_large_maps() -> None:
     assert size >= 3000
 
 
+def _bucket_size(config: str) -> int:
+    return int(re.search(r"map_hash_bucket_size (\d+);", config).group(1))  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("length", [10, 200, 300, 1000, 5000])
+def test_nginx_bucket_size_fits_the_longest_key(length: int) -> None:
+    source = "/" + "%C3%A9" * length  # é: 2 bytes decoded, 6 in the map
+    config = to_nginx(frame((source, "/b", 301)))
+    key = unquote_to_bytes(source)
+    bucket = _bucket_size(config)
+    # ngx_hash_init: an element takes a pointer plus the key and a 2-byte length, aligned
+    assert bucket >= 8 + ((len(key) + 2 + 7) // 8) * 8 + 8
+    assert bucket & (bucket - 1) == 0  # a power of two, as nginx rounds it anyway
+    assert nginx_answer(config, source) == (301, "/b")
+
+
 @pytest.mark.parametrize(
     ("source", "target", "key", "value"),
     [
-        pytest.param("/caf%C3%A9", "/b", '"/café"', '"/b"', id="decoded-uri"),
-        pytest.param('/a%22b', '/b', '"/a\\"b"', '"/b"', id="quote-escaped"),
+        pytest.param("/caf%C3%A9", "/b", '"/café"', '"/b$is_args$args"', id="decoded-uri"),
+        pytest.param('/a%22b', '/b', '"/a\\"b"', '"/b$is_args$args"', id="quote-escaped"),
+        pytest.param('/a%5Cb', '/b', '"/a\\\\b"', '"/b$is_args$args"', id="backslash-escaped"),
         pytest.param("/a", "/b?x=1&y=2", '"/a"', '"/b?x=1&y=2"', id="target-query"),
     ],
 )
 def test_nginx_quoting(source: str, target: str, key: str, value: str) -> None:
-    assert f"    {key} {value};" in to_nginx(frame((source, target, 301)))
+    config = to_nginx(frame((source, target, 301)))
+    assert f"    {key} {value};" in config
+    assert nginx_answer(config, source) == (301, target)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the $uri map wins over the $request_uri map (it is only the default), so "
-    "'/a?x=1' gets the rule for '/a'; make the $request_uri map primary with the $uri map "
-    "as its default, and order the if-lines so query rules win across statuses too",
-)
 def test_nginx_query_rule_beats_path_rule_for_the_same_path() -> None:
     config = to_nginx(frame(("/a", "/plain", 301), ("/a?x=1", "/query", 301)))
     assert nginx_answer(config, "/a?x=1") == (301, "/query")
+    assert nginx_answer(config, "/a") == (301, "/plain")
 
 
 # --- Apache ---------------------------------------------------------------------------------
@@ -222,38 +457,73 @@ def test_apache_escapes_regex_characters() -> None:
     assert apache_answer(config, "/a.b(1)") == (301, "/c")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a percent-encoded space in a source becomes a raw '\\ ' in the pattern; "
-    "Apache splits directive arguments on whitespace, so the line is a syntax error; "
-    "write the space as \\x20 (or quote the pattern)",
-)
 def test_apache_lines_survive_whitespace_in_decoded_paths() -> None:
-    config = to_apache(frame(("/old%20page", "/new", 301)))
-    rule = next(line for line in config.splitlines() if line.startswith("RewriteRule"))
-    assert len(rule.split()) == 4
+    config = to_apache(frame(("/old%20page", "/new", 301), ("/tab%09x", "/t", 301)))
+    rules = [line for line in config.splitlines() if line.startswith("RewriteRule")]
+    assert all(len(rule.split()) == 4 for rule in rules)
+    assert r"RewriteRule ^/?old\x20page$ /new" in config
+    assert apache_answer(config, "/old%20page") == (301, "/new")
+    assert apache_answer(config, "/tab%09x") == (301, "/t")
+    assert apache_answer(config, "/oldxpage") == (200, None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: in a RewriteRule substitution '%N' is a RewriteCond back-reference and "
-    "'$N' a RewriteRule one, so a target like /new%20page becomes /new0page; escape "
-    "them as '\\%' and '\\$'",
+@pytest.mark.parametrize(
+    ("target", "written"),
+    [
+        pytest.param("/new%20page", r"/new\%20page", id="percent"),
+        pytest.param("/b$1", r"/b\$1", id="dollar"),
+        pytest.param("/c?x=%7B$y%7D", r"/c?x=\%7B\$y\%7D", id="both-in-query"),
+    ],
 )
-def test_apache_escapes_backreference_characters_in_targets() -> None:
-    config = to_apache(frame(("/p", "/new%20page", 301)))
-    rule = next(line for line in config.splitlines() if line.startswith("RewriteRule"))
-    assert not re.search(r"(?<!\\)[%$]\d", rule.split()[2])
+def test_apache_escapes_backreference_characters_in_targets(target: str, written: str) -> None:
+    config = to_apache(frame(("/p", target, 301), ("/q?k=1", target, 302)))
+    rules = [line for line in config.splitlines() if line.startswith("RewriteRule")]
+    assert [rule.split()[2] for rule in rules] == [written, written]
+    assert not any(re.search(r"(?<!\\)[%$]\d", rule.split()[2]) for rule in rules)
+    assert apache_answer(config, "/p") == (301, target)
+    assert apache_answer(config, "/q?k=1") == (302, target)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the plain rule for '/a' comes first and matches '/a?x=1' too (RewriteRule "
-    "never sees the query), so the query rule is unreachable; emit query rules first",
-)
 def test_apache_query_rule_beats_path_rule_for_the_same_path() -> None:
     config = to_apache(frame(("/a", "/plain", 301), ("/a?x=1", "/query", 301)))
     assert apache_answer(config, "/a?x=1") == (301, "/query")
+    assert apache_answer(config, "/a?x=2") == (301, "/plain?x=2")
+    assert apache_answer(config, "/a") == (301, "/plain")
+
+
+def test_apache_writes_query_rules_first() -> None:
+    config = to_apache(frame(("/a", "/plain", 301), ("/b", None, 410), ("/a?x=1", "/q1", 302),
+                             ("/c", "/d", 308), ("/b?y=2", "/q2", 301)))
+    lines = [line for line in config.splitlines() if line.startswith("Rewrite")][1:]
+    assert lines == [
+        "RewriteCond %{QUERY_STRING} ^x=1$",
+        "RewriteRule ^/?a$ /q1 [R=302,L,NE,QSD]",
+        "RewriteCond %{QUERY_STRING} ^y=2$",
+        "RewriteRule ^/?b$ /q2 [R=301,L,NE,QSD]",
+        "RewriteRule ^/?a$ /plain [R=301,L,NE]",
+        "RewriteRule ^/?b$ - [G,L]",
+        "RewriteRule ^/?c$ /d [R=308,L,NE]",
+    ]
+    assert apache_answer(config, "/b?y=2") == (301, "/q2")
+    assert apache_answer(config, "/b?y=3") == (410, None)
+
+
+def test_apache_passes_the_visitors_query_on_path_rules() -> None:
+    config = to_apache(frame(("/a", "/b", 301), ("/n", "/b?x=1", 301)))
+    assert apache_answer(config, "/a?utm_source=x") == (301, "/b?utm_source=x")
+    assert apache_answer(config, "/n?utm_source=x") == (301, "/b?x=1")
+
+
+def test_apache_non_utf8_source_matches_its_own_bytes() -> None:
+    config = to_apache(frame(("/bad%FF", "/c", 301)))
+    assert apache_answer(config, "/bad%FF") == (301, "/c")
+    assert apache_answer(config, "/bad%EF%BF%BD") == (200, None)
+
+
+def test_apache_query_conditions_match_percent_escapes_in_either_hex_case() -> None:
+    config = to_apache(frame(("/s?q=caf%C3%A9", "/t", 301)))
+    assert apache_answer(config, "/s?q=caf%C3%A9") == (301, "/t")
+    assert apache_answer(config, "/s?q=caf%c3%a9") == (301, "/t")
 
 
 # --- CSV ------------------------------------------------------------------------------------
@@ -278,17 +548,10 @@ def test_csv_round_trips_through_load_redirects(tmp_path: Path) -> None:
     _round_trip(redirects, tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with pandas 3 the clean frame's target column is str dtype, so the None "
-    "of 404/410/200 rows is NaN, and to_csv's `target or ''` writes 'nan'; the file then "
-    "fails to load. Write '' when pd.isna(target) (or keep the column dtype=object)",
-)
 def test_csv_round_trips_gone_and_unchanged_rows(tmp_path: Path) -> None:
     _round_trip(MAP, tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: same as above: 410 rows are written with target 'nan'")
 def test_csv_writes_an_empty_target_for_gone_rows() -> None:
     text = to_csv(frame(("/a", "/b", 301), ("/c", None, 410)))
     assert text == "source,target,status\n/a,/b,301\n/c,,410\n"

@@ -62,8 +62,12 @@ BAD_ROWS = [
     pytest.param([("/a", "", "301")], 0, "status 301 needs a target", id="301-without-target"),
     pytest.param([("/a", "", "302")], 0, "status 302 needs a target", id="302-without-target"),
     pytest.param([("/a", "", "")], 0, "status 301 needs a target", id="default-without-target"),
-    pytest.param([("/a", "not a url", "200")], 0, "target 'not a url' is not a URL",
-                 id="200-with-bad-target"),
+    pytest.param([("/a", "not a url", "200")], 0,
+                 "status 200 means the URL stays as it is, but target 'not a url' differs; "
+                 "use 301 to move it", id="200-with-bad-target"),
+    pytest.param([("/a", "/b", "200")], 0,
+                 "status 200 means the URL stays as it is, but target '/b' differs",
+                 id="200-with-other-target"),
 ]
 
 
@@ -177,13 +181,8 @@ def test_unchanged_row_with_its_own_url_as_target_is_accepted() -> None:
     assert rmap.redirects().empty
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a 200 row whose target is a *different* URL is accepted and the target "
-    "silently dropped; reject it like 404/410 with a target (or treat it as a redirect)",
-)
 def test_unchanged_row_with_another_target_is_rejected() -> None:
-    with pytest.raises(InputError, match="row 0"):
+    with pytest.raises(InputError, match=r"row 0: status 200 means .* target '/other' differs"):
         load_redirects(pd.DataFrame({"source": ["/a"], "target": ["/other"], "status": [200]}))
 
 
@@ -231,3 +230,58 @@ def test_default_status_without_status_column() -> None:
     rmap = load_redirects(pd.DataFrame({"source": ["/a"], "target": ["/b"]}))
     assert rmap.frame["status"].tolist() == [301]
     assert len(rmap.redirects()) == 1
+
+
+def test_target_column_holds_none_not_nan_for_rows_without_a_target() -> None:
+    rmap = load_redirects(pd.DataFrame({"source": ["/a", "/b", "/c", "/d"],
+                                        "target": ["/x", None, "", "/d"],
+                                        "status": [301, 410, 404, 200]}))
+    assert rmap.frame["target"].dtype == object
+    assert rmap.frame["target"].tolist() == ["/x", None, None, None]
+
+
+def test_target_key_column_holds_none_not_nan_for_rows_without_a_target() -> None:
+    rmap = load_redirects(pd.DataFrame({"source": ["/a", "/b"], "target": ["/x", None],
+                                        "status": [301, 410]}))
+    assert rmap.frame["target_key"].tolist() == ["https://site.invalid/x", None]
+
+
+def test_fallback_origin_is_used_only_when_the_map_has_no_absolute_url() -> None:
+    relative = pd.DataFrame({"source": ["/a"], "target": ["/b"]})
+    absolute = pd.DataFrame({"source": ["/a"], "target": ["https://new.example/b"]})
+    rmap = load_redirects(relative, fallback_origin="https://example.com")
+    assert rmap.origin == "https://example.com"
+    assert rmap.frame["source_key"].tolist() == ["https://example.com/a"]
+    assert load_redirects(absolute, fallback_origin="https://example.com").origin == (
+        "https://new.example"
+    )
+    assert load_redirects(relative, origin="https://a.example",
+                          fallback_origin="https://b.example").origin == "https://a.example"
+
+
+@pytest.mark.parametrize(
+    "origin", ["example.com", "https://example.com/path", "ftp://example.com", "https://[]", ""]
+)
+def test_origin_that_is_not_an_origin_raises(origin: str) -> None:
+    with pytest.raises(InputError, match=r"^origin: "):
+        load_redirects(pd.DataFrame({"source": ["/a"], "target": ["/b"]}), origin=origin)
+
+
+def test_csv_with_a_utf8_bom_and_excel_header_reads_fine(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_text("Source,Target,Status\r\n/a,/b,301\r\n/c,,410\r\n", encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfSource")
+    rmap = load_redirects(path)
+    assert rmap.frame[["source", "target", "status"]].values.tolist() == [
+        ["/a", "/b", 301], ["/c", None, 410]
+    ]
+    assert rmap.where(1) == "excel.csv line 3"
+
+
+def test_too_many_fields_in_a_map_row_names_the_line(write_csv) -> None:
+    path = write_csv("source,target,status\n/a,/b,301\n\n/c,/d?x=1,2,301\n")
+    with pytest.raises(InputError) as caught:
+        load_redirects(path)
+    assert caught.value.problems == [
+        "map.csv line 4: too many fields (an unquoted comma?)"
+    ]
