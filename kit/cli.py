@@ -16,7 +16,14 @@ from kit.errors import InputError
 
 __all__ = ["main"]
 
-COMMAND_MODULES = ("kit.redirects.commands", "kit.course.commands")
+COMMAND_MODULES = (
+    "kit.redirects.commands",
+    "kit.seo.commands",
+    "kit.duplicates.commands",
+    "kit.tracking.commands",
+    "kit.launch.commands",
+    "kit.course.commands",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,9 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
+            if error.name is None or not name.startswith(error.name):
+                raise  # a real import error inside an existing module
+            continue  # that module is not part of this installation
         module.register(subparsers)
     return parser
 

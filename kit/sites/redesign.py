@@ -1,7 +1,4 @@
-"""One seeded generator for every synthetic site in the kit.
-
-Notebooks, tests and benchmarks all build their example sites here, so a given
-``seed`` always gives the same pages, traffic and links.
+"""A seeded site relaunch with known truth, for module 01 (redirects).
 
 :func:`redesign` models a site relaunch the way it happens: folders renamed, slugs
 reworded and reordered, file extensions dropped, some titles rewritten, colour

@@ -1,0 +1,10 @@
+"""One seeded generator for every synthetic site, cohort and traffic log in the kit.
+
+Notebooks, tests and benchmarks build their examples here, so a given ``seed``
+always gives the same pages, traffic and links.  One module per kind of site:
+:mod:`kit.sites.redesign` for module 01's relaunch.
+"""
+
+from kit.sites.redesign import Redesign, redesign
+
+__all__ = ["Redesign", "redesign"]
