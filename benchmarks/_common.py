@@ -131,7 +131,10 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Non
 
 def _cell(value: object) -> str:
     if isinstance(value, float):
-        return f"{value:.3f}" if abs(value) < 1000 else f"{value:,.0f}"
+        if value != value:  # NaN
+            return "-"
+        return f"{value:.3f}" if abs(value) < 10 else (
+            f"{value:.1f}" if abs(value) < 1000 else f"{value:,.0f}")
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return "-" if value is None else str(value)

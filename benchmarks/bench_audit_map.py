@@ -26,10 +26,10 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-from benchmarks._common import Targets, child_report, print_table, run_child, timed  # noqa: E402
+from benchmarks._common import Targets, child_report, print_table, run_child, timed
 
 SIZES = (100_000, 1_000_000)
 MAX_RSS_MB = 1024
@@ -76,7 +76,7 @@ def build_map(n_rules: int, seed: int = 0) -> tuple[pd.DataFrame, list[str]]:
     target[gone] = ""
     keep = np.ones(n, dtype=bool)
     keep[missing] = False  # their targets are not pages of the new site: broken_target
-    new_urls = new_urls[keep].tolist() + ["/"]
+    new_urls = [*new_urls[keep].tolist(), "/"]
     absolute = rng.random(n) < SHARES["absolute"]
     source[absolute] = ORIGIN + source[absolute]
 

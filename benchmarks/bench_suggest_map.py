@@ -20,10 +20,10 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-from benchmarks._common import Targets, child_report, print_table, run_child, timed  # noqa: E402
+from benchmarks._common import Targets, child_report, print_table, run_child, timed
 
 SEEDS = (101, 202)
 N_PAGES = 20_000
@@ -161,7 +161,8 @@ def main() -> int:
     targets = Targets("bench_suggest_map")
     worst = min(runs["suggest_map", seed]["accuracy"] for seed in SEEDS)
     targets.check("suggest_map accuracy", worst >= MIN_ACCURACY,
-                  f"lowest top-1 accuracy over seeds {SEEDS} = {worst:.4f} (target >= {MIN_ACCURACY})")
+                  f"lowest top-1 accuracy over seeds {SEEDS} = {worst:.4f} "
+                  f"(target >= {MIN_ACCURACY})")
     ratio = total("suggest_map", "seconds") / base_seconds
     for tool in ("polyfuzz_url", "polyfuzz_url_title"):
         print(f"suggest_map / {tool} = "

@@ -22,8 +22,12 @@ __all__ = [
     "DEFAULT_ORIGIN",
     "guess_origin",
     "is_url",
+    "normal_origin",
+    "path_of",
     "safe_normalize",
     "site_key",
+    "site_relative_key",
+    "split_origin",
 ]
 
 DEFAULT_ORIGIN = "https://site.invalid"
@@ -140,11 +144,35 @@ def site_key(url: str, origin: str = DEFAULT_ORIGIN) -> str:
     return safe_normalize(url)
 
 
+def site_relative_key(url: str, origin: str, base: str | None = None) -> str:
+    """A compact comparison key: the normalised path for the site's own URLs, else the URL.
+
+    ``origin`` is the site (``https://example.com``, normalised); a relative ``url`` is
+    resolved against ``base`` (default: the site), as a browser resolves a relative
+    ``Location`` against the URL that answered.  Keys of one site compare equal whether
+    written relative or absolute.  An already-normal path is returned as the same
+    object, so a million-row map costs no new strings.  ``url`` must pass :func:`is_url`.
+    """
+    if url.startswith("/"):
+        path = url if ("%" not in url and "#" not in url and "/." not in url) else (
+            safe_normalize(url)
+        )
+        return path if base is None or base == origin else base + path
+    key = safe_normalize(url)
+    return key[len(origin):] if key.startswith(origin + "/") else key
+
+
+def normal_origin(origin: str) -> str:
+    """``scheme://host`` of an origin, normalised (lowercase, default port dropped)."""
+    scheme, host = _split_origin(origin)
+    return f"{scheme}://{host}"
+
+
 def guess_origin(urls: Iterable[str], fallback: str = DEFAULT_ORIGIN) -> str:
     """The most common ``scheme://host`` among the absolute URLs, or ``fallback``."""
     counts: Counter[str] = Counter()
     for url in urls:
-        if isinstance(url, str):
+        if isinstance(url, str) and is_url(url):
             match = _ABSOLUTE.match(url)
             if match:
                 scheme = match.group(1).lower()

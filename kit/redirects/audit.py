@@ -29,7 +29,7 @@ from kit.redirects.maps import (
     load_redirects,
 )
 from kit.tables import TableSource, read_table, rename_columns
-from kit.urls import is_url, path_of, site_key
+from kit.urls import is_url, path_of, site_relative_key
 
 __all__ = ["AUDIT_CHECKS", "GOOGLEBOT_MAX_HOPS", "audit_map"]
 
@@ -93,12 +93,7 @@ def _url_keys(urls: object, origin: str) -> set[str]:
             [f"{where(position)}: {values[position]!r} is not a URL" for position in bad],
             hint="Give the new site's URLs as /path or https://host/path.",
         )
-    return {site_key(text, origin) for text in texts}
-
-
-def _display(key: str, origin: str) -> str:
-    """A key as the user wrote it: the path for the site's own URLs, else the full URL."""
-    return key[len(origin):] if key.startswith(origin + "/") else key
+    return {site_relative_key(text, origin) for text in texts}
 
 
 def _resolve(next_code: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -169,7 +164,7 @@ def audit_map(
         else load_redirects(redirects, origin=origin, fallback_origin=home_origin)
     )
     frame = rmap.frame
-    home_key = site_key(homepage, rmap.origin)
+    home_key = rmap.key(homepage)
 
     source_keys = frame["source_key"].to_numpy(dtype=object)
     target_keys = frame["target_key"].to_numpy(dtype=object)
@@ -192,17 +187,36 @@ def audit_map(
     rows = _Rows()
     _duplicate_sources(rows, rmap, src_codes, tgt_codes)
     home_code = int(pd.Index(uniques).get_indexer([home_key])[0])
-    dumped = [
-        row for row in np.flatnonzero(active)
-        if home_code >= 0 and final[src_codes[row]] == home_code
-        and path_of(source_keys[row]) not in _HOME_LIKE
-    ]
-    dumped_set = set(dumped) if len(dumped) >= homepage_dump_min else set()
-    for row in np.flatnonzero(active):
+    active_rows = np.flatnonzero(active)
+    src_active = src_codes[active_rows]
+    end_codes = final[src_active]
+    ends_home = (end_codes == home_code) & (home_code >= 0)
+    dumped = active_rows[ends_home]
+    dumped = dumped[[path_of(source_keys[row]) not in _HOME_LIKE for row in dumped]]
+    dumped_set = set(dumped.tolist()) if len(dumped) >= homepage_dump_min else set()
+    missing = np.zeros(len(uniques), dtype=bool)
+    if known_new is not None:
+        missing = ~pd.Index(uniques).isin(list(known_new))
+    valid_end = end_codes >= 0
+    ends_badly = np.zeros(len(active_rows), dtype=bool)
+    ends_badly[valid_end] = gone[end_codes[valid_end]] | missing[end_codes[valid_end]]
+    # Only rules that produce a finding are visited one by one: on a big, mostly clean
+    # map that is a small share, and it keeps time and memory linear and low.
+    reported = (
+        (tgt_codes[active_rows] == src_active)
+        | looped[src_active]
+        | (hops[src_active] > 1)
+        | ends_badly
+        | (ends_home & bool(dumped_set))
+        | np.isin(statuses[active_rows], list(TEMPORARY_STATUSES))
+    )
+    sources = frame["source"].to_numpy(dtype=object)
+    targets = frame["target"].to_numpy(dtype=object)
+    for row in active_rows[reported]:
         code = src_codes[row]
         common = {
-            "subject": frame["source"].iat[row],
-            "target": frame["target"].iat[row],
+            "subject": sources[row],
+            "target": targets[row],
             "status": int(statuses[row]),
             "where": rmap.where(int(row)),
         }
@@ -223,7 +237,7 @@ def audit_map(
                                "final page.",
                      source=SRC_HOPS)
             continue
-        end = _display(uniques[final[code]], rmap.origin)
+        end = uniques[final[code]]
         n_hops = int(hops[code])
         common["final_target"] = end
         if n_hops > 1:
@@ -240,8 +254,7 @@ def audit_map(
                      technical=f"{n_hops} hops to {end}, more than Googlebot's "
                                f"{GOOGLEBOT_MAX_HOPS}; collapse the chain to one hop.",
                      source=SRC_HOPS)
-        end_key = uniques[final[code]]
-        if gone[final[code]] or (known_new is not None and end_key not in known_new):
+        if gone[final[code]] or missing[final[code]]:
             reason = ("answers 404/410 in this same map" if gone[final[code]]
                       else "is not a page of the new site")
             rows.add(**common, check="broken_target", severity="error", hops=n_hops,

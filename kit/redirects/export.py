@@ -99,9 +99,8 @@ def to_nginx(redirects: TableSource | RedirectMap) -> str:
     bucket = max(256, 1 << (longest + 32).bit_length())
     folded = [path.lower() for path, _, _ in rules]
     taken = Counter(_decoded(p.partition("?")[0]) or p for p in folded)
-    own_site = rmap.origin + "/"
     for target_key in rmap.frame["target_key"].dropna():
-        if target_key.startswith(own_site):
+        if target_key.startswith("/"):  # the site's own URL, relative or absolute
             bare = path_of(target_key).partition("?")[0].lower()
             taken[_decoded(bare) or bare] += 1
     lines = [

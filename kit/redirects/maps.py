@@ -14,7 +14,7 @@ import pandas as pd
 
 from kit.errors import InputError
 from kit.tables import Table, TableSource, locate, read_table, rename_columns
-from kit.urls import DEFAULT_ORIGIN, guess_origin, is_url, site_key, split_origin
+from kit.urls import DEFAULT_ORIGIN, guess_origin, is_url, normal_origin, site_relative_key
 
 __all__ = [
     "GONE_STATUSES",
@@ -43,6 +43,9 @@ _ALIASES = {
 class RedirectMap:
     """A validated map: ``frame`` has ``source, target, status, source_key, target_key``.
 
+    Keys come from :meth:`key`: the normalised path for the site's own URLs (relative
+    or absolute), the full normalised URL for other hosts.
+
     ``target`` and ``target_key`` are ``None`` for 404/410/200 rows; :meth:`where` says
     where row ``position`` came from (``map.csv line 3``) so findings can point back to it.
     """
@@ -50,6 +53,10 @@ class RedirectMap:
     frame: pd.DataFrame
     origin: str
     table: Table
+
+    def key(self, url: str) -> str:
+        """The comparison key of a URL of this map's site (see :func:`site_relative_key`)."""
+        return site_relative_key(url, self.origin)
 
     def where(self, position: int) -> str:
         """Where row ``position`` (0-based) of the map came from, for the user."""
@@ -62,7 +69,7 @@ class RedirectMap:
 
 def _check_origin(origin: str) -> None:
     try:
-        split_origin(origin)
+        normal_origin(origin)
     except ValueError as error:
         raise InputError(f"origin: {error}.") from None
 
@@ -110,22 +117,13 @@ def load_redirects(
         if "status" in frame.columns
         else [""] * len(frame)
     )
-    site = origin or guess_origin(
+    site = normal_origin(origin or guess_origin(
         sources, fallback=guess_origin(targets, fallback=fallback_origin or DEFAULT_ORIGIN)
-    )
+    ))
     problems: list[str] = []
     statuses: list[int] = []
     source_keys: list[str | None] = []
     target_keys: list[str | None] = []
-    key_cache: dict[tuple[str, str], str] = {}
-
-    def key(url: str, base: str) -> str:
-        cached = key_cache.get((url, base))
-        if cached is None:
-            cached = site_key(url, base)
-            key_cache[(url, base)] = cached
-        return cached
-
     for position, (source, target, raw_status) in enumerate(
         zip(sources, targets, raw_statuses, strict=True)
     ):
@@ -156,10 +154,12 @@ def load_redirects(
             target_keys.append(None)
             statuses.append(status)
             continue
-        source_key = key(source, site)
-        base = site if source.startswith("/") else "/".join(source_key.split("/", 3)[:3])
+        source_key = site_relative_key(source, site)
+        base = site if source_key.startswith("/") else "/".join(source_key.split("/", 3)[:3])
         source_keys.append(source_key)
-        target_keys.append(key(target, base) if target and status != KEEP_STATUS else None)
+        target_keys.append(
+            site_relative_key(target, site, base) if target and status != KEEP_STATUS else None
+        )
         statuses.append(status)
     if problems:
         raise InputError(
@@ -182,4 +182,4 @@ def load_redirects(
             "target_key": pd.Series(target_keys, dtype=object),
         }
     )
-    return RedirectMap(frame=clean, origin=site or DEFAULT_ORIGIN, table=table)
+    return RedirectMap(frame=clean, origin=site, table=table)

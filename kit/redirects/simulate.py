@@ -182,24 +182,26 @@ def _page_outcomes(site: Redesign, redirects: pd.DataFrame) -> pd.DataFrame:
         nxt[src[redirect]] = tgt[redirect]
         final, n_hops, looped = _resolve(nxt)
         index = pd.Index(uniques)
-        origin = rmap.origin
-        old_codes = index.get_indexer([origin + url for url in old["url"]])
+        old_keys = [rmap.key(url) for url in old["url"]]
+        old_codes = index.get_indexer(old_keys)
         first = frame.drop_duplicates("source_key").set_index("source_key")["status"]
-        for position, (url, code) in enumerate(zip(old["url"], old_codes, strict=True)):
+        for position, (url, key, code) in enumerate(
+            zip(old["url"], old_keys, old_codes, strict=True)
+        ):
             if code < 0 or nxt[code] < 0:
                 continue
-            first_status[position] = first.get(origin + url, 0)
+            first_status[position] = first.get(key, 0)
             hops[position] = n_hops[code]
             if looped[code]:
                 continue
             end = uniques[final[code]]
             expected = truth.get(url)
-            lands_on_match[position] = isinstance(expected, str) and end == origin + expected
+            lands_on_match[position] = isinstance(expected, str) and end == rmap.key(expected)
             if n_hops[code] > GOOGLEBOT_MAX_HOPS:
                 outcome[position] = "too_many_hops"
             elif lands_on_match[position]:
                 outcome[position] = "relevant"
-            elif end == origin + "/":
+            elif end == "/":
                 outcome[position] = "homepage"
             else:
                 outcome[position] = "elsewhere"

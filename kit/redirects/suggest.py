@@ -36,6 +36,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 _NOISE = frozenset({"html", "htm", "php", "aspx", "asp", "jsp", "cfm", "www", "http", "https",
                     "com", "index"})
 _QUERY_TERMS = 3
+_QUERY_CHUNK = 4096
+_DENSE_CHUNK = 512
 _DISTINCTIVE_MIN = 5
 _DISTINCTIVE_SHARE = 0.001
 _CANDIDATES = 10
@@ -133,6 +135,12 @@ def _top_per_row(matrix: sparse.csr_matrix, k: int) -> tuple[np.ndarray, np.ndar
     return rows[chosen], cols[chosen]
 
 
+def _top_dense(block: np.ndarray, k: int) -> np.ndarray:
+    """Column indices of the ``k`` largest values of each row of a dense block."""
+    k = min(k, block.shape[1])
+    return np.argpartition(-block, k - 1, axis=1)[:, :k]
+
+
 def _pair_scores(
     old: sparse.csr_matrix, new: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray
 ) -> np.ndarray:
@@ -162,17 +170,24 @@ def _best_matches(
     distinctive = np.flatnonzero(rarest <= max(_DISTINCTIVE_MIN, _DISTINCTIVE_SHARE * n_docs))
     generic = np.setdiff1d(np.arange(old.shape[0]), distinctive)
     new_t = new.T.tocsr()
-    query = _rarest_terms(old[distinctive], idf, _QUERY_TERMS)
-    rows, cols = _top_per_row((query @ new_t).tocsr(), _CANDIDATES)
-    rows = distinctive[rows]
+    query = _rarest_terms(old, idf, _QUERY_TERMS)
+    found_rows: list[np.ndarray] = []
+    found_cols: list[np.ndarray] = []
+    for start in range(0, len(distinctive), _QUERY_CHUNK):
+        chunk = distinctive[start : start + _QUERY_CHUNK]
+        chunk_rows, chunk_cols = _top_per_row((query[chunk] @ new_t).tocsr(), _CANDIDATES)
+        found_rows.append(chunk[chunk_rows])
+        found_cols.append(chunk_cols)
     found = np.zeros(old.shape[0], dtype=bool)
-    found[rows] = True
+    for chunk_rows in found_rows:
+        found[chunk_rows] = True
     generic = np.union1d(generic, distinctive[~found[distinctive]])
-    for start in range(0, len(generic), 4096):
-        chunk = generic[start : start + 4096]
-        extra_rows, extra_cols = _top_per_row((old[chunk] @ new_t).tocsr(), _CANDIDATES)
-        rows = np.concatenate([rows, chunk[extra_rows]])
-        cols = np.concatenate([cols, extra_cols])
+    for start in range(0, len(generic), _DENSE_CHUNK):
+        chunk = generic[start : start + _DENSE_CHUNK]
+        found_rows.append(np.repeat(chunk, _CANDIDATES))
+        found_cols.append(_top_dense((old[chunk] @ new_t).toarray(), _CANDIDATES).ravel())
+    rows = np.concatenate(found_rows) if found_rows else np.empty(0, dtype=np.int64)
+    cols = np.concatenate(found_cols) if found_cols else np.empty(0, dtype=np.int64)
     scores = _pair_scores(old, new, rows, cols)
     order = np.lexsort((-scores, rows))
     rows, cols, scores = rows[order], cols[order], scores[order]
@@ -229,6 +244,7 @@ def suggest_map(
 
     origin = guess_origin(old_pages["url"], fallback=guess_origin(new_pages["url"]))
     new_keys = {site_key(url, origin): url for url in new_pages["url"]}
+    new_urls = new_pages["url"].to_numpy(dtype=object)
     targets: list[str | None] = []
     statuses: list[int] = []
     scores: list[float] = []
@@ -239,7 +255,7 @@ def suggest_map(
             statuses.append(200)
             scores.append(1.0)
         elif ok:
-            targets.append(new_pages["url"].iat[index])
+            targets.append(new_urls[index])
             statuses.append(301)
             scores.append(round(float(value), 4))
         else:
