@@ -184,8 +184,9 @@ def _best_matches(
     generic = np.union1d(generic, distinctive[~found[distinctive]])
     for start in range(0, len(generic), _DENSE_CHUNK):
         chunk = generic[start : start + _DENSE_CHUNK]
-        found_rows.append(np.repeat(chunk, _CANDIDATES))
-        found_cols.append(_top_dense((old[chunk] @ new_t).toarray(), _CANDIDATES).ravel())
+        top = _top_dense((old[chunk] @ new_t).toarray(), _CANDIDATES)
+        found_rows.append(np.repeat(chunk, top.shape[1]))
+        found_cols.append(top.ravel())
     rows = np.concatenate(found_rows) if found_rows else np.empty(0, dtype=np.int64)
     cols = np.concatenate(found_cols) if found_cols else np.empty(0, dtype=np.int64)
     scores = _pair_scores(old, new, rows, cols)
