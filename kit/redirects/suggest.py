@@ -26,7 +26,7 @@ from kit.urls import guess_origin, is_url, site_key
 
 __all__ = ["DEFAULT_MIN_SCORE", "load_inventory", "suggest_map"]
 
-DEFAULT_MIN_SCORE = 0.45
+DEFAULT_MIN_SCORE = 0.3
 _INVENTORY_ALIASES = {
     "url": ("address", "loc", "page", "page url"),
     "title": ("title 1", "page title"),
@@ -263,6 +263,9 @@ def suggest_map(
             targets.append(None)
             statuses.append(410)
             scores.append(round(float(value), 4))
-    return pd.DataFrame(
-        {"source": old_pages["url"], "target": targets, "score": scores, "status": statuses}
-    )
+    return pd.DataFrame({
+        "source": old_pages["url"],
+        "target": pd.Series(targets, dtype=object),
+        "score": scores,
+        "status": statuses,
+    })
