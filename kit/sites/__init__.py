@@ -6,5 +6,11 @@ always gives the same pages, traffic and links.  One module per kind of site:
 """
 
 from kit.sites.redesign import Redesign, redesign
+from kit.sites.seo_site import SeoSite, seo_site
 
-__all__ = ["Redesign", "redesign"]
+__all__ = [
+    "Redesign",
+    "SeoSite",
+    "redesign",
+    "seo_site",
+]

@@ -1,0 +1,515 @@
+"""Audit pages for what matters to Google, and say plainly what does not.
+
+One finding per problem, in the shared shape (``subject, check, severity, business,
+technical, source``) plus ``where`` (file line, row or file) and ``value`` (the title,
+the canonical target, …).  The checks, their severities and their sources are in
+:data:`CHECKS`; each rule is written out in :func:`audit_pages`'s docstring.
+
+:func:`page_scores` turns the findings into one verdict per page: *indexable* (Google
+may index it) and *well described* (indexable, with a good title and description).
+The simulator and the workshop count those two numbers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from kit.findings import findings_frame
+from kit.seo.pages import page_table, url_key
+from kit.seo.robots import RobotsTxt, parse_robots
+
+__all__ = [
+    "BLOCKS_DESCRIBED",
+    "BLOCKS_INDEXING",
+    "CHECKS",
+    "TITLE_MAX",
+    "audit_pages",
+    "page_scores",
+]
+
+TITLE_MAX = 60
+"""A common crawler-tool threshold (Screaming Frog's default), not a Google rule: Google
+shortens title links to fit the device's width ("Influencing your title links")."""
+
+SRC_STATUS = ("RFC 9110 §15 (status codes); Google Search Central, 'HTTP status codes, "
+              "network and DNS errors'")
+SRC_TITLE = "Google Search Central, 'Influencing your title links'"
+SRC_SNIPPET = "Google Search Central, 'Control your snippets in search results'"
+SRC_H1 = "Google Search Central, 'Influencing your title links' (headings); 'SEO Starter Guide'"
+SRC_CANONICAL = ("Google Search Central, 'How to specify a canonical URL with rel=\"canonical\" "
+                 "and other methods' (consolidate duplicate URLs)")
+SRC_NOINDEX = "Google Search Central, 'Block Search indexing with noindex'"
+SRC_ROBOTS = ("RFC 9309 (Robots Exclusion Protocol); Google Search Central, 'Introduction to "
+              "robots.txt' and 'Block Search indexing with noindex'")
+SRC_ORPHAN = ("Google Search Central, 'SEO Starter Guide' and 'Link best practices for Google' "
+              "(Google finds most pages through links)")
+SRC_KEYWORDS = ("Google Webmaster Central blog, 21 Sep 2009, 'Google does not use the keywords "
+                "meta tag in web ranking'; Google Search Central, 'Meta tags and attributes that "
+                "Google supports' (keywords is not among them)")
+SRC_SITEMAP = "Google Search Central, 'Build and submit a sitemap'; sitemaps.org protocol"
+SRC_GOOGLEBOT = "Google Search Central, 'Googlebot' (first 15 MB of an HTML file)"
+SRC_HTML = "WHATWG HTML Standard, §4.2.5 (meta charset) and §13.2 (parsing)"
+
+CHECKS: dict[str, tuple[str, str]] = {
+    "unreadable": ("error", "input"),
+    "duplicate_url": ("warning", "input"),
+    "status": ("error", SRC_STATUS),
+    "empty_page": ("error", SRC_STATUS),
+    "too_large": ("warning", SRC_GOOGLEBOT),
+    "encoding": ("warning", SRC_HTML),
+    "title_missing": ("error", SRC_TITLE),
+    "title_duplicate": ("warning", SRC_TITLE),
+    "title_too_long": ("warning", SRC_TITLE),
+    "description_missing": ("warning", SRC_SNIPPET),
+    "description_duplicate": ("warning", SRC_SNIPPET),
+    "h1_missing": ("warning", SRC_H1),
+    "h1_multiple": ("info", SRC_H1),
+    "canonical_missing": ("warning", SRC_CANONICAL),
+    "canonical_elsewhere": ("warning", SRC_CANONICAL),
+    "canonical_broken": ("error", SRC_CANONICAL),
+    "canonical_conflict": ("warning", SRC_CANONICAL),
+    "noindex": ("warning", SRC_NOINDEX),
+    "robots_blocked": ("warning", SRC_ROBOTS),
+    "orphan": ("warning", SRC_ORPHAN),
+    "meta_keywords": ("info", SRC_KEYWORDS),
+    "sitemap_not_indexable": ("warning", SRC_SITEMAP),
+}
+"""Every check: its usual severity and the source of its rule.  ``status`` is a warning
+for redirects (3xx); ``robots_blocked`` an error when the page also says noindex; an
+orphan listed in the sitemap is info."""
+
+BLOCKS_INDEXING = frozenset({"unreadable", "duplicate_url", "status", "empty_page", "noindex",
+                             "robots_blocked", "canonical_elsewhere", "canonical_broken",
+                             "orphan"})
+"""Checks that keep a page out of the *indexable* count (an orphan listed in the sitemap
+is discoverable, so its ``orphan`` finding, severity info, does not count)."""
+BLOCKS_DESCRIBED = frozenset({"title_missing", "title_duplicate", "title_too_long",
+                              "description_missing", "description_duplicate", "encoding"})
+"""Checks that keep an indexable page out of the *well described* count."""
+
+_EXTRA = ("page", "where", "value")
+
+
+class _Findings:
+    """Column-wise accumulator of finding rows."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, check: str, row: dict[str, Any], business: str, technical: str,
+            *, value: object = None, severity: str | None = None) -> None:
+        """One finding about the page ``row`` (a row of the page table)."""
+        default, source = CHECKS[check]
+        self.rows.append({
+            "subject": _short(row["url"], 200), "check": check,
+            "severity": severity or default, "business": business, "technical": technical,
+            "source": source if source != "input" else "the input you gave",
+            "page": row["key"], "where": row["where"] or "", "value": value,
+        })
+
+    def frame(self) -> pd.DataFrame:
+        """The findings, worst first: by severity, then in the order of :data:`CHECKS`."""
+        order = {check: position for position, check in enumerate(CHECKS)}
+        rank = {"error": 0, "warning": 1, "info": 2}
+        self.rows.sort(key=lambda row: (rank[row["severity"]], order[row["check"]]))
+        return findings_frame(pd.DataFrame(self.rows, columns=[
+            "subject", "check", "severity", "business", "technical", "source", *_EXTRA],
+            dtype=object), extra=_EXTRA)
+
+
+def _short(text: object, limit: int = 120) -> str:
+    value = str(text)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _is_home(key: str) -> bool:
+    rest = key.split("://", 1)[-1]
+    return "/" not in rest.rstrip("/") and "?" not in rest
+
+
+def _sitemap_keys(sitemap_urls: object, origin: str | None) -> set[str] | None:
+    if sitemap_urls is None:
+        return None
+    if isinstance(sitemap_urls, pd.DataFrame):
+        column = next((c for c in sitemap_urls.columns if str(c).lower() in ("url", "loc",
+                                                                              "address")), None)
+        values = sitemap_urls[column].tolist() if column is not None else []
+    elif isinstance(sitemap_urls, str):
+        values = [sitemap_urls]
+    else:
+        values = list(sitemap_urls)  # type: ignore[call-overload]
+    keys = {url_key(value, origin) for value in values}
+    keys.discard(None)
+    return keys  # type: ignore[return-value]
+
+
+def audit_pages(
+    pages: object,
+    *,
+    robots_txt: str | bytes | RobotsTxt | None = None,
+    sitemap_urls: Iterable[str] | pd.DataFrame | None = None,
+    user_agent: str = "Googlebot",
+    title_max: int = TITLE_MAX,
+) -> pd.DataFrame:
+    """Audit ``pages``: one finding per problem (shared columns + ``page, where, value``).
+
+    ``pages``: a list of :class:`~kit.seo.pages.Page` or mappings (``url, status, html[,
+    headers]``), a DataFrame with those columns, a Screaming Frog-style crawl export
+    (DataFrame or CSV path: ``Address, Status Code, Title 1, …``), a folder of ``.html``
+    files, or a table from :func:`~kit.seo.pages.page_table`.  ``robots_txt`` is the
+    site's robots.txt text (checked for ``user_agent`` with RFC 9309 rules);
+    ``sitemap_urls`` the URLs the sitemap lists.
+
+    The rules, one check each (severity in brackets):
+
+    * ``unreadable`` [error]: a row without an http(s) URL or a numeric status.
+      ``duplicate_url`` [warning]: a URL listed again; the later row is ignored.
+    * ``status``: anything but 200 [error; warning for 3xx redirects].  Pages that do not
+      answer 200 get no content checks: Google indexes none of their content.
+    * ``empty_page`` [error]: a 200 with no HTML at all.  ``too_large`` [warning]: over
+      15 MB (Googlebot reads no further).  ``encoding`` [warning]: bytes invalid in the
+      declared charset.
+    * ``title_missing`` [error]: no ``<title>`` or an empty one.  ``title_too_long``
+      [warning]: over ``title_max`` characters.  ``title_duplicate`` [warning]: the same
+      title (case and spaces ignored) on several indexable pages.
+    * ``description_missing`` / ``description_duplicate`` [warning]: the same for
+      ``<meta name="description">``.
+    * ``h1_missing`` [warning]: no non-empty ``<h1>``; ``h1_multiple`` [info]: several.
+    * ``canonical_missing`` [warning]: no ``rel=canonical`` in ``<head>`` (one in
+      ``<body>`` is ignored by Google and said so).  ``canonical_elsewhere`` [warning]: it
+      names another URL, so this page is declared a duplicate.  ``canonical_broken``
+      [error]: it names a URL that is not an http(s) URL, or that answers non-200 in
+      this crawl.  ``canonical_conflict`` [warning]: several different canonicals;
+      Google ignores them all.
+    * ``noindex`` [warning]: ``noindex`` or ``none`` for Googlebot in meta robots,
+      meta googlebot or the ``X-Robots-Tag`` header.
+    * ``robots_blocked`` [warning]: robots.txt disallows the URL for ``user_agent``
+      [error when the page also says noindex: a blocked page's noindex is never read].
+    * ``orphan`` [warning]: a 200 page (not the home page, not noindex, not
+      canonicalised elsewhere) that no other 200 page of the crawl links to (a crawl
+      export: ``Inlinks`` is 0); [info] when the sitemap lists it, since Google can then
+      discover it.
+    * ``meta_keywords`` [info]: a keywords meta tag, which Google does not use in web
+      ranking (Google Webmaster Central blog, 21 Sep 2009): neither a fault nor a fix.
+    * ``sitemap_not_indexable`` [warning]: the sitemap lists a crawled page that is not
+      indexable (non-200, noindex, blocked or canonicalised elsewhere).
+    """
+    table = page_table(pages)
+    robots = parse_robots(robots_txt)
+    found = _Findings()
+    origin = next((k for k in table["key"] if isinstance(k, str)), None)
+    in_sitemap = _sitemap_keys(sitemap_urls, origin)
+
+    seen: dict[str, str] = {}
+    row_of: dict[str, dict[str, Any]] = {}
+    usable: list[dict[str, Any]] = []
+    for row in table.to_dict("records"):
+        url, key = row["url"], row["key"]
+        if key is None or row["status"] is None:
+            reason = row["problem"] if row["status"] is None and row["problem"] else (
+                f"{_short(url)!r} is not an http(s) URL" if key is None else "no status code")
+            found.add("unreadable", row,
+                      "This row could not be checked, so any problem on that page stays hidden.",
+                      f"{reason}. Give an absolute http(s) URL and a numeric status code.",
+                      value=_short(url))
+            continue
+        if key in seen:
+            found.add("duplicate_url", row,
+                      "The same page is listed twice; only the first copy was checked.",
+                      f"{key} also appears at {seen[key]}; remove the duplicate row.", value=key)
+            continue
+        seen[key] = row["where"] or ""
+        row_of[key] = row
+        usable.append(row)
+
+    status_of = {row["key"]: int(row["status"]) for row in usable}
+    ok = [row for row in usable if row["status"] == 200]
+    for row in usable:
+        if row["status"] != 200:
+            _status_finding(found, row)
+
+    noindex = {row["key"] for row in ok if _has_noindex(row["robots"])}
+    blocked = {row["key"]: rule for row in usable if robots is not None
+               and (rule := robots.decide(row["key"], user_agent)) is not None and not rule.allow}
+    canonical_other = {row["key"] for row in ok if isinstance(row["canonical"], str)
+                       and row["canonical_count"] == 1 and row["canonical"] != row["key"]}
+    indexable_keys = {row["key"] for row in ok} - noindex - canonical_other
+
+    titles = Counter(_fold(row["title"]) for row in ok
+                     if row["key"] in indexable_keys and row["title"])
+    descriptions = Counter(_fold(row["description"]) for row in ok
+                           if row["key"] in indexable_keys and row["description"])
+    inlinks = _inlinks(table, ok)
+
+    for row in ok:
+        key = row["key"]
+        problem = row["problem"] or ""
+        if "empty page" in problem:
+            found.add("empty_page", row,
+                      "The page answers but shows nothing: nothing to rank, nothing to show.",
+                      "The server returns 200 with an empty body; fix the template or answer "
+                      "404/410 if the page is gone.")
+            continue
+        if "Googlebot reads only" in problem:
+            found.add("too_large", row,
+                      "The page is so heavy that Google reads only its first 15 MB; anything "
+                      "after that, links included, is invisible to Google.",
+                      f"{problem}. Move inline data, images or scripts out of the HTML.",
+                      value=row["size"])
+        if "not valid" in problem or "charset" in problem:
+            found.add("encoding", row,
+                      "Accented letters may show as garbage (\ufffd) in Google's results.",
+                      f"{problem}. Serve UTF-8 and declare it: Content-Type: text/html; "
+                      "charset=utf-8 and <meta charset=\"utf-8\">.")
+        _title_findings(found, row, titles, title_max, key in indexable_keys)
+        _description_findings(found, row, descriptions, key in indexable_keys)
+        _h1_findings(found, row)
+        _canonical_findings(found, row, status_of)
+        if key in noindex:
+            source = "the X-Robots-Tag header or a robots meta tag"
+            found.add("noindex", row,
+                      "This page asks Google to keep it out of search results. Right for a cart "
+                      "or a thank-you page; a costly mistake on a product or article.",
+                      f"Googlebot directives '{row['robots']}' from {source} include noindex. "
+                      "Remove it if the page should be found; keep it only on purpose.",
+                      value=row["robots"])
+        if row["keywords"] is not None:
+            found.add("meta_keywords", row,
+                      "Changes nothing for Google ranking: Google has ignored the keywords meta "
+                      "tag in web search since at least 2009. Time spent on it is not SEO.",
+                      "<meta name=\"keywords\"> is not among the meta tags Google supports; leave "
+                      "it or drop it, and put the effort into titles, descriptions, canonicals "
+                      "and links.", value=_short(row["keywords"]))
+        if (key in indexable_keys and not _is_home(key) and inlinks is not None
+                and inlinks.get(key, 0) == 0):
+            listed = in_sitemap is not None and key in in_sitemap
+            found.add("orphan", row,
+                      ("No page of the site links here. The sitemap lets Google find it, but "
+                       "visitors cannot click their way to it and it gets no internal links."
+                       if listed else
+                       "No page of the site links here, so visitors and Google can hardly "
+                       "find it: it may never show up in search."),
+                      ("No internal <a href> to this URL from any other 200 page of the crawl"
+                       + ("; it is listed in the sitemap" if listed else "")
+                       + ". Link to it from its category or a related page."),
+                      severity="info" if listed else None)
+
+    for key, rule in blocked.items():
+        both = key in noindex
+        found.add("robots_blocked", row_of[key],
+                  ("Google may not read this page. It can still appear in search as a bare "
+                   "address without a description, and it cannot be described well."
+                   + (" It also says noindex, which Google never gets to read." if both else "")),
+                  f"robots.txt {rule} disallows this URL for {user_agent}"
+                  + ("; its noindex cannot be read while it is blocked: unblock it so Google "
+                     "sees the noindex, or drop the noindex if the page should be found"
+                     if both else "; remove or narrow the rule if the page should be found")
+                  + ". Note: robots.txt 'Noindex:' lines have not worked since Sep 2019.",
+                  value=str(rule), severity="error" if both else None)
+
+    if in_sitemap is not None:
+        for key in sorted(in_sitemap & set(status_of)):
+            reasons = []
+            if status_of[key] != 200:
+                reasons.append(f"answers {status_of[key]}")
+            if key in noindex:
+                reasons.append("says noindex")
+            if key in blocked:
+                reasons.append("is blocked by robots.txt")
+            if key in canonical_other:
+                reasons.append("names another URL as canonical")
+            if reasons:
+                found.add("sitemap_not_indexable", row_of[key],
+                          "The sitemap asks Google to index a page that itself says it should "
+                          "not be indexed: mixed signals, and wasted crawling.",
+                          f"The sitemap lists {key}, which {' and '.join(reasons)}. List only "
+                          "canonical, indexable 200 pages in a sitemap.")
+    return found.frame()
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _has_noindex(robots: str) -> bool:
+    return any(part.strip() in ("noindex", "none") for part in (robots or "").split(","))
+
+
+def _inlinks(table: pd.DataFrame, ok: list[dict[str, Any]]) -> dict[str, int] | None:
+    """Internal links into each page from *other* 200 pages; None when unknown."""
+    if any(row["links"] is not None for row in ok):
+        counts: dict[str, int] = defaultdict(int)
+        for row in ok:
+            for target in row["links"] or ():
+                if target != row["key"]:
+                    counts[target] += 1
+        return counts
+    if any(row["inlinks"] is not None for row in ok):
+        return {row["key"]: int(row["inlinks"] or 0) for row in ok}
+    return None
+
+
+def _status_finding(found: _Findings, row: dict[str, Any]) -> None:
+    status = int(row["status"])
+    if 300 <= status < 400:
+        found.add("status", row,
+                  "Visitors and Google are sent on to another address; this one is not shown "
+                  "in search.",
+                  f"Answers {status} (redirect). Link to the final URL directly so crawlers and "
+                  "visitors skip the hop.", value=status, severity="warning")
+    elif status == 0:
+        found.add("status", row,
+                  "The page did not answer at all: nobody can see it, Google included.",
+                  "No HTTP response (timeout, DNS or connection error); check the server and "
+                  "the crawl log.", value=status)
+    else:
+        kind = ("server error" if status >= 500 else "client error" if status >= 400
+                else "not a plain 200 OK")
+        found.add("status", row,
+                  "Visitors get an error here and Google drops the page from search if it "
+                  "stays that way." if status >= 400 else
+                  "The page does not answer with a normal 200 OK, so Google may not index it.",
+                  f"Answers {status} ({kind}). Fix the page, redirect it with a 301 to its "
+                  "replacement, or answer 410 and remove the links to it.", value=status)
+
+
+def _title_findings(found: _Findings, row: dict[str, Any], titles: Counter[str],
+                    title_max: int, indexable: bool) -> None:
+    title = row["title"]
+    if not title:
+        found.add("title_missing", row,
+                  "Google has to invent this page's headline in search results from whatever it "
+                  "finds on the page: you lose control of your first impression.",
+                  "No <title> element, or an empty one. Add a unique, descriptive <title> in "
+                  "<head>.")
+        return
+    if len(title) > title_max:
+        found.add("title_too_long", row,
+                  "The headline is cut off in search results, so the end of it is never read.",
+                  f"<title> has {len(title)} characters (more than {title_max}); Google "
+                  "shortens title links to fit the screen. Put the key words first and trim.",
+                  value=title)
+    if indexable and titles.get(_fold(title), 0) > 1:
+        found.add("title_duplicate", row,
+                  f"{titles[_fold(title)]} pages share this headline in search results: people "
+                  "(and Google) cannot tell them apart.",
+                  "Same <title> as other indexable pages; write one that names what is unique "
+                  "about this page (product, model, topic).", value=title)
+
+
+def _description_findings(found: _Findings, row: dict[str, Any], descriptions: Counter[str],
+                          indexable: bool) -> None:
+    description = row["description"]
+    if not description:
+        found.add("description_missing", row,
+                  "Google writes the text under the headline itself, from any snippet of the "
+                  "page: often not the one that makes people click.",
+                  "No <meta name=\"description\"> (or an empty one). Add a short summary "
+                  "specific to this page.")
+        return
+    if indexable and descriptions.get(_fold(description), 0) > 1:
+        found.add("description_duplicate", row,
+                  f"{descriptions[_fold(description)]} pages share this text under the "
+                  "headline: a boilerplate description tells searchers nothing.",
+                  "Same meta description as other indexable pages; Google tends to ignore "
+                  "boilerplate descriptions. Write one per page.", value=_short(description))
+
+
+def _h1_findings(found: _Findings, row: dict[str, Any]) -> None:
+    if row["h1_count"] == 0:
+        found.add("h1_missing", row,
+                  "The page has no main heading: visitors and Google see no clear statement of "
+                  "what it is about.",
+                  "No non-empty <h1>. Give the page one visible main heading.")
+    elif row["h1_count"] > 1:
+        found.add("h1_multiple", row,
+                  "Several main headings. Google copes with that; it mostly matters for people "
+                  "and screen readers.",
+                  f"{row['h1_count']} <h1> elements (often the logo wrapped in an <h1>). Keep one "
+                  "for the page's topic.", value=row["h1"])
+
+
+def _canonical_findings(found: _Findings, row: dict[str, Any], status_of: dict[str, int]
+                        ) -> None:
+    key = row["key"]
+    canonical = row["canonical"]
+    if canonical is None:
+        in_body = bool(row["canonical_in_body"])
+        found.add("canonical_missing", row,
+                  "The page does not say which address is the real one, so Google picks one "
+                  "itself: maybe a version with tracking or sort parameters.",
+                  ("The rel=canonical link is in <body>, where Google ignores it: an element "
+                   "that does not belong in <head> (a <div>, an <img>, text) closed <head> "
+                   "early. Move those elements below the canonical or into <body>."
+                   if in_body else
+                   "No <link rel=\"canonical\"> in <head>. Add one naming this page's own "
+                   "clean URL."))
+        return
+    if row["canonical_count"] > 1:
+        found.add("canonical_conflict", row,
+                  "The page names several 'real' addresses; Google ignores all of them and "
+                  "guesses.",
+                  f"{row['canonical_count']} different rel=canonical links in <head>; keep "
+                  "exactly one.", value=canonical)
+        return
+    target = url_key(canonical)
+    if target is None:
+        found.add("canonical_broken", row,
+                  "The page points Google at a 'real' address that does not exist, so the "
+                  "page may be dropped or shown under an address you did not choose.",
+                  f"rel=canonical {_short(canonical)!r} is not an absolute http(s) URL. Use the "
+                  "page's full URL.", value=_short(canonical))
+        return
+    if target != key and status_of.get(target, 200) != 200:
+        found.add("canonical_broken", row,
+                  "The page points Google at a 'real' address that is itself broken or "
+                  "redirected: a mixed signal, so the page may drop out of search.",
+                  f"rel=canonical names {target}, which answers {status_of[target]} in this "
+                  "crawl. Point it at a 200 page, usually this page's own URL.", value=target)
+        return
+    if target != key:
+        found.add("canonical_elsewhere", row,
+                  "The page tells Google another address is the real one, so this page "
+                  "itself will not be shown in search. Right for sorted or filtered copies, "
+                  "wrong for a page of its own.",
+                  f"rel=canonical names {target}, not this URL. If this page has its own "
+                  "content, make the canonical self-referencing.", value=target)
+
+
+def page_scores(pages: object, findings: pd.DataFrame | None = None, **audit: Any
+                ) -> pd.DataFrame:
+    """One row per readable page: ``url, key, status, indexable, well_described, why_not``.
+
+    ``indexable``: none of :data:`BLOCKS_INDEXING` (an orphan listed in the sitemap counts
+    as discoverable).  ``well_described``: indexable and none of :data:`BLOCKS_DESCRIBED`.
+    ``why_not`` names the checks that stand in the way.  ``findings`` defaults to
+    ``audit_pages(pages, **audit)``.
+    """
+    table = page_table(pages)
+    if findings is None:
+        findings = audit_pages(table, **audit)
+    blocking: dict[str, list[str]] = defaultdict(list)
+    for page, check, severity in zip(findings["page"], findings["check"],
+                                     findings["severity"].astype(str), strict=True):
+        if not isinstance(page, str):
+            continue
+        discoverable_orphan = check == "orphan" and severity == "info"
+        if (check in BLOCKS_INDEXING and not discoverable_orphan) or check in BLOCKS_DESCRIBED:
+            blocking[page].append(check)
+    rows = []
+    seen: set[str] = set()
+    for url, key, status in zip(table["url"], table["key"], table["status"], strict=True):
+        if key is None or key in seen or status is None:
+            continue
+        seen.add(key)
+        checks = list(dict.fromkeys(blocking.get(key, [])))
+        indexable = status == 200 and not any(c in BLOCKS_INDEXING for c in checks)
+        described = indexable and not any(c in BLOCKS_DESCRIBED for c in checks)
+        rows.append({"url": url, "key": key, "status": int(status), "indexable": indexable,
+                     "well_described": described, "why_not": ", ".join(checks)})
+    return pd.DataFrame(rows, columns=["url", "key", "status", "indexable", "well_described",
+                                       "why_not"])

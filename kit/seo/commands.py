@@ -1,0 +1,216 @@
+"""``crosstalk seo audit`` and ``crosstalk sitemap build|validate`` from the shell.
+
+* ``seo audit PATH`` audits a folder of ``.html`` files or a crawl CSV (Screaming
+  Frog-style export, or ``url, status, html``) with :func:`~kit.seo.audit_pages`, prints
+  a count per check and the findings, and the number of indexable and well-described
+  pages.  Exit 0 without error findings, 1 with some, 2 when the input is unusable.
+* ``sitemap build URLS.csv --base-url URL --out-dir DIR`` writes ``sitemap.xml`` (and
+  ``sitemap-N.xml`` plus an index when over the limits).  Exit 0 when every URL went
+  in, 1 when some were left out (listed on stderr), 2 on unusable input.
+* ``sitemap validate FILE...`` checks each file; exit 0 when all are valid, 1 when a
+  file has error findings, 2 when a file cannot be read (the others are still checked).
+
+Data (CSV, JSON) goes to ``--out`` or stdout; summaries for people go to stderr when
+stdout carries data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from kit.errors import InputError
+from kit.redirects.commands import (
+    findings_to_csv,
+    findings_to_json,
+    format_summary,
+    format_table,
+)
+
+__all__ = ["register"]
+
+_AUDIT_EPILOG = """\
+exit status:
+  0  no error-severity findings (warnings and info may remain)
+  1  at least one error-severity finding (missing title, 404, broken canonical, ...)
+  2  the input cannot be used (the message names the file and line)
+"""
+_BUILD_EPILOG = """\
+exit status:
+  0  every URL is in the sitemap
+  1  some URLs were left out (other host, outside the folder, not URLs); listed on stderr
+  2  the input cannot be used
+"""
+_VALIDATE_EPILOG = """\
+exit status:
+  0  every file is a valid sitemap (info findings such as <priority> may remain)
+  1  at least one file has error findings
+  2  at least one file could not be read (the others are still checked)
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``crosstalk seo audit`` and ``crosstalk sitemap {build,validate}``."""
+    seo = subparsers.add_parser(
+        "seo", help="module 02: audit pages for what matters to Google",
+        description="Module 02: audit pages for status, titles, descriptions, headings, "
+                    "canonicals, noindex, robots.txt and orphans.")
+    actions = seo.add_subparsers(dest="action", metavar="ACTION", required=True)
+    audit = actions.add_parser(
+        "audit", help="audit a folder of .html files or a crawl CSV",
+        description="Audit saved pages (a folder of .html files) or a crawl export "
+                    "(CSV: Address, Status Code, Title 1, Meta Description 1, H1-1, "
+                    "Canonical Link Element 1, Meta Robots 1, X-Robots-Tag 1, Inlinks; or "
+                    "url, status, html).",
+        epilog=_AUDIT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    audit.add_argument("path", metavar="PATH", help="folder of .html files, or crawl CSV")
+    audit.add_argument("--robots", metavar="FILE",
+                       help="the site's robots.txt (default: PATH/robots.txt when PATH is a "
+                            "folder that has one)")
+    audit.add_argument("--sitemap", metavar="FILE",
+                       help="the site's sitemap.xml: orphans it lists count as discoverable")
+    audit.add_argument("--base-url", metavar="URL", default="https://site.invalid/",
+                       help="URL the folder's files are served under (default: %(default)s)")
+    audit.add_argument("--pretty-urls", action="store_true",
+                       help="serve a folder's x.html as /x (as most static hosts do), not /x.html")
+    audit.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                       help="how to print the findings (default: %(default)s)")
+    audit.add_argument("--out", metavar="FILE", help="write the findings here instead of stdout")
+    audit.set_defaults(handler=run_audit)
+
+    sitemap = subparsers.add_parser(
+        "sitemap", help="module 02: build and validate sitemaps (sitemaps.org)",
+        description="Build sitemaps to the sitemaps.org limits, or check existing ones.")
+    sitemap_actions = sitemap.add_subparsers(dest="action", metavar="ACTION", required=True)
+    build = sitemap_actions.add_parser(
+        "build", help="write sitemap.xml (and an index when over 50,000 URLs / 50 MB)",
+        description="Write sitemaps for the URLs of a CSV (column url, optional lastmod).",
+        epilog=_BUILD_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    build.add_argument("urls", metavar="URLS.csv", help="CSV with a url column (and lastmod)")
+    build.add_argument("--base-url", metavar="URL", required=True,
+                       help="where the sitemap will be served, e.g. https://www.example.com/")
+    build.add_argument("--out-dir", metavar="DIR", required=True, help="folder to write into")
+    build.add_argument("--lastmod", metavar="DATE",
+                       help="one W3C date for every URL, e.g. 2024-05-01 (default: the CSV's "
+                            "lastmod column, if any)")
+    build.set_defaults(handler=run_build)
+    validate = sitemap_actions.add_parser(
+        "validate", help="check sitemap files against the protocol",
+        description="Check sitemap or sitemap index files (.xml or .xml.gz).",
+        epilog=_VALIDATE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    validate.add_argument("files", metavar="FILE", nargs="+", help="sitemap files")
+    validate.add_argument("--base-url", metavar="URL",
+                          help="where the files are served; enables the path check")
+    validate.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    validate.add_argument("--out", metavar="FILE", help="write the findings here")
+    validate.set_defaults(handler=run_validate)
+
+
+def _read_text(path: str, what: str) -> str:
+    try:
+        return Path(path).read_bytes().decode("utf-8", errors="replace")
+    except OSError as error:
+        raise InputError(f"{what} {path!r}: cannot be read ({error.strerror or error}).",
+                         hint="Check the path.") from None
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    """``crosstalk seo audit``: 1 when any finding has severity ``error``, else 0."""
+    from kit.seo import audit_pages, load_html_folder, page_scores, page_table
+    from kit.seo.sitemaps import sitemap_urls
+
+    path = Path(args.path)
+    if not path.exists():
+        raise InputError(f"{args.path}: no such file or folder.",
+                         hint="Give a folder of .html files or a crawl CSV.")
+    robots = _read_text(args.robots, "--robots") if args.robots else None
+    note = ""
+    if robots is None and path.is_dir() and (path / "robots.txt").is_file():
+        robots = _read_text(str(path / "robots.txt"), "robots.txt")
+        note = f"(using {path / 'robots.txt'})\n"
+    pages = (load_html_folder(path, base_url=args.base_url, pretty_urls=args.pretty_urls)
+             if path.is_dir() else page_table(path))
+    listed = sitemap_urls(args.sitemap) if args.sitemap else None
+    findings = audit_pages(pages, robots_txt=robots, sitemap_urls=listed)
+    scores = page_scores(pages, findings)
+    summary = (note + format_summary(findings, name=path.name) + "\n\n"
+               f"{int(scores['indexable'].sum())} of {len(scores)} pages indexable, "
+               f"{int(scores['well_described'].sum())} well described.")
+    _report(findings, summary, args.format, args.out)
+    return 1 if bool((findings["severity"] == "error").any()) else 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """``crosstalk sitemap build``: 1 when some URLs were left out, else 0."""
+    from kit.seo import build_sitemaps
+
+    files = build_sitemaps(args.urls, args.base_url, lastmod=args.lastmod)
+    paths = files.write(args.out_dir)
+    print(f"{files.urls:,} URLs in {len(files)} file(s): "
+          + ", ".join(str(p) for p in paths)
+          + f". Upload to {files.base_url} and submit {files.base_url}sitemap.xml in Search "
+            "Console or name it in robots.txt (Google's sitemap ping was retired in 2023).")
+    errors = files.skipped[files.skipped["severity"].astype(str) != "info"]
+    if not files.skipped.empty:
+        print(f"{len(files.skipped)} URL(s) left out or changed:", file=sys.stderr)
+        for row in files.skipped.itertuples(index=False):
+            print(f"  {row.file}: {row.check}: {row.technical}", file=sys.stderr)
+    return 1 if not errors.empty else 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """``crosstalk sitemap validate``: 2 if a file is unreadable, 1 on errors, else 0."""
+    from kit.seo import validate_sitemap
+
+    frames = []
+    unreadable = []
+    for file in args.files:
+        try:
+            frames.append(validate_sitemap(Path(file), base_url=args.base_url))
+        except InputError as error:
+            unreadable.append(str(error))
+    findings = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["subject", "check", "severity", "business", "technical", "source", "file",
+                 "line", "value"])
+    if frames:
+        findings["severity"] = findings["severity"].astype(
+            pd.CategoricalDtype(["error", "warning", "info"], ordered=True))
+    lines = []
+    for file in args.files:
+        name = Path(file).name
+        mine = findings[findings["file"] == name] if not findings.empty else findings
+        if any(name in problem for problem in unreadable):
+            continue
+        errors = int((mine["severity"].astype(str) == "error").sum())
+        lines.append(f"{file}: {'valid' if errors == 0 else f'{errors} error(s)'}"
+                     + (f", {len(mine) - errors} other finding(s)" if len(mine) > errors else ""))
+    summary = "\n".join(lines + [f"crosstalk: {problem}" for problem in unreadable])
+    _report(findings, summary, args.format, args.out)
+    if unreadable:
+        return 2
+    return 1 if bool((findings["severity"].astype(str) == "error").any()) else 0
+
+
+def _report(findings: pd.DataFrame, summary: str, fmt: str, out: str | None) -> None:
+    if fmt == "table":
+        body = summary + ("\n\n" + format_table(findings) if not findings.empty else "") + "\n"
+        _emit(body, out)
+        if out:
+            print(summary)
+        return
+    body = findings_to_csv(findings) if fmt == "csv" else findings_to_json(findings)
+    _emit(body, out)
+    print(summary, file=sys.stdout if out else sys.stderr)
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot write {out!r}: {error.strerror or error}.") from None
