@@ -5,12 +5,16 @@ always gives the same pages, traffic and links.  One module per kind of site:
 :mod:`kit.sites.redesign` for module 01's relaunch.
 """
 
+from kit.sites.duplicate_site import DuplicateSite, SiteShape, duplicate_site
 from kit.sites.redesign import Redesign, redesign
 from kit.sites.seo_site import SeoSite, seo_site
 
 __all__ = [
+    "DuplicateSite",
     "Redesign",
     "SeoSite",
+    "SiteShape",
+    "duplicate_site",
     "redesign",
     "seo_site",
 ]

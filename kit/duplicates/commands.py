@@ -1,0 +1,154 @@
+"""``crosstalk duplicates find``: cluster a crawl's pages into real pages from the shell.
+
+``find PATH`` reads a crawl CSV (``url`` and ``text`` or ``html``; optional ``status``,
+``canonical``, ``inlinks``, ``indexable``) or a folder of saved HTML pages, runs
+:func:`~kit.duplicates.find_duplicates`, and prints how many URLs collapse to how many
+real pages, then every cluster with its recommended canonical.  ``--findings`` prints
+the findings (the fix for each duplicate, in both languages) instead.
+
+Exit status: 0 when no duplicates were found, 1 when some were, 2 when the input cannot
+be used (the message names the file and line).  Machine-readable output (CSV, JSON) goes
+to ``--out`` or stdout; the one-line summary goes to stderr whenever stdout carries data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+from kit.errors import InputError
+from kit.redirects.commands import findings_to_csv, findings_to_json, format_summary
+from kit.urls import split_origin
+
+__all__ = ["register"]
+
+TABLE_WIDTH = 100
+_EPILOG = """\
+exit status:
+  0  no duplicate URLs found
+  1  duplicates found (the table lists them, canonical first)
+  2  the input cannot be used (the message names the file and line)
+
+policies (which URL differences are the same page on this site):
+  strict      RFC 3986 safe normalisation only
+  typical     also http->https, tracking parameters (utm_*, gclid, fbclid, msclkid),
+              session ids, parameter order, empty query          (default)
+  aggressive  also no www, no trailing slash, lowercase path, no index.html,
+              sort/view/print parameters removed
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``crosstalk duplicates find`` to the top-level parser."""
+    parser = subparsers.add_parser(
+        "duplicates",
+        help="module 03: find duplicate and near-duplicate pages, recommend canonicals",
+        description="Module 03: which URLs of a site are really one page.",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    find = actions.add_parser(
+        "find",
+        help="cluster pages into real pages and recommend a canonical URL for each",
+        description="Cluster the pages of a crawl (CSV with url and text or html, or a folder "
+        "of .html files) into exact duplicates, near-duplicates and URL variants, and "
+        "recommend one canonical URL per cluster.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    find.add_argument("path", metavar="PATH", help="crawl CSV, or a folder of .html files")
+    find.add_argument("--threshold", type=float, default=0.8, metavar="X",
+                      help="lowest text resemblance (Jaccard of word 3-shingles, 0.3-1) that "
+                      "counts as a near-duplicate (default: %(default)s)")
+    find.add_argument("--policy", choices=("strict", "typical", "aggressive"), default="typical",
+                      help="URL normalisation policy (default: %(default)s)")
+    find.add_argument("--origin", metavar="URL",
+                      help="the site relative URLs belong to, e.g. https://example.com")
+    find.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                      help="how to print the result (default: %(default)s)")
+    find.add_argument("--findings", action="store_true",
+                      help="print findings (the fix for each duplicate) instead of clusters")
+    find.add_argument("--all", action="store_true",
+                      help="list unique pages too, not only the clusters of duplicates")
+    find.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
+    find.set_defaults(handler=run_find)
+
+
+def run_find(args: argparse.Namespace) -> int:
+    """``crosstalk duplicates find``: 1 when duplicates were found, else 0."""
+    from kit.duplicates import find_duplicates
+
+    path = Path(args.path)
+    if not path.exists():
+        raise InputError(f"{args.path}: no such file or folder.",
+                         hint="Give a crawl CSV or a folder of saved .html pages.")
+    if args.origin is not None:
+        try:
+            split_origin(args.origin)
+        except ValueError as error:
+            raise InputError(f"--origin: {error}.") from None
+    report = find_duplicates(path, threshold=args.threshold, policy=args.policy,
+                             origin=args.origin)
+    s = report.summary
+    headline = (f"{path.name}: {s['urls']:,} URLs are {s['real_pages']:,} real pages; "
+                f"{s['duplicate_urls']:,} duplicate URLs ({s['exact']:,} exact copies, "
+                f"{s['near']:,} near-duplicates, {s['url_variant']:,} URL variants) "
+                f"at resemblance >= {report.threshold:g}, policy {report.policy.name}.")
+    if args.findings:
+        frame = report.findings
+        if args.format == "table":
+            body = format_summary(frame, name=path.name) + "\n"
+            if not frame.empty:
+                body += "\n" + _findings_table(frame) + "\n"
+        else:
+            body = findings_to_csv(frame) if args.format == "csv" else findings_to_json(frame)
+    else:
+        frame = report.clusters if args.all else report.duplicates()
+        if args.format == "table":
+            body = headline + "\n" + ("\n" + _clusters_table(frame) + "\n" if len(frame) else "")
+        elif args.format == "csv":
+            body = frame.to_csv(index=False, lineterminator="\n")
+        else:
+            body = findings_to_json(frame)
+    _emit(body, args.out)
+    if args.format != "table" or args.out:
+        print(headline, file=sys.stdout if args.out else sys.stderr)
+    return 1 if s["duplicate_urls"] else 0
+
+
+def _clusters_table(frame: pd.DataFrame, *, width: int = TABLE_WIDTH) -> str:
+    """One block per cluster: its canonical, then each other URL with kind and similarity."""
+    lines: list[str] = []
+    for number, group in frame.groupby("cluster", sort=True):
+        first = group.iloc[0]
+        lines.append(f"cluster {number} ({len(group)} URLs)  canonical: {first['canonical']}")
+        for row in group.itertuples(index=False):
+            similarity = "" if pd.isna(row.similarity) else f"{row.similarity:.2f}"
+            line = f"  {row.kind:<11} {similarity:>5}  {row.url}"
+            lines.append(line if len(line) <= width else line[: width - 1] + "…")
+    return "\n".join(lines)
+
+
+def _findings_table(findings: pd.DataFrame, *, width: int = TABLE_WIDTH) -> str:
+    blocks = []
+    for row in findings.itertuples(index=False):
+        head = f"{str(row.severity).upper():<7}  {row.check:<18}  {row.subject}"
+        if len(head) > width:
+            head = head[: width - 1] + "…"
+        text = textwrap.fill(str(row.technical), width=width, initial_indent="    ",
+                             subsequent_indent="    ", break_on_hyphens=False)
+        blocks.append(f"{head}\n{text}")
+    return "\n".join(blocks)
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot write {out!r}: {error.strerror or error}.") from None

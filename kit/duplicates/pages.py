@@ -1,0 +1,285 @@
+"""Pages in, one clean table out: from a DataFrame, a crawl CSV, or a folder of HTML files.
+
+A page needs a ``url`` and either its ``text`` or its ``html``; ``status``,
+``canonical`` (the rel=canonical it declares), ``inlinks`` (internal links pointing to
+it) and ``indexable`` (or ``robots`` / meta robots) are optional.  Column names from
+crawl exports are understood (Screaming Frog's ``Address``, ``Status Code``,
+``Canonical Link Element 1``, ``Unique Inlinks``, ``Indexability``, ``Meta Robots 1``).
+
+Bad cells never stop the batch: a row whose URL is not a URL, whose status is not a
+number or whose HTML cannot be read is kept, with the reason in ``problem``, and
+:func:`~kit.duplicates.duplicate_findings` reports it.  A URL listed twice is kept once
+and the repeat is reported.  Only input that cannot be used at all (no ``url`` column,
+neither ``text`` nor ``html``, a missing file) raises :class:`~kit.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kit.duplicates.text import html_text
+from kit.errors import InputError
+from kit.tables import Table, read_table, rename_columns
+from kit.urls import guess_origin, is_url
+
+__all__ = ["PAGE_ALIASES", "Pages", "PagesSource", "load_pages"]
+
+PagesSource = pd.DataFrame | str | Path | Iterable[Mapping[str, Any]]
+
+PAGE_ALIASES: dict[str, tuple[str, ...]] = {
+    "url": ("address", "page", "loc", "uri", "page url", "page_url"),
+    "text": ("content", "body text", "body_text", "page text", "page_text"),
+    "html": ("source", "raw html", "raw_html", "page source", "page_source"),
+    "status": ("status code", "status_code", "http status", "http_status", "code"),
+    "canonical": ("canonical link element 1", "canonical url", "canonical_url",
+                  "rel canonical", "rel_canonical", "declared canonical"),
+    "inlinks": ("unique inlinks", "inlinks count", "links in", "internal links in"),
+    "indexable": ("indexability",),
+    "robots": ("meta robots 1", "meta robots", "meta_robots", "x-robots-tag 1", "x-robots-tag"),
+}
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+_TRUE = {"true", "yes", "1", "indexable", "y", "t"}
+_FALSE = {"false", "no", "0", "non-indexable", "not indexable", "n", "f"}
+
+
+@dataclass(frozen=True)
+class Pages:
+    """The loaded pages and what was noticed while loading them.
+
+    ``frame`` has one row per distinct URL: ``url, text, status, canonical, inlinks,
+    indexable, where, problem`` (``status`` and ``canonical`` may be missing: None;
+    ``where`` names the row or file; ``problem`` says what was wrong with the row).
+    ``repeats`` lists rows dropped because their URL was already listed.
+    """
+
+    frame: pd.DataFrame
+    name: str
+    origin: str | None = None
+    repeats: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __repr__(self) -> str:
+        problems = int(self.frame["problem"].notna().sum())
+        return f"Pages({self.name!r}, pages={len(self)}, problems={problems})"
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _text_cell(value: object) -> str | None:
+    value = _cell(value)
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def _status(value: object) -> tuple[int | None, str | None]:
+    value = _cell(value)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None, f"status {str(value)[:40]!r} is not a number; treated as unknown"
+    if not number.is_integer() or not 100 <= number <= 599:
+        return None, f"status {str(value)[:40]!r} is not an HTTP status; treated as unknown"
+    return int(number), None
+
+
+def _count(value: object) -> tuple[int, str | None]:
+    value = _cell(value)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0, None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return 0, f"inlinks {str(value)[:40]!r} is not a number; counted as 0"
+    if not number.is_integer() or number < 0 or number > 1e12:
+        return 0, f"inlinks {str(value)[:40]!r} is not a count; counted as 0"
+    return int(number), None
+
+
+def _indexable(flag: object, robots: object) -> bool:
+    flag = _cell(flag)
+    if isinstance(flag, bool | np.bool_):
+        return bool(flag)
+    if flag is not None and str(flag).strip().lower() in _FALSE:
+        return False
+    robots = _cell(robots)
+    return not (robots is not None and "noindex" in str(robots).lower())
+
+
+def _folder_frame(folder: Path) -> pd.DataFrame:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in
+                   _HTML_SUFFIXES and ".ipynb_checkpoints" not in p.parts)
+    if not files:
+        raise InputError(f"{folder}: no .html or .htm files in this folder.",
+                         hint="Point at a folder of saved pages, or at a CSV with url and "
+                              "text (or html) columns.")
+    rows = []
+    for path in files:
+        rel = path.relative_to(folder).as_posix()
+        try:
+            data: bytes | None = path.read_bytes()
+        except OSError as error:
+            data = None
+            rows.append({"url": "/" + rel, "html": None, "where": rel,
+                         "read_problem": f"cannot read the file ({error.strerror or error})"})
+            continue
+        rows.append({"url": "/" + rel, "html": data, "where": rel, "read_problem": None})
+    return pd.DataFrame(rows, dtype=object)
+
+
+def load_pages(source: PagesSource, *, origin: str | None = None) -> Pages:
+    """Read pages from a DataFrame, a CSV file, a folder of HTML files, or a list of dicts.
+
+    In a folder, each file's URL is its path below the folder (``shop/boots.html`` →
+    ``/shop/boots.html``).  ``origin`` (``https://example.com``) makes relative URLs
+    absolute; by default relative URLs are resolved against the most common host when
+    the pages mix relative and absolute URLs.
+    """
+    name = "pages"
+    where: list[str] | None = None
+    read_problems: list[str | None] | None = None
+    if isinstance(source, str | Path) and Path(source).is_dir():
+        frame = _folder_frame(Path(source))
+        name = Path(source).name or str(source)
+        where = frame.pop("where").tolist()
+        read_problems = frame.pop("read_problem").tolist()
+        table = Table(frame, name, from_file=False)
+    elif isinstance(source, pd.DataFrame | str | Path):
+        if isinstance(source, str | Path):
+            csv.field_size_limit(max(csv.field_size_limit(), 256 * 1024 * 1024))
+        table = read_table(source, what="pages")
+        name = table.name
+    elif isinstance(source, Iterable) and not isinstance(source, bytes):
+        items = list(source)
+        if not all(isinstance(item, Mapping) for item in items):
+            raise InputError("pages: a list of pages must hold dicts with url and text (or html).")
+        table = Table(pd.DataFrame(items, dtype=object), "pages", from_file=False)
+    else:
+        raise InputError(
+            f"pages: expected a DataFrame, a CSV path, a folder of HTML files or a list of "
+            f"dicts; got {type(source).__name__}."
+        )
+    if table.frame.empty and "url" not in {str(c).lower() for c in table.frame.columns}:
+        raise InputError(f"{table.name}: no pages in it.",
+                         hint="Give at least one row with a url and its text or html.")
+    rename_columns(table, PAGE_ALIASES, required=["url"], what="page list")
+    frame = table.frame
+    if "text" not in frame.columns and "html" not in frame.columns:
+        have = ", ".join(map(str, frame.columns))
+        raise InputError(
+            f"{table.name}: the page list needs a text or an html column; it has {have}.",
+            hint="Add the visible text of each page (text) or its HTML source (html).",
+        )
+    n = len(frame)
+    if where is None:
+        where = [table.where(position) for position in range(n)]
+    urls = [_text_cell(value) for value in frame["url"].tolist()]
+    urls = [url.strip() if isinstance(url, str) else None for url in urls]
+    problems: list[list[str]] = [[] for _ in range(n)]
+    if read_problems is not None:
+        for position, problem in enumerate(read_problems):
+            if problem:
+                problems[position].append(problem)
+    url_ok = [False] * n
+    for position, url in enumerate(urls):
+        url_ok[position] = bool(url) and is_url(url)
+        if url_ok[position]:
+            continue
+        if not url:
+            problems[position].append("the url cell is empty")
+        elif not is_url(url):
+            shown = url if len(url) <= 60 else url[:57] + "..."
+            problems[position].append(f"{shown!r} is not a URL (expected https://host/path "
+                                      "or /path)")
+
+    def column(name: str) -> list[object]:
+        return frame[name].tolist() if name in frame.columns else [None] * n
+
+    text_cells, html_cells = column("text"), column("html")
+    has_html = "html" in frame.columns
+    texts: list[str] = []
+    canonicals: list[str | None] = [None] * n
+    html_noindex = [False] * n
+    for position in range(n):
+        text = _text_cell(text_cells[position])
+        page_problem = None
+        if has_html:
+            raw = _cell(html_cells[position])
+            if raw is not None or text is None:
+                page = html_text(raw)  # type: ignore[arg-type]
+                canonicals[position] = page.canonical
+                html_noindex[position] = page.noindex
+                if text is None:
+                    text, page_problem = page.text, page.problem
+        if text is None or not text.strip():
+            text = ""
+            if not (read_problems and read_problems[position]):
+                problems[position].append(page_problem or "no text: the page is empty")
+        elif page_problem:
+            problems[position].append(page_problem)
+        texts.append(text)
+
+    statuses: list[int | None] = []
+    for position, value in enumerate(column("status")):
+        status, problem = _status(value)
+        statuses.append(status)
+        if problem:
+            problems[position].append(problem)
+    inlinks: list[int] = []
+    for position, value in enumerate(column("inlinks")):
+        count, problem = _count(value)
+        inlinks.append(count)
+        if problem:
+            problems[position].append(problem)
+    for position, value in enumerate(column("canonical")):
+        declared = _text_cell(value)
+        if declared is not None and declared.strip():
+            canonicals[position] = declared.strip()
+    flags, robots = column("indexable"), column("robots")
+    indexable = [_indexable(flags[p], robots[p]) and not html_noindex[p] for p in range(n)]
+
+    if origin is None and any(u and u.startswith("/") for u in urls):
+        absolute = [u for u, ok in zip(urls, url_ok, strict=True) if ok
+                    and not u.startswith("/")]
+        origin = guess_origin(absolute) if absolute else None
+    out = pd.DataFrame({
+        "url": pd.Series(urls, dtype=object),
+        "text": pd.Series(texts, dtype=object),
+        "status": pd.Series(statuses, dtype=object),
+        "canonical": pd.Series(canonicals, dtype=object),
+        "inlinks": np.asarray(inlinks, dtype=np.int64),
+        "indexable": np.asarray(indexable, dtype=bool),
+        "where": pd.Series(where, dtype=object),
+        "problem": pd.Series(["; ".join(p) if p else None for p in problems], dtype=object),
+    })
+    repeats: list[tuple[str, str, str]] = []
+    keyed = out["url"].where(out["url"].notna(), None)
+    repeated = keyed.notna() & keyed.duplicated(keep="first")
+    if repeated.any():
+        first_where = dict(zip(out.loc[~repeated, "url"], out.loc[~repeated, "where"],
+                               strict=True))
+        repeats = [(str(url), str(w), str(first_where.get(url, "")))
+                   for url, w in zip(out.loc[repeated, "url"], out.loc[repeated, "where"],
+                                     strict=True)]
+        out = out.loc[~repeated].reset_index(drop=True)
+    return Pages(frame=out, name=name, origin=origin, repeats=repeats)
