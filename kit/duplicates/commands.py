@@ -15,18 +15,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
 from pathlib import Path
 
 import pandas as pd
 
 from kit.errors import InputError
-from kit.redirects.commands import findings_to_csv, findings_to_json, format_summary
+from kit.output import (
+    TABLE_WIDTH,
+    emit,
+    findings_to_csv,
+    findings_to_json,
+    format_summary,
+    format_table,
+)
 from kit.urls import split_origin
 
 __all__ = ["register"]
 
-TABLE_WIDTH = 100
 _EPILOG = """\
 exit status:
   0  no duplicate URLs found
@@ -102,7 +107,7 @@ def run_find(args: argparse.Namespace) -> int:
         if args.format == "table":
             body = format_summary(frame, name=path.name) + "\n"
             if not frame.empty:
-                body += "\n" + _findings_table(frame) + "\n"
+                body += "\n" + format_table(frame) + "\n"
         else:
             body = findings_to_csv(frame) if args.format == "csv" else findings_to_json(frame)
     else:
@@ -113,7 +118,7 @@ def run_find(args: argparse.Namespace) -> int:
             body = frame.to_csv(index=False, lineterminator="\n")
         else:
             body = findings_to_json(frame)
-    _emit(body, args.out)
+    emit(body, args.out)
     if args.format != "table" or args.out:
         print(headline, file=sys.stdout if args.out else sys.stderr)
     return 1 if s["duplicate_urls"] else 0
@@ -130,25 +135,3 @@ def _clusters_table(frame: pd.DataFrame, *, width: int = TABLE_WIDTH) -> str:
             line = f"  {row.kind:<11} {similarity:>5}  {row.url}"
             lines.append(line if len(line) <= width else line[: width - 1] + "…")
     return "\n".join(lines)
-
-
-def _findings_table(findings: pd.DataFrame, *, width: int = TABLE_WIDTH) -> str:
-    blocks = []
-    for row in findings.itertuples(index=False):
-        head = f"{str(row.severity).upper():<7}  {row.check:<18}  {row.subject}"
-        if len(head) > width:
-            head = head[: width - 1] + "…"
-        text = textwrap.fill(str(row.technical), width=width, initial_indent="    ",
-                             subsequent_indent="    ", break_on_hyphens=False)
-        blocks.append(f"{head}\n{text}")
-    return "\n".join(blocks)
-
-
-def _emit(text: str, out: str | None) -> None:
-    if out is None:
-        sys.stdout.write(text)
-        return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"cannot write {out!r}: {error.strerror or error}.") from None

@@ -14,8 +14,7 @@ exact arithmetic), so the chart follows the sliders at once.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
-from copy import deepcopy
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -23,6 +22,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from kit.display import ExplorerDisplay
 from kit.duplicates.clusters import DuplicateReport
 from kit.duplicates.simulate import (
     CAUSES,
@@ -135,11 +135,13 @@ def crawl_figure(result: CrawlResult | None = None) -> go.Figure:
     return figure
 
 
-class CrawlExplorer:
+class CrawlExplorer(ExplorerDisplay):
     """Sliders for the shop's habits, a chart of URLs vs real pages and crawl days.
 
     :meth:`set` does what moving the sliders does, e.g. ``explorer.set(facets=4)``.
     """
+
+    PLAIN_TEXT = PLAIN_TEXT
 
     def __init__(self, shape: SiteShape | None = None,
                  assumptions: CrawlAssumptions | None = None) -> None:
@@ -240,25 +242,6 @@ class CrawlExplorer:
         return (f"<p>{html.escape(PLAIN_TEXT)}</p>{_summary_html(self.result)}"
                 f"{assumptions_caption(self.assumptions)}")
 
-    def _repr_mimebundle_(
-        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        """The real widget, with a fixed sentence as text and the summary as HTML fallback."""
-        self.figure._widget_layout = deepcopy(self.figure._layout_obj._props)
-        self.figure._widget_data = deepcopy(self.figure._data)
-        bundle = {
-            "text/plain": PLAIN_TEXT,
-            "text/html": self._repr_html_(),
-            "application/vnd.jupyter.widget-view+json": {
-                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id,
-            },
-        }
-        if include is not None:
-            bundle = {key: value for key, value in bundle.items() if key in set(include)}
-        if exclude is not None:
-            bundle = {key: value for key, value in bundle.items() if key not in set(exclude)}
-        return bundle
 
 
 def crawl_explorer(shape: SiteShape | None = None, *,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
-from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 
+from kit.display import ExplorerDisplay
 from kit.redirects.simulate import (
     STRATEGIES,
     MigrationAssumptions,
@@ -134,13 +134,15 @@ class _View:
     summary: str
 
 
-class MigrationExplorer:
+class MigrationExplorer(ExplorerDisplay):
     """Pick a strategy, watch the weeks after launch.  Display it in a notebook cell.
 
     ``results`` holds the simulation of every strategy (a dict of
     :class:`~kit.redirects.simulate.MigrationResult`); :meth:`show_strategy` does what
     one click on the buttons does.
     """
+
+    PLAIN_TEXT = PLAIN_TEXT
 
     def __init__(
         self,
@@ -239,28 +241,6 @@ class MigrationExplorer:
         return (f"<p>{html.escape(PLAIN_TEXT)}</p>{self._views[self.strategy].explanation}"
                 f"{self._views[self.strategy].summary}{assumptions_caption(self.assumptions)}")
 
-    def _repr_mimebundle_(
-        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        """The real widget, with a fixed sentence as text and the summary as HTML fallback."""
-        # As plotly's own FigureWidget repr does: hand the front end the current traces.
-        self.figure._widget_layout = deepcopy(self.figure._layout_obj._props)
-        self.figure._widget_data = deepcopy(self.figure._data)
-        bundle = {
-            "text/plain": PLAIN_TEXT,
-            "text/html": self._repr_html_(),
-            "application/vnd.jupyter.widget-view+json": {
-                "version_major": 2,
-                "version_minor": 0,
-                "model_id": self.widget.model_id,
-            },
-        }
-        if include is not None:
-            bundle = {key: value for key, value in bundle.items() if key in set(include)}
-        if exclude is not None:
-            bundle = {key: value for key, value in bundle.items() if key not in set(exclude)}
-        return bundle
 
 
 def migration_explorer(

@@ -23,7 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from kit.errors import InputError
-from kit.redirects.commands import (
+from kit.output import (
+    emit,
     findings_to_csv,
     findings_to_json,
     format_summary,
@@ -197,20 +198,11 @@ def run_validate(args: argparse.Namespace) -> int:
 def _report(findings: pd.DataFrame, summary: str, fmt: str, out: str | None) -> None:
     if fmt == "table":
         body = summary + ("\n\n" + format_table(findings) if not findings.empty else "") + "\n"
-        _emit(body, out)
+        emit(body, out)
         if out:
             print(summary)
         return
     body = findings_to_csv(findings) if fmt == "csv" else findings_to_json(findings)
-    _emit(body, out)
+    emit(body, out)
     print(summary, file=sys.stdout if out else sys.stderr)
 
-
-def _emit(text: str, out: str | None) -> None:
-    if out is None:
-        sys.stdout.write(text)
-        return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"cannot write {out!r}: {error.strerror or error}.") from None

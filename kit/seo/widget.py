@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
-from copy import deepcopy
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.display import ExplorerDisplay
 from kit.seo.simulate import (
     ASSUMPTIONS,
     CHANGES,
@@ -83,13 +83,15 @@ def _ys(result: SeoResult) -> list[int]:
     return [int(summary[key]) for key, _ in _METRICS]
 
 
-class SeoExplorer:
+class SeoExplorer(ExplorerDisplay):
     """Tick changes, watch two numbers.  Display it in a notebook cell.
 
     :meth:`select` does what ticking boxes does; :meth:`show_plan` what a plan button
     does.  Results are cached per set of changes (each new set takes a fraction of a
     second: the site is re-rendered and audited).
     """
+
+    PLAIN_TEXT = PLAIN_TEXT
 
     def __init__(self, site: SeoSite, *, plan: str = "it_delivered") -> None:
         if plan not in PLANS:
@@ -209,25 +211,6 @@ class SeoExplorer:
         return (f"<p>{html.escape(PLAIN_TEXT)}</p>"
                 f"{_summary_html(self.result(self.changes), self.base)}{assumptions_caption()}")
 
-    def _repr_mimebundle_(
-        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        """The real widget, with a fixed sentence as text and the summary as HTML fallback."""
-        self.figure._widget_layout = deepcopy(self.figure._layout_obj._props)
-        self.figure._widget_data = deepcopy(self.figure._data)
-        bundle = {
-            "text/plain": PLAIN_TEXT,
-            "text/html": self._repr_html_(),
-            "application/vnd.jupyter.widget-view+json": {
-                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id,
-            },
-        }
-        if include is not None:
-            bundle = {key: value for key, value in bundle.items() if key in set(include)}
-        if exclude is not None:
-            bundle = {key: value for key, value in bundle.items() if key not in set(exclude)}
-        return bundle
 
 
 def seo_explorer(site: SeoSite | None = None, *, n_pages: int = 300, seed: int = 0,

@@ -1,0 +1,52 @@
+"""How the kit's interactive explorers show themselves in Jupyter.
+
+Every module's ``widget.py`` builds an ipywidgets layout around a plotly
+``FigureWidget``.  :class:`ExplorerDisplay` gives them one ``_repr_mimebundle_``:
+the live widget for JupyterLab, a fixed sentence as ``text/plain`` (no random model
+ids or trace uids, so stored notebook outputs stay deterministic for nbval), and a
+static HTML summary for front ends that cannot render widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from copy import deepcopy
+from typing import Any
+
+__all__ = ["ExplorerDisplay"]
+
+
+class ExplorerDisplay:
+    """Mixin for explorer objects with ``widget``, ``figure``, ``_repr_html_`` and PLAIN_TEXT."""
+
+    PLAIN_TEXT: str = "An interactive Crosstalk explorer (run the notebook to use it)."
+    widget: Any
+    figure: Any
+
+    def _repr_html_(self) -> str:  # pragma: no cover - each explorer defines its own
+        raise NotImplementedError
+
+    def _repr_mimebundle_(
+        self,
+        include: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """The real widget, with a fixed sentence as text and the summary as HTML fallback."""
+        # As plotly's own FigureWidget repr does: hand the front end the current traces.
+        self.figure._widget_layout = deepcopy(self.figure._layout_obj._props)
+        self.figure._widget_data = deepcopy(self.figure._data)
+        bundle = {
+            "text/plain": self.PLAIN_TEXT,
+            "text/html": self._repr_html_(),
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": self.widget.model_id,
+            },
+        }
+        if include is not None:
+            bundle = {key: value for key, value in bundle.items() if key in set(include)}
+        if exclude is not None:
+            bundle = {key: value for key, value in bundle.items() if key not in set(exclude)}
+        return bundle
