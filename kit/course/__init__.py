@@ -1,10 +1,12 @@
-"""nbgrader integration: build the learners' exercises from the instructor's solutions.
+"""nbgrader integration: build the exercises, and grade a cohort (team lead's tools).
 
 ``crosstalk exercises build`` regenerates ``exercises/`` from ``solutions/``;
 ``--check`` only reports what is stale.  :func:`nbgrader_env` and :func:`venv_on_path`
 put the venv's ``bin/`` on PATH, which nbgrader needs (it runs ``alembic``).
 """
 
+from kit.course.collect import CollectReport, collect
+from kit.course.coursedir import Course, GradingLimits, import_roster, init_course, open_course
 from kit.course.exercises import (
     ExerciseChange,
     build_exercises,
@@ -17,16 +19,31 @@ from kit.course.exercises import (
     venv_on_path,
     write_exercises,
 )
+from kit.course.feedback import write_feedback
+from kit.course.grade import GradeRun, grade_assignment
+from kit.course.report import CohortReport, cohort_report
 
 __all__ = [
+    "CohortReport",
+    "CollectReport",
+    "Course",
     "ExerciseChange",
+    "GradeRun",
+    "GradingLimits",
     "build_exercises",
     "check_sources",
+    "cohort_report",
+    "collect",
     "course_config",
     "find_course_root",
+    "grade_assignment",
+    "import_roster",
+    "init_course",
     "nbgrader_env",
     "new_gradebook",
+    "open_course",
     "stale_exercises",
     "venv_on_path",
     "write_exercises",
+    "write_feedback",
 ]

@@ -43,6 +43,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="notebooks to refresh (default: workshops/*.ipynb)")
     refresh.set_defaults(handler=run_refresh)
 
+    from kit.course.team_commands import register_team
+
+    register_team(subparsers)
+
 
 def run_refresh(args: argparse.Namespace) -> int:
     """Refresh the given notebooks (or all of workshops/); 1 if any failed, each reported."""

@@ -1,0 +1,481 @@
+"""A seeded synthetic cohort, made from any assignment's nbgrader metadata, and the demo run.
+
+:func:`synthetic_cohort` writes a roster and one submission per learner and assignment.
+Nothing is specific to an assignment: each answer cell (``solution: true``) is answered
+
+* right: the model answer (the solution region of the source notebook);
+* wrong: the model answer with one typical slip, chosen from a small menu made by
+  mutating its string literals: a value swapped for another value of the same shape from
+  the notebook (``"/trail/"`` → ``"/"``: the homepage dump), two values swapped
+  (``"chain"`` ↔ ``"loop"``), a letter moved on (``"D"`` → ``"E"``);
+* blank: left as handed out (``raise NotImplementedError()``).
+
+Roles make the typical misconceptions: marketing learners more often leave code answers
+blank or broken, IT learners more often slip on the "which statement is true" style of
+literal answers, and each role has its own favourite wrong answer per task.  A few
+notebooks are broken on purpose: invalid JSON, a deleted check cell, a typo that raises
+``NameError``.
+
+:func:`run_demo` is ``crosstalk demo-cohort``: course init → roster → collect → grade →
+feedback → report in one call.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import random
+import re
+import tokenize
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pandas as pd
+
+__all__ = ["DemoResult", "SyntheticCohort", "answer_menu", "run_demo", "synthetic_cohort"]
+
+_FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jonas",
+          "Kira", "Liam", "Mei", "Nils", "Olga", "Priya", "Quinn", "Rosa", "Sami", "Tess"]
+_LAST = ["Alves", "Berg", "Costa", "Dahl", "Evans", "Fischer", "Garcia", "Haas", "Ito", "Jovic",
+         "Kaur", "Lund", "Moreau", "Nagy", "Okafor", "Petit", "Quist", "Rossi", "Sato", "Tan"]
+
+# P(right, wrong, blank) per role and kind of answer: code (a function or several
+# statements), literal (a value to type), written (a person grades it)
+_TENDENCIES = {
+    "marketing": {"code": (0.35, 0.25, 0.40), "literal": (0.70, 0.25, 0.05),
+                  "written": (0.85, 0.0, 0.15)},
+    "it": {"code": (0.80, 0.15, 0.05), "literal": (0.45, 0.50, 0.05),
+           "written": (0.55, 0.0, 0.45)},
+    "other": {"code": (0.55, 0.25, 0.20), "literal": (0.60, 0.35, 0.05),
+              "written": (0.70, 0.0, 0.30)},
+}
+_BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
+BROKEN_KINDS = ("invalid-json", "deleted-check", "name-error")
+
+
+def _meta(cell: Any) -> dict[str, Any]:
+    return dict(cell.get("metadata", {}).get("nbgrader", {}) or {})
+
+
+def _solution_text(source: str) -> str:
+    """The answer as a learner who got it right would type it: markers dropped."""
+    lines = [line for line in source.splitlines() if _BEGIN not in line and _END not in line]
+    return "\n".join(lines)
+
+
+def _kind(cell: Any) -> str:
+    if cell.cell_type == "markdown":
+        return "written"
+    region = "\n".join(line for line in cell.source.split(_BEGIN, 1)[-1].splitlines())
+    return "code" if re.search(r"\bdef \b|\bfor \b|\breturn\b", region) else "literal"
+
+
+def _strings(source: str) -> list[tokenize.TokenInfo]:
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    return [t for t in tokens if t.type == tokenize.STRING and not t.string.startswith(
+        ('"""', "'''", 'f"', "f'"))]
+
+
+def _shape(value: str) -> str:
+    if len(value) == 1 and value.isalpha():
+        return "letter"
+    if value.startswith("/"):
+        return "path"
+    if re.fullmatch(r"[a-z_]+", value):
+        return "word"
+    return "other"
+
+
+def _answer_values(text: str, first: int, last: int) -> list[tuple[ast.Constant, ast.AST]]:
+    """String constants on lines ``first..last`` that are *values* of the answer.
+
+    Elements of a set, list or tuple (except a tuple's first element: a key, like an old
+    address) and the right side of a comparison; not column names passed as keywords,
+    not subscripts, not messages.
+    """
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    found: list[tuple[ast.Constant, ast.AST]] = []
+    keyword_values = {id(k.value) for k in ast.walk(tree) if isinstance(k, ast.keyword)}
+    slices = {id(n.slice) for n in ast.walk(tree) if isinstance(n, ast.Subscript)}
+    for parent in ast.walk(tree):
+        if id(parent) in keyword_values or id(parent) in slices:
+            continue
+        if isinstance(parent, ast.Set | ast.List | ast.Tuple):
+            elements = parent.elts[1:] if isinstance(parent, ast.Tuple) else parent.elts
+        elif isinstance(parent, ast.Compare):
+            elements = parent.comparators
+        else:
+            continue
+        for node in elements:
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and first <= node.lineno <= last):
+                found.append((node, parent))
+    return sorted(found, key=lambda pair: (pair[0].lineno, pair[0].col_offset))
+
+
+def _with(text: str, node: ast.Constant, value: str) -> str:
+    lines = text.splitlines(keepends=True)
+    line = lines[node.lineno - 1]
+    start, end = _byte_to_char(line, node.col_offset), _byte_to_char(line, node.end_col_offset)
+    lines[node.lineno - 1] = line[:start] + json.dumps(value) + line[end:]
+    return "".join(lines)
+
+
+def _byte_to_char(line: str, offset: int | None) -> int:
+    return len(line.encode("utf-8")[: offset or 0].decode("utf-8", errors="ignore"))
+
+
+def answer_menu(source: str, pool: list[str], size: int = 3) -> list[str]:
+    """Up to ``size`` plausible wrong versions of the solution cell ``source``.
+
+    Only values inside the solution region change (see :func:`_answer_values`), so the
+    answer still runs; ``pool`` holds the notebook's other string values, from which a
+    replacement of the same shape is taken (a path for a path, a word for a word).
+    """
+    text = _solution_text(source)
+    before = source.split(_BEGIN, 1)[0] if _BEGIN in source else ""
+    first = len(before.splitlines()) + 1 if _BEGIN in source else 1
+    region = source.split(_BEGIN, 1)[-1].split(_END, 1)[0]
+    last = first + max(len(region.splitlines()) - 2, 0)
+    values = _answer_values(text, first, last)
+    menu: list[str] = []
+    for node, parent in reversed(values):  # later values first: earlier ones are examples
+        value = node.value
+        shape = _shape(value)
+        siblings = {n.value for n in getattr(parent, "elts", []) if isinstance(n, ast.Constant)}
+        if shape == "letter":
+            letter = chr(ord(value) - 1) if value not in "Aa" else chr(ord(value) + 1)
+            if letter not in siblings:
+                menu.append(_with(text, node, letter))
+        others = [p for p in pool if _shape(p) == shape and p != value and p not in siblings]
+        if shape == "path" and "/" in pool and value != "/":
+            others = ["/", *others]
+        if others and shape not in ("letter", "word"):
+            menu.append(_with(text, node, others[0]))
+        partners = [n for n, _ in values if n.value != value and _shape(n.value) == shape
+                    and n.lineno != node.lineno]
+        if shape == "word" and partners:
+            menu.append(_with(_with(text, node, partners[0].value), partners[0], value)
+                        if partners[0].lineno != node.lineno else text)
+    unique: list[str] = []
+    for option in menu:
+        if option != text and option not in unique:
+            unique.append(option)
+    return unique[:size]
+
+
+@dataclass
+class SyntheticCohort:
+    """The roster and the notebooks :func:`synthetic_cohort` wrote."""
+
+    roster: pd.DataFrame
+    files: dict[str, list[Path]] = field(default_factory=dict)
+    """``assignment → files`` to hand to ``collect`` (folders, notebooks, a zip)."""
+    broken: dict[str, str] = field(default_factory=dict)
+    """``learner/assignment → kind`` of the notebooks broken on purpose."""
+
+    def __repr__(self) -> str:
+        roles = self.roster["role"].value_counts().to_dict()
+        return (f"SyntheticCohort({len(self.roster)} learners {roles}, "
+                f"{len(self.broken)} broken notebook(s))")
+
+
+def _learner_notebook(source: Any, release: Any, role: str, rng: random.Random,
+                      pool: list[str], favourite: int) -> Any:
+    solutions = {_meta(c).get("grade_id"): c for c in source.cells}
+    notebook = nbformat.from_dict(json.loads(json.dumps(release)))
+    for cell in notebook.cells:
+        meta = _meta(cell)
+        if not meta.get("solution"):
+            continue
+        model = solutions.get(meta.get("grade_id"))
+        if model is None:
+            continue
+        kind = _kind(model)
+        right, wrong, _ = _TENDENCIES.get(role, _TENDENCIES["other"])[kind]
+        draw = rng.random()
+        if draw < right:
+            cell.source = _solution_text(model.source).strip() if kind != "written" else (
+                _solution_text(model.source).strip().split("\n\n")[0])
+        elif draw < right + wrong:
+            menu = answer_menu(model.source, pool)
+            if menu:
+                pick = favourite if rng.random() < 0.7 else rng.randrange(len(menu))
+                cell.source = menu[pick % len(menu)].strip()
+    return notebook
+
+
+def _pool(source: Any) -> list[str]:
+    """Every string value in the notebook's code cells, in order of appearance."""
+    found: list[str] = []
+    for cell in source.cells:
+        if cell.cell_type != "code":
+            continue
+        for token in _strings(_solution_text(cell.source)):
+            try:
+                value = ast.literal_eval(token.string)
+            except (ValueError, SyntaxError):
+                continue
+            if isinstance(value, str) and value not in found:
+                found.append(value)
+    return found
+
+
+def _break(notebook: Any, kind: str) -> bytes:
+    text = nbformat.writes(notebook)
+    if kind == "invalid-json":
+        return text[: len(text) // 2].encode("utf-8")
+    if kind == "deleted-check":
+        notebook.cells = [c for c in notebook.cells if not (
+            _meta(c).get("grade") and not _meta(c).get("solution"))][:]
+        return nbformat.writes(notebook).encode("utf-8")
+    for cell in notebook.cells:  # name-error: a typo in the first answer
+        if _meta(cell).get("solution") and cell.cell_type == "code":
+            cell.source = cell.source + "\nprint(undefined_nam)\n"
+            break
+    return nbformat.writes(notebook).encode("utf-8")
+
+
+def synthetic_cohort(source_folder: Path, release_folder: Path, out: Path, *,
+                     learners: int = 12, seed: int = 0, broken: float = 0.08,
+                     assignments: list[str] | None = None) -> SyntheticCohort:
+    """Write a roster (``out/roster.csv``) and submissions under ``out/<assignment>/``.
+
+    Submissions come in the three shapes ``collect`` accepts: a folder per learner for
+    the first third, loose ``<assignment>_<learner>.ipynb`` files for the second, and one
+    zip of ``<learner>/<notebook>.ipynb`` for the rest.
+    """
+    rng = random.Random(seed)
+    roles = ["marketing", "it"] * (learners // 2 + 1)
+    roles = roles[:learners]
+    if learners >= 5:
+        roles[-1] = "other"
+    rng.shuffle(roles)
+    ids = [f"{_FIRST[i % len(_FIRST)].lower()}{'' if i < len(_FIRST) else i}"
+           for i in range(learners)]
+    names = [f"{_FIRST[i % len(_FIRST)]} {_LAST[(i * 7) % len(_LAST)]}" for i in range(learners)]
+    roster = pd.DataFrame({"learner_id": ids, "name": names, "role": roles}, dtype=object)
+    out.mkdir(parents=True, exist_ok=True)
+    roster.to_csv(out / "roster.csv", index=False)
+    cohort = SyntheticCohort(roster)
+    names_ = assignments or sorted(p.name for p in source_folder.iterdir()
+                                   if p.is_dir() and any(p.glob("*.ipynb")))
+    favourites = {role: index for index, role in enumerate(("marketing", "it", "other"))}
+    for assignment in names_:
+        folder = out / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        files: list[Path] = []
+        zipped = io.BytesIO()
+        with zipfile.ZipFile(zipped, "w") as archive:
+            for position, (learner, role) in enumerate(zip(ids, roles, strict=True)):
+                shape = position * 3 // max(learners, 1)
+                kind = BROKEN_KINDS[position % len(BROKEN_KINDS)] if (
+                    rng.random() < broken) else ""
+                if broken and learners >= 4 and position == learners - 1 and not cohort.broken:
+                    kind = "invalid-json"  # every cohort shows at least one broken notebook
+                for path in sorted((source_folder / assignment).glob("*.ipynb")):
+                    source = nbformat.read(path, as_version=4)
+                    release = nbformat.read(release_folder / assignment / path.name,
+                                            as_version=4)
+                    notebook = _learner_notebook(source, release, role, rng, _pool(source),
+                                                 favourites[role])
+                    data = _break(notebook, kind) if kind else nbformat.writes(
+                        notebook).encode("utf-8")
+                    if kind:
+                        cohort.broken[f"{learner}/{assignment}"] = kind
+                    if shape == 0:
+                        target = folder / learner / path.name
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.write_bytes(data)
+                        if target.parent not in files:
+                            files.append(target.parent)
+                    elif shape == 1:
+                        target = folder / f"{path.stem}_{learner}.ipynb"
+                        target.write_bytes(data)
+                        files.append(target)
+                    else:
+                        archive.writestr(f"{learner}/{path.name}", data)
+        if learners > 0 and any(p * 3 // learners == 2 for p in range(learners)):
+            bundle = folder / "lms-download.zip"
+            bundle.write_bytes(zipped.getvalue())
+            files.append(bundle)
+        cohort.files[assignment] = files
+    return cohort
+
+
+@dataclass
+class DemoResult:
+    """Everything ``crosstalk demo-cohort`` made, for the command and for a notebook."""
+
+    course: Any
+    cohort: SyntheticCohort
+    collected: dict[str, Any]
+    graded: dict[str, Any]
+    feedback: dict[str, Any]
+    report: Any
+    html: Path
+    csv: Path
+
+    def __repr__(self) -> str:
+        return f"DemoResult({self.course.root}, report={self.html})"
+
+
+def run_demo(folder: Path | str, *, learners: int = 12, seed: int = 0, jobs: int = 2,
+             solutions: Path | None = None, say: Callable[[str], None] = print,
+             progress: bool = False, assignments: list[str] | None = None) -> DemoResult:
+    """Init a course in ``folder`` and run collect → grade → feedback → report on a cohort.
+
+    ``assignments`` limits the run to some assignments (default: all of ``solutions/``).
+    """
+    from kit.course.collect import collect
+    from kit.course.coursedir import GradingLimits, import_roster, init_course
+    from kit.course.feedback import write_feedback
+    from kit.course.grade import grade_assignment
+    from kit.course.report import cohort_report
+
+    root = Path(folder)
+    course = init_course(root, solutions=solutions,
+                         limits=GradingLimits(cell_timeout=15, max_output_mb=5))
+    say(f"course: {course.root} ({', '.join(course.assignments)})")
+    cohort = synthetic_cohort(course.source, course.folder("release"), root / "incoming",
+                              learners=learners, seed=seed, assignments=assignments)
+    import_roster(course, root / "incoming" / "roster.csv")
+    say(f"roster: {cohort}")
+    collected, graded, feedback = {}, {}, {}
+    for assignment in assignments or course.assignments:
+        files = cohort.files.get(assignment, [])
+        collected[assignment] = collect(course, assignment, files, replace=True)
+        say(f"collect {collected[assignment].summary()}")
+        for problem in collected[assignment].problems:
+            say(f"  - {problem}")
+        bar = _progress_bar(learners, assignment) if progress else None
+        run = grade_assignment(course, assignment, jobs=jobs, force=True,
+                               progress=(lambda done, total, record, b=bar: b and b.update(1)))
+        if bar is not None:
+            bar.close()
+        graded[assignment] = run
+        say(run.summary())
+        feedback[assignment] = write_feedback(course, assignment)
+    report = cohort_report(course)
+    html = report.to_html(root / "report.html")
+    csv = report.to_csv(root / "report.csv")
+    say(f"report: {html} and {csv}")
+    return DemoResult(course, cohort, collected, graded, feedback, report, html, csv)
+
+
+def _progress_bar(total: int, label: str) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=f"grading {label}", unit="learner", leave=False)
+
+
+# --- a synthetic gradebook (for the report's tests and benchmark) ----------------------
+
+
+def synthetic_gradebook(folder: Path, *, learners: int = 500, assignments: int = 6,
+                        tasks: int = 5, seed: int = 0) -> Any:
+    """An nbgrader SQLite gradebook with ``learners × assignments`` graded submissions.
+
+    Written with bulk SQL into nbgrader's schema (no notebooks are run); each assignment has
+    ``tasks`` autograded tasks and one written answer; marketing learners miss code-like
+    tasks more often, IT learners literal ones; a tenth of the written answers still wait
+    for a person.  Returns a :class:`~kit.course.report.CohortReport` over it, with
+    roster, grading records (wrong answers) and task titles made up to match.
+    """
+    from uuid import uuid4
+
+    from sqlalchemy import create_engine, text
+
+    from kit.course.coursedir import Course
+    from kit.course.exercises import new_gradebook
+    from kit.course.grade import GRADED, MANUAL, Outcome
+    from kit.course.report import CohortReport
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    db_url = new_gradebook(folder, "crosstalk")
+    rng = random.Random(seed)
+    roles = [("marketing", "it", "other")[i % 3 if i % 10 == 9 else i % 2] for i in
+             range(learners)]
+    ids = [f"learner{i:04d}" for i in range(learners)]
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in (
+        "assignment", "notebook", "base_cell", "grade_cells", "student",
+        "submitted_assignment", "submitted_notebook", "grade")}
+    rows["student"] = [{"id": i, "first_name": i.title(), "last_name": "Synthetic"}
+                       for i in ids]
+    titles: dict[tuple[str, str], tuple[str, str]] = {}
+    records: dict[str, list[Any]] = {}
+    for a in range(assignments):
+        name = f"{a + 1:02d}-module"
+        aid, nid = uuid4().hex, uuid4().hex
+        rows["assignment"].append({"id": aid, "name": name, "course_id": "crosstalk"})
+        rows["notebook"].append({"id": nid, "name": name, "assignment_id": aid})
+        cells = []
+        for t in range(tasks + 1):
+            manual = t == tasks
+            grade_id = "written_answer" if manual else f"task_{t + 1}"
+            cid = uuid4().hex
+            points = 3.0 if manual else float(1 + t % 3)
+            kind = "code" if t % 2 else "literal"
+            cells.append((cid, grade_id, points, manual, kind))
+            rows["base_cell"].append({"id": cid, "name": grade_id, "notebook_id": nid,
+                                      "type": "GradeCell"})
+            rows["grade_cells"].append({"id": cid, "max_score": points,
+                                        "cell_type": "markdown" if manual else "code"})
+            titles[(name, grade_id)] = (f"Part {t + 1} of module {a + 1}",
+                                        "manual" if manual else "auto")
+        outcomes = []
+        for learner, role in zip(ids, roles, strict=True):
+            sid, snid = uuid4().hex, uuid4().hex
+            rows["submitted_assignment"].append({"id": sid, "assignment_id": aid,
+                                                 "student_id": learner})
+            rows["submitted_notebook"].append({"id": snid, "assignment_id": sid,
+                                               "notebook_id": nid, "flagged": False})
+            task_records, pending = [], False
+            for cid, grade_id, points, manual, kind in cells:
+                right = _TENDENCIES.get(role, _TENDENCIES["other"])[
+                    "written" if manual else kind][0]
+                if manual:
+                    waiting = rng.random() < 0.1
+                    pending = pending or waiting
+                    auto, manual_score = None, (None if waiting else float(
+                        rng.choice([1.5, 2.0, 3.0])))
+                else:
+                    auto, manual_score = (points if rng.random() < right else 0.0), None
+                    task_records.append({
+                        "notebook": name, "grade_id": grade_id, "score": auto,
+                        "max_score": points, "blank": auto == 0.0 and rng.random() < 0.3,
+                        "answer": [f'answer = "{rng.choice(["A", "B", "/", "/sale"])}"'],
+                        "error": "" if auto else "AssertionError"})
+                rows["grade"].append({"id": uuid4().hex, "notebook_id": snid, "cell_id": cid,
+                                      "auto_score": auto, "manual_score": manual_score,
+                                      "extra_credit": None,
+                                      "needs_manual_grade": manual and manual_score is None})
+            outcomes.append(Outcome(learner=learner, assignment=name,
+                                    status=MANUAL if pending else GRADED, tasks=task_records))
+        records[name] = outcomes
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        for table, values in rows.items():
+            if values:
+                columns = list(values[0])
+                connection.execute(text(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                    f"({', '.join(':' + c for c in columns)})"), values)
+    engine.dispose()
+    roster = pd.DataFrame({"learner_id": ids, "name": [i.title() for i in ids], "role": roles},
+                          dtype=object)
+    course = Course(root=folder, db_url=db_url, course_id="crosstalk", source=folder / "source",
+                    assignments=tuple(records))
+    return CohortReport(course, roster=roster, records=records, titles=titles)

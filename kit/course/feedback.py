@@ -1,0 +1,169 @@
+"""``crosstalk feedback``: one HTML page per learner that never shows the hidden tests.
+
+nbgrader's own feedback renders the autograded notebook, whose restored test cells include
+the hidden tests (nbgrader issue 917).  These pages are built from the grading records
+instead: per task the learner's score and, where points were lost, a plain-language hint.
+A test's own message is quoted only when it was raised by the visible part of the test and
+contains no hidden-test text; every page is checked for hidden fragments before it is
+written (:func:`kit.course.tasks.reveals_hidden`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from kit.course.coursedir import Course, open_course
+from kit.course.grade import FAILED, Outcome, load_run, refresh_scores
+from kit.course.tasks import AssignmentTasks, Task, load_tasks, reveals_hidden
+
+__all__ = ["FeedbackFiles", "feedback_html", "hint_for", "write_feedback"]
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:52rem;margin:2rem auto;
+padding:0 1rem;color:#1f2933;line-height:1.5}
+h1{font-size:1.5rem}table{border-collapse:collapse;width:100%}
+th,td{border-bottom:1px solid #d9e2ec;padding:.5rem;text-align:left;vertical-align:top}
+.ok{color:#116149}.lost{color:#9b1c1c}.wait{color:#7c5e10}.score{white-space:nowrap}
+.total{font-size:1.1rem}blockquote{margin:.3rem 0;padding-left:.7rem;border-left:3px solid #bcccdc}
+"""
+
+
+def _points(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def hint_for(task: Task, result: dict[str, Any] | None, fragments: set[str],
+             limits: dict[str, str] | None = None) -> tuple[str, str]:
+    """``(css class, plain-language hint)`` for one task of one learner; never hidden text."""
+    if result is None:
+        return "wait", "Not graded: this task was not found in your notebook."
+    score, top = result.get("score"), result.get("max_score") or task.points
+    if task.kind == "manual":
+        if score is None:
+            return "wait", "A person will read and grade this answer."
+        return ("ok" if score >= top else "lost",
+                f"Graded by a person: {score:g} of {top:g} points.")
+    if score is not None and score >= top:
+        return "ok", "Done: every check passes."
+    error = result.get("error", "")
+    if result.get("stopped") or error in ("CellTimeoutError", "OutputLimitExceeded",
+                                          "KernelDied", "MemoryError"):
+        kind = result.get("stopped") or error
+        texts = {
+            "timeout": "The check was stopped because it ran too long. Does your answer loop "
+                       "forever or wait for something? Run it in Jupyter: it should finish in "
+                       "a few seconds.",
+            "output": "Your notebook printed far too much, so the check was stopped. Remove "
+                      "large print() calls or loops that print.",
+            "memory": "Your answer used more memory than grading allows. Work on smaller "
+                      "data, or avoid building huge lists.",
+            "kernel": "Python stopped (out of memory, or a crash) before this check could "
+                      "finish. Restart the kernel, run all cells and make sure they finish.",
+        }
+        key = {"CellTimeoutError": "timeout", "OutputLimitExceeded": "output",
+               "KernelDied": "kernel", "MemoryError": "memory"}.get(kind, kind)
+        return "lost", texts.get(key, texts["kernel"])
+    if result.get("blank"):
+        return "lost", ("Not answered yet: your answer cell still has "
+                        "<code>raise NotImplementedError()</code>. Replace those lines with "
+                        "your answer, then run the check cell below it.")
+    if error == "Missing":
+        return "lost", "The check for this task was missing from your notebook."
+    hidden = (f"Your answer passes the checks you can see, but not the extra checks used "
+              f"for grading. Re-read “{escape(task.title)}” and compare your answer with "
+              "exactly what the task asks for.")
+    message = str(result.get("message", "")).strip()
+    if result.get("hidden_failure") or (message and reveals_hidden(message, fragments)):
+        return "lost", hidden
+    if error == "AssertionError":
+        if message:
+            return "lost", (f"The check says:<blockquote>{escape(message)}</blockquote>"
+                            "Fix your answer and run the check cell again.")
+        return "lost", ("A check failed. Run the check cell in Jupyter to see which line, "
+                        "and compare with the task.")
+    if error == "NameError":
+        return "lost", (f"The check could not find something it needs ({escape(message)}). "
+                        "Run your answer cell first, and keep the names the task uses.")
+    if error == "NotImplementedError":
+        return "lost", ("Not answered yet: part of your answer still raises "
+                        "NotImplementedError. Finish it and run the check cell.")
+    shown = f": {escape(message)}" if message else ""
+    return "lost", (f"Your answer stopped with {escape(error or 'an error')}{shown}. Run the "
+                    "check cell in Jupyter to see where, then fix your answer.")
+
+
+def feedback_html(outcome: Outcome, tasks: AssignmentTasks, *, name: str = "",
+                  fragments: set[str] | None = None) -> str:
+    """The feedback page of one learner for one assignment (a complete HTML document)."""
+    fragments = tasks.hidden() if fragments is None else fragments
+    who = escape(name or outcome.learner)
+    head = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{escape(tasks.assignment)}: feedback for {who}</title>"
+            f"<style>{_STYLE}</style></head><body>"
+            f"<h1>{escape(tasks.assignment)}: feedback for {who}</h1>")
+    if outcome.status == FAILED:
+        reason = outcome.reason
+        if reveals_hidden(reason, fragments):
+            reason = "the notebook could not be run"
+        body = (f"<p class='lost'>Your submission could not be graded: {escape(reason)}.</p>"
+                "<p>Open your notebook in Jupyter, choose <b>Kernel → Restart Kernel and Run "
+                "All Cells</b>, check that it finishes, save it and hand it in again.</p>")
+        return head + body + "</body></html>"
+    results = {(t["notebook"], t["grade_id"]): t for t in outcome.tasks}
+    rows = []
+    for task in tasks.tasks:
+        result = results.get((task.notebook, task.grade_id))
+        css, hint = hint_for(task, result, fragments)
+        score = None if result is None else result.get("score")
+        rows.append(f"<tr><td>{escape(task.title)}</td><td class='score {css}'>"
+                    f"{_points(score)} / {task.points:g}</td><td>{hint}</td></tr>")
+    pending = any(t.kind == "manual" and (results.get((t.notebook, t.grade_id)) or {}).get(
+        "score") is None for t in tasks.tasks)
+    total = f"{_points(outcome.score)} of {outcome.max_score:g} points"
+    note = " (written answers are not graded yet)" if pending else ""
+    body = (f"<p class='total'>Score so far: <b>{total}</b>{note}.</p>"
+            "<table><thead><tr><th>Task</th><th>Points</th><th>What to do</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            "<p>Hints come from the checks you can see in your notebook. The extra checks "
+            "used for grading stay private, so everyone is graded on the same footing.</p>")
+    page = head + body + "</body></html>"
+    if reveals_hidden(page, fragments):  # last line of defence: drop every quoted message
+        safe = [{**t, "message": "", "hidden_failure": bool(t.get("error"))}
+                for t in outcome.tasks]
+        clean = Outcome(**{**outcome.__dict__, "tasks": safe, "reason": ""})
+        return feedback_html(clean, tasks, name=name, fragments=set())
+    return page
+
+
+@dataclass
+class FeedbackFiles:
+    """The pages ``write_feedback`` wrote: ``learner → path``."""
+
+    assignment: str
+    paths: dict[str, Path]
+
+    def __repr__(self) -> str:
+        return f"FeedbackFiles({self.assignment!r}: {len(self.paths)} page(s))"
+
+
+def write_feedback(course: Course | Path | str, assignment: str) -> FeedbackFiles:
+    """Write ``feedback/<learner>/<assignment>/<assignment>.html`` for every graded learner."""
+    course = course if isinstance(course, Course) else open_course(course)
+    run = refresh_scores(course, load_run(course, assignment))
+    tasks = load_tasks(course.source, assignment)
+    fragments = tasks.hidden()
+    roster = course.roster()
+    names = dict(zip(roster["learner_id"], roster["name"], strict=True))
+    paths: dict[str, Path] = {}
+    for outcome in run.outcomes:
+        page = feedback_html(outcome, tasks, name=names.get(outcome.learner, ""),
+                             fragments=fragments)
+        folder = course.folder("feedback") / outcome.learner / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{assignment}.html"
+        path.write_text(page, encoding="utf-8")
+        paths[outcome.learner] = path
+    return FeedbackFiles(assignment, paths)

@@ -1,0 +1,313 @@
+"""What an assignment asks, read generically from nbgrader's metadata, and what a learner did.
+
+A *task* is one graded cell (``grade: true``): an autograded test cell (code) or an answer a
+person grades (a cell that is both ``solution`` and ``grade``).  Its *answer cells* are the
+solution cells between the previous graded cell and it; its *title* is the last Markdown
+heading above it.  Nothing here knows any particular assignment.
+
+:func:`outcome_of` reads one autograded notebook: per task, whether it ran, the error a
+test raised, whether that error came from the hidden part of the test, and the learner's
+answer as the lines that differ from the exercise template.  :func:`hidden_fragments` and
+:func:`reveals_hidden` keep hidden test text out of anything a learner sees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+__all__ = [
+    "AssignmentTasks",
+    "Task",
+    "TaskOutcome",
+    "hidden_fragments",
+    "load_tasks",
+    "outcome_of",
+    "reveals_hidden",
+]
+
+_BEGIN_HIDDEN, _END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+_BEGIN_SOLUTION, _END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_STRING = re.compile(r"""(?:[rbfuRBFU]{0,2})("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""")
+LIMIT_ERRORS = {"CellTimeoutError": "timeout", "OutputLimitExceeded": "output",
+                "KernelDied": "kernel", "MemoryError": "memory"}
+"""Errors the grader's limits raise (see :mod:`kit.course.sandbox`), and their limit."""
+MIN_FRAGMENT = 12
+"""Hidden-test lines or string literals shorter than this are too common to be secret."""
+
+
+def _meta(cell: Any) -> dict[str, Any]:
+    return dict(cell.get("metadata", {}).get("nbgrader", {}) or {})
+
+
+def _between(source: str, begin: str, end: str) -> tuple[list[str], list[int]]:
+    """Lines strictly inside ``begin``/``end`` regions, and their 1-based line numbers."""
+    inside, numbers, opened = [], [], False
+    for number, line in enumerate(source.splitlines(), start=1):
+        if begin in line:
+            opened = True
+        elif end in line:
+            opened = False
+        elif opened:
+            inside.append(line)
+            numbers.append(number)
+    return inside, numbers
+
+
+def _strip_regions(source: str) -> str:
+    """``source`` without its hidden-test regions (what a learner sees of a test cell)."""
+    kept, hidden = [], False
+    for line in source.splitlines():
+        if _BEGIN_HIDDEN in line:
+            hidden = True
+        elif _END_HIDDEN in line:
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _norm(line: str) -> str:
+    return " ".join(line.split())
+
+
+def _code_lines(source: str) -> list[str]:
+    """Meaningful lines: whitespace collapsed, comments and blank lines left out."""
+    lines = []
+    for line in source.splitlines():
+        text = _norm(line)
+        if text and not text.startswith("#"):
+            lines.append(text)
+    return lines
+
+
+@dataclass(frozen=True)
+class Task:
+    """One graded cell of an assignment notebook."""
+
+    notebook: str
+    grade_id: str
+    points: float
+    kind: str
+    """``auto`` (a test cell the autograder runs) or ``manual`` (a person grades it)."""
+    title: str
+    answer_ids: tuple[str, ...]
+    solution: tuple[str, ...]
+    """Meaningful lines of the model answer (solution regions of the answer cells)."""
+    template: tuple[str, ...]
+    """Meaningful lines of the answer cells as learners receive them (answers removed)."""
+    hidden_lines: tuple[int, ...] = ()
+    """Line numbers (1-based) of the test cell's hidden region."""
+    hidden_text: str = ""
+
+
+@dataclass
+class AssignmentTasks:
+    """The tasks of every notebook of one assignment, in notebook order."""
+
+    assignment: str
+    tasks: list[Task] = field(default_factory=list)
+    visible_text: str = ""
+    """Everything a learner receives (the exercise with hidden tests removed)."""
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(task.points for task in self.tasks))
+
+    def task(self, notebook: str, grade_id: str) -> Task | None:
+        for task in self.tasks:
+            if task.notebook == notebook and task.grade_id == grade_id:
+                return task
+        return None
+
+    def hidden(self) -> set[str]:
+        """Secret fragments of this assignment's hidden tests (see :func:`hidden_fragments`)."""
+        return hidden_fragments((task.hidden_text for task in self.tasks), self.visible_text)
+
+
+def _title(cell: Any) -> str | None:
+    if cell.cell_type != "markdown" or _meta(cell).get("solution"):
+        return None  # an answer cell's headings are the learner's, not the task's
+    for line in cell.source.splitlines():
+        if line.startswith("#") and "BEGIN" not in line and "END" not in line:
+            return line.lstrip("#").strip()
+    return None
+
+
+def _template(source: str) -> list[str]:
+    """The answer cell as learners receive it: solution regions replaced by the stub."""
+    kept, inside = [], False
+    for line in source.splitlines():
+        if _BEGIN_SOLUTION in line:
+            inside = True
+        elif _END_SOLUTION in line:
+            inside = False
+        elif not inside:
+            kept.append(line)
+    return _code_lines("\n".join(kept))
+
+
+def load_tasks(source_folder: Path, assignment: str) -> AssignmentTasks:
+    """The tasks of ``source_folder/<assignment>/*.ipynb`` (nbgrader source notebooks)."""
+    result = AssignmentTasks(assignment)
+    visible: list[str] = []
+    for path in sorted((Path(source_folder) / assignment).glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        title = path.stem
+        answers: list[Any] = []
+        for cell in notebook.cells:
+            meta = _meta(cell)
+            visible.append(_strip_regions(cell.source))
+            title = _title(cell) or title
+            if meta.get("solution") and not meta.get("grade"):
+                answers.append(cell)
+                continue
+            if not (meta.get("grade") or meta.get("task")) or not meta.get("grade_id"):
+                continue
+            manual = bool(meta.get("solution")) or cell.cell_type == "markdown" or bool(
+                meta.get("task"))
+            cells = [cell] if manual and meta.get("solution") else answers
+            solution = [line for c in cells for line in
+                        _code_lines("\n".join(_between(c.source, _BEGIN_SOLUTION,
+                                                       _END_SOLUTION)[0]))]
+            template = [line for c in cells for line in _template(c.source)]
+            hidden, numbers = _between(cell.source, _BEGIN_HIDDEN, _END_HIDDEN)
+            result.tasks.append(Task(
+                notebook=path.stem, grade_id=str(meta["grade_id"]),
+                points=float(meta.get("points") or 0), kind="manual" if manual else "auto",
+                title=title, answer_ids=tuple(str(_meta(c).get("grade_id")) for c in cells),
+                solution=tuple(solution), template=tuple(template),
+                hidden_lines=tuple(numbers), hidden_text="\n".join(hidden),
+            ))
+            answers = []
+    result.visible_text = "\n".join(visible)
+    return result
+
+
+def hidden_fragments(hidden_texts: Iterable[str], visible_text: str) -> set[str]:
+    """Pieces of hidden tests that a learner must never see.
+
+    Each hidden line (whitespace collapsed) and each string literal in it, at least
+    :data:`MIN_FRAGMENT` characters long, unless it also appears in what learners receive.
+    """
+    visible = _norm(visible_text)
+    fragments: set[str] = set()
+    for text in hidden_texts:
+        for line in text.splitlines():
+            candidates = [_norm(line)]
+            candidates += [_norm(match.group(1)[1:-1]) for match in _STRING.finditer(line)]
+            for candidate in candidates:
+                candidate = candidate.strip("{} ")
+                if len(candidate) >= MIN_FRAGMENT and candidate not in visible:
+                    fragments.add(candidate)
+    return fragments
+
+
+def reveals_hidden(text: str, fragments: set[str]) -> bool:
+    """True when ``text`` contains any hidden fragment (whitespace-insensitive)."""
+    flat = _norm(text)
+    return any(fragment in flat for fragment in fragments)
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """What happened to one task in one learner's autograded notebook."""
+
+    notebook: str
+    grade_id: str
+    ran: bool
+    error: str = ""
+    """Exception name raised by the test cell, empty if it passed."""
+    message: str = ""
+    """The exception's message (only kept when it came from the visible part of the test)."""
+    hidden_failure: bool = False
+    """The test failed in its hidden part (or where the line is unknown)."""
+    answer: tuple[str, ...] = ()
+    """The learner's answer lines that are neither the template nor the model answer."""
+    blank: bool = False
+    """The answer cells still hold the ``raise NotImplementedError()`` stub."""
+    stopped: str = ""
+    """The limit that stopped this cell (timeout, output, memory, kernel), if any."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: (list(value) if isinstance(value, tuple) else value)
+                for name, value in self.__dict__.items()}
+
+
+def _error_line(output: Any, execution_count: int | None) -> int | None:
+    """The line of the test cell where its error was raised, from the IPython traceback."""
+    frames = [_ANSI.sub("", line) for line in output.get("traceback", [])]
+    marker = f"In[{execution_count}]" if execution_count is not None else "In["
+    for frame in frames:
+        if marker in frame:
+            found = re.search(r"In\[\d+\], line (\d+)", frame)
+            if found:
+                return int(found.group(1))
+            for line in frame.splitlines():  # older IPython: "----> 17 assert ..."
+                arrow = re.match(r"\s*-+>\s*(\d+)", line)
+                if arrow:
+                    return int(arrow.group(1))
+    return None
+
+
+def _answer_lines(cells: list[Any], task: Task) -> tuple[tuple[str, ...], bool]:
+    lines = [line for cell in cells for line in _code_lines(cell.source)]
+    blank = any("raise NotImplementedError" in line for line in lines) or (
+        bool(cells) and all(cell.cell_type == "markdown" and
+                            cell.source.strip() in ("", "YOUR ANSWER HERE") for cell in cells))
+    keep = set(task.template) | set(task.solution)
+    changed = tuple(line for line in lines if line not in keep)
+    return changed, blank
+
+
+def outcome_of(notebook: Any, tasks: AssignmentTasks, notebook_name: str
+               ) -> list[TaskOutcome]:
+    """Per task of ``notebook_name``, what the autograded ``notebook`` shows."""
+    by_id: dict[str, Any] = {}
+    for cell in notebook.cells:
+        grade_id = _meta(cell).get("grade_id")
+        if grade_id and grade_id not in by_id:
+            by_id[str(grade_id)] = cell
+    stopped = {mark.get("index"): mark.get("limit", "") for mark in
+               notebook.metadata.get("crosstalk", {}).get("stopped", [])}
+    index_of = {id(cell): index for index, cell in enumerate(notebook.cells)}
+    outcomes = []
+    for task in tasks.tasks:
+        if task.notebook != notebook_name:
+            continue
+        cell = by_id.get(task.grade_id)
+        answer_cells = [by_id[a] for a in task.answer_ids if a in by_id]
+        answer, blank = _answer_lines(answer_cells, task)
+        if cell is None:
+            outcomes.append(TaskOutcome(notebook_name, task.grade_id, ran=False,
+                                        error="Missing", answer=answer, blank=blank))
+            continue
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        ran = cell.cell_type != "code" or cell.get("execution_count") is not None or bool(errors)
+        limit = stopped.get(index_of.get(id(cell)), "")
+        if not errors:
+            outcomes.append(TaskOutcome(notebook_name, task.grade_id, ran=ran, answer=answer,
+                                        blank=blank, stopped=limit))
+            continue
+        error = errors[-1]
+        if error.get("ename") in LIMIT_ERRORS:
+            outcomes.append(TaskOutcome(
+                notebook_name, task.grade_id, ran=ran, error=str(error.get("ename")),
+                message=str(error.get("evalue", ""))[:300], answer=answer, blank=blank,
+                stopped=limit or LIMIT_ERRORS[str(error.get("ename"))]))
+            continue
+        line = _error_line(error, cell.get("execution_count"))
+        hidden = line is None or line in task.hidden_lines
+        message = "" if hidden else _ANSI.sub("", str(error.get("evalue", "")))[:500]
+        outcomes.append(TaskOutcome(
+            notebook_name, task.grade_id, ran=ran, error=str(error.get("ename", "Error")),
+            message=message, hidden_failure=hidden and task.kind == "auto", answer=answer,
+            blank=blank, stopped=limit,
+        ))
+    return outcomes
