@@ -3,13 +3,18 @@
 #   make lab        JupyterLab on the workshops (nbgrader formgrader included)
 #   make test       ruff, then pytest: unit, course, system tests and --nbval over workshops/
 #   make bench      benchmarks (installs the [bench] extra)
+#   make lite       the zero-install version: a static JupyterLite site in build/lite/site
+#   make lite-serve serve that site on http://127.0.0.1:8000 to try it
+#   make screenshots  browser tests of the workshops and formgrader; screenshots to docs/
 #   make lint       ruff only
 #   make exercises  regenerate exercises/ from solutions/
 #   make notebooks  re-run workshops/*.ipynb so their stored outputs match the kit
 #   make clean      caches and build output (never grades or submissions)
 #   make distclean  clean, and remove the virtual environment
 #
-# Overrides: PYTHON=python3.12 (for a new venv; `make distclean` first), PORT=8888, IP=127.0.0.1
+# Overrides: PYTHON=python3.12 (for a new venv; `make distclean` first), PORT=8888, IP=127.0.0.1,
+#   PYODIDE=path/to/pyodide-<version>.tar.bz2 (make lite: bundle it, for use without internet),
+#   LITE_OUT=build/lite/site, LITE_PORT=8000
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -26,10 +31,14 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NOTEBOOKS = $(wildcard workshops/*.ipynb)
 PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --quiet
 
-.PHONY: help lab test lint bench exercises notebooks clean distclean
+LITE_OUT  ?= build/lite/site
+LITE_PORT ?= 8000
+PYODIDE   ?=
+
+.PHONY: help lab test lint bench exercises notebooks clean distclean lite lite-serve screenshots
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +94,23 @@ exercises: $(DEV_STAMP)
 # After a change to the kit: re-run the workshops so their stored outputs (nbval) match.
 notebooks: $(DEV_STAMP)
 	$(RUN) JUPYTER_PREFER_ENV_PATH=1 $(BIN)/crosstalk notebooks refresh
+
+# The zero-install version (kit/lite): JupyterLite is installed in its own environment
+# (build/lite/env), so the kit's JupyterLab does not load JupyterLite's extensions.
+lite: $(DEV_STAMP)
+	$(RUN) $(BIN)/python -m kit.lite build --out "$(LITE_OUT)" $(if $(PYODIDE),--pyodide "$(PYODIDE)")
+
+lite-serve: $(DEV_STAMP)
+	$(BIN)/python -m kit.lite serve "$(LITE_OUT)" --host $(IP) --port $(LITE_PORT)
+
+# The browser tests write artifacts/screenshots/<notebook>.png; the README shows the copies.
+screenshots: $(DEV_STAMP)
+	$(RUN) $(BIN)/python -m pytest tests/browser/test_workshops.py tests/browser/test_formgrader.py -q
+	@mkdir -p docs/screenshots
+	@for name in $(basename $(notdir $(NOTEBOOKS))) formgrader; do \
+		cp "artifacts/screenshots/$$name.png" "docs/screenshots/$$name.png" && \
+		echo "docs/screenshots/$$name.png"; \
+	done
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

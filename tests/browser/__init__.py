@@ -1,0 +1,1 @@
+"""Browser tests: the workshops, formgrader and the JupyterLite site in headless Chromium."""
