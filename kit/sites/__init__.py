@@ -8,13 +8,16 @@ always gives the same pages, traffic and links.  One module per kind of site:
 from kit.sites.duplicate_site import DuplicateSite, SiteShape, duplicate_site
 from kit.sites.redesign import Redesign, redesign
 from kit.sites.seo_site import SeoSite, seo_site
+from kit.sites.tracking_site import TrackingSite, tracking_site
 
 __all__ = [
     "DuplicateSite",
     "Redesign",
     "SeoSite",
     "SiteShape",
+    "TrackingSite",
     "duplicate_site",
     "redesign",
     "seo_site",
+    "tracking_site",
 ]

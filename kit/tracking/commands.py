@@ -1,0 +1,183 @@
+"""``crosstalk utm build|lint`` and ``crosstalk channels classify``: module 04 from the shell.
+
+* ``utm build URL --source S --medium M --campaign C [--term ...]`` prints the tagged link
+  (exit 0; 2 for a bad link or parameter).
+* ``utm lint FILE`` checks a tagging sheet (CSV with ``url``; optional ``intended_channel``,
+  ``placement``) or a text file with one link per line.  Exit 0 when no error-severity
+  finding, 1 when some, 2 when the file cannot be read.
+* ``channels classify FILE`` reads a session CSV or a combined-format access log and
+  prints sessions, conversions and cost per GA4 channel (``--format table``), or every
+  session with its channel (``csv``/``json``).  Malformed log lines are counted and
+  listed on stderr, never fatal: exit 0 when every line was read, 1 when some were
+  malformed, 2 when the file cannot be used.
+
+Machine-readable output goes to ``--out`` or stdout; summaries for people go to stderr
+whenever stdout carries data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from kit.errors import InputError
+from kit.output import (
+    emit,
+    findings_to_csv,
+    findings_to_json,
+    format_summary,
+    format_table,
+)
+
+__all__ = ["register"]
+
+_LINT_EPILOG = """\
+exit status:
+  0  no error-severity findings (warnings are allowed)
+  1  at least one error (untagged link, missing parameter, internal tag, not a URL)
+  2  the file cannot be read (the message names the file and line)
+"""
+_CLASSIFY_EPILOG = """\
+exit status:
+  0  every line was read and classified
+  1  some lines were malformed (counted and listed on stderr; the rest is classified)
+  2  the file cannot be used (the message names the file and line)
+
+channels follow GA4 help 9756891 "[GA4] Default channel group": rules in order, first
+match wins, case-insensitive, Unassigned when none matches.
+"""
+_OPTIONAL = ("id", "term", "content", "source_platform", "creative_format", "marketing_tactic")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``crosstalk utm`` and ``crosstalk channels`` to the top-level parser."""
+    utm = subparsers.add_parser("utm", help="module 04: build and lint campaign links (UTM)",
+                                description="Module 04: campaign links GA4 can attribute.")
+    actions = utm.add_subparsers(dest="action", metavar="ACTION", required=True)
+    build = actions.add_parser("build", help="add UTM parameters to a link",
+                               description="Add GA4's UTM parameters to a link, keeping its "
+                               "query string and fragment (GA4 help 10917952).")
+    build.add_argument("url", metavar="URL")
+    for name in ("source", "medium", "campaign"):
+        build.add_argument(f"--{name}", required=True, help=f"utm_{name} (required)")
+    for name in _OPTIONAL:
+        build.add_argument(f"--{name.replace('_', '-')}", dest=name, help=f"utm_{name}")
+    build.set_defaults(handler=run_build)
+
+    lint = actions.add_parser(
+        "lint", help="check a tagging sheet for mistakes that split or lose campaign data",
+        description="Check campaign links: missing parameters, inconsistent spelling, "
+        "unintended channels, tags on internal links, gclid+UTM, spaces and encoding.",
+        epilog=_LINT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    lint.add_argument("file", metavar="FILE", help="CSV with a url column, or one link per line")
+    lint.add_argument("--site", metavar="HOST", help="the site's own host: tagged links to it "
+                      "are internal links (use for sheets of on-site links)")
+    _formats(lint)
+    lint.set_defaults(handler=run_lint)
+
+    channels = subparsers.add_parser(
+        "channels", help="module 04: classify sessions into GA4 default channels",
+        description="Module 04: GA4's default channel group for a session log.")
+    c_actions = channels.add_subparsers(dest="action", metavar="ACTION", required=True)
+    classify = c_actions.add_parser(
+        "classify", help="sessions, conversions and cost per channel from a session log",
+        description="Read a session CSV (source, medium, campaign; or landing_url and "
+        "referrer) or a combined-format access log, and classify each session.",
+        epilog=_CLASSIFY_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    classify.add_argument("file", metavar="FILE", help="session CSV or access log")
+    classify.add_argument("--site", metavar="HOST",
+                          help="the site's own host (its referrers are not new sessions)")
+    _formats(classify)
+    classify.set_defaults(handler=run_classify)
+
+
+def _formats(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                        help="how to print the result (default: %(default)s)")
+    parser.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """``crosstalk utm build``: print the tagged link."""
+    from kit.tracking.utm import build_utm
+
+    optional = {name: getattr(args, name) for name in _OPTIONAL
+                if getattr(args, name) is not None}
+    print(build_utm(args.url, source=args.source, medium=args.medium, campaign=args.campaign,
+                    **optional))
+    return 0
+
+
+def _read_links(path: Path) -> pd.DataFrame | Path:
+    if not path.is_file():
+        raise InputError(f"{path}: no such file.", hint="Give a CSV with a url column, or a "
+                         "text file with one link per line.")
+    try:
+        first = path.read_text(encoding="utf-8-sig").lstrip().split("\n", 1)[0]
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name}: not UTF-8 text.", hint="Save it as UTF-8.") from None
+    if first.lower().startswith(("http://", "https://")) and "," not in first:
+        lines = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+        return pd.DataFrame({"url": pd.Series([v for v in lines if v], dtype=object)})
+    return path
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """``crosstalk utm lint``: 1 when an error-severity finding exists, else 0."""
+    from kit.tracking.lint import lint_utm
+
+    path = Path(args.file)
+    findings = lint_utm(_read_links(path), site=args.site)
+    if args.format == "table":
+        body = format_summary(findings, name=path.name) + "\n"
+        if not findings.empty:
+            body += "\n" + format_table(findings) + "\n"
+    elif args.format == "csv":
+        body = findings_to_csv(findings)
+    else:
+        body = findings_to_json(findings)
+    emit(body, args.out)
+    if args.format != "table" or args.out:
+        print(format_summary(findings, name=path.name).split("\n", 1)[0],
+              file=sys.stdout if args.out else sys.stderr)
+    return 1 if bool((findings["severity"].astype(str) == "error").any()) else 0
+
+
+def run_classify(args: argparse.Namespace) -> int:
+    """``crosstalk channels classify``: 1 when some lines were malformed, else 0."""
+    from kit.tracking.report import attribution_report
+    from kit.tracking.sessions import load_sessions
+
+    log = load_sessions(Path(args.file), site=args.site)
+    if log.sessions.empty:
+        raise InputError(f"{log.name}: no sessions could be read "
+                         f"({len(log.malformed)} malformed lines).",
+                         [f"{log.name} line {int(r.line)}: {r.reason}"
+                          for r in log.malformed.itertuples(index=False)],
+                         hint="Give a session CSV or an access log in the combined format.")
+    if args.format == "table":
+        report = attribution_report(log)
+        shown = report.by_channel.copy()
+        shown["conversion_rate"] = shown["conversion_rate"].map(lambda v: f"{v:.1%}")
+        shown["cost"] = shown["cost"].map(lambda v: f"{v:.2f}")
+        shown["cost_per_conversion"] = shown["cost_per_conversion"].map(
+            lambda v: "-" if pd.isna(v) else f"{v:.2f}")
+        body = log.summary() + "\n\n" + shown.to_string(index=False) + "\n"
+    else:
+        frame = log.classified()
+        frame["channel"] = frame["channel"].astype(str)
+        if "timestamp" in frame.columns:
+            frame["timestamp"] = frame["timestamp"].astype(str)
+        body = (frame.to_csv(index=False, lineterminator="\n") if args.format == "csv"
+                else findings_to_json(frame))
+    emit(body, args.out)
+    if args.format != "table" or args.out:
+        print(log.summary(), file=sys.stdout if args.out else sys.stderr)
+    for row in log.malformed.head(20).itertuples(index=False):
+        print(f"{log.name} line {int(row.line)}: {row.reason}", file=sys.stderr)
+    if len(log.malformed) > 20:
+        print(f"… and {len(log.malformed) - 20} more malformed lines", file=sys.stderr)
+    return 1 if len(log.malformed) else 0

@@ -1,0 +1,162 @@
+"""Where the paid clicks end up: one campaign, untagged, tagged, and tagged with mistakes.
+
+The same visits (:mod:`kit.sites.tracking_site`) arrive at the site in each scenario;
+only the landing addresses differ.  Each visit's source, medium and campaign are derived
+exactly as :func:`kit.tracking.sessions.traffic_source` does for a real log, then
+classified with GA4's default channel rules, so the simulator's rules are the tool's rules.
+
+Assumptions (shown with the results): see :data:`SIMULATION_ASSUMPTIONS`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kit.sites.tracking_site import TrackingSite, tracking_site
+from kit.tracking.channels import CHANNELS, classify_sessions
+from kit.tracking.report import AttributionReport, attribution_report
+from kit.tracking.sessions import ASSUMPTIONS, SessionLog, traffic_source
+
+__all__ = [
+    "SCENARIOS",
+    "SIMULATION_ASSUMPTIONS",
+    "CampaignSimulation",
+    "scenario_sessions",
+    "simulate_campaign",
+]
+
+# scenario -> (label, explanation, {placement: query string added to the landing URL})
+SCENARIOS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "untagged": (
+        "Untagged (IT's answer: a login)",
+        "No link carries tags and Google Ads auto-tagging is off: the analytics tool only "
+        "sees each click's referrer, or none.",
+        {},
+    ),
+    "tagged": (
+        "Tagged correctly",
+        "Google Ads auto-tagging (gclid) on; every other link carries utm_source, utm_medium "
+        "and utm_campaign with values GA4 recognises.",
+        {
+            "google_ads": "gclid=EAIaIQobChMI{n}",
+            "bing_ads": "utm_source=bing&utm_medium=cpc&utm_campaign=spring_sale",
+            "facebook_ads": "utm_source=facebook&utm_medium=paid_social&utm_campaign=spring_sale",
+            "display_banner": "utm_source=trailnews&utm_medium=display&utm_campaign=spring_sale",
+            "newsletter": "utm_source=newsletter&utm_medium=email&utm_campaign=spring_sale",
+        },
+    ),
+    "mistakes": (
+        "Tagged, with common mistakes",
+        "A redirect drops the gclid of Google ads; Bing links say 'Bing Ads' / 'CPC'; Facebook "
+        "ads say medium 'social'; the banner says 'banner_ad'; the newsletter says medium "
+        "'newsletter'; and a tagged banner on the home page re-labels visitors who click it.",
+        {
+            "google_ads": "",  # gclid lost in an http -> https redirect that drops the query
+            "bing_ads": "utm_source=Bing%20Ads&utm_medium=CPC&utm_campaign=Spring_Sale",
+            "facebook_ads": "utm_source=facebook&utm_medium=social&utm_campaign=spring_sale",
+            "display_banner": "utm_source=trailnews&utm_medium=banner_ad&utm_campaign=spring_sale",
+            "newsletter": "utm_source=newsletter&utm_medium=newsletter&utm_campaign=spring-sale",
+        },
+    ),
+}
+INTERNAL_BANNER = "utm_source=homepage&utm_medium=banner&utm_campaign=spring_sale"
+SIMULATION_ASSUMPTIONS: tuple[str, ...] = (
+    "The same visits arrive in every scenario (seeded); only the landing addresses change.",
+    "Browsers send the page they came from as referrer; e-mail apps send none.",
+    "In the 'mistakes' scenario 15% of visitors also click a tagged banner on the home page; "
+    "that starts a new session with the banner's tags, and a later purchase is credited to it.",
+    "Cost is the true price of each paid click, shown in whichever channel the click lands in "
+    "(GA4 itself shows cost only for linked Google Ads or imported cost data).",
+    *ASSUMPTIONS,
+)
+
+
+def scenario_sessions(site: TrackingSite, scenario: str) -> pd.DataFrame:
+    """The session log of ``site``'s visits under ``scenario`` (with source/medium/campaign)."""
+    if scenario not in SCENARIOS:
+        raise ValueError(f"unknown scenario {scenario!r}; use one of {sorted(SCENARIOS)}")
+    tags = SCENARIOS[scenario][2]
+    visits = site.visits()
+    base = f"https://{site.host}"
+    urls = []
+    for n, (kind, path) in enumerate(zip(visits["kind"], visits["path"], strict=True)):
+        query = tags.get(kind, "").replace("{n}", f"{n:07d}")
+        urls.append(f"{base}{path}" + (f"?{query}" if query else ""))
+    visits["landing_url"] = pd.Series(urls, dtype=object)
+    if scenario == "mistakes":
+        clicked = visits[visits["browses_banner"]].copy()
+        clicked["landing_url"] = f"{base}{site.landing_path}?{INTERNAL_BANNER}"
+        clicked["referrer"] = f"{base}/"
+        clicked["kind"] = clicked["kind"] + "+home_banner"
+        clicked["session_id"] = clicked["session_id"] + "b"
+        clicked["timestamp"] = clicked["timestamp"] + pd.Timedelta(minutes=2)
+        clicked["cost"] = 0.0
+        clicked["paid"] = False  # the click on our own banner costs nothing
+        visits.loc[visits["browses_banner"], "converted"] = 0  # the purchase moves on
+        visits = pd.concat([visits, clicked], ignore_index=True).sort_values(
+            "timestamp", kind="stable").reset_index(drop=True)
+    derived = [traffic_source(url, ref, site=site.host)
+               for url, ref in zip(visits["landing_url"], visits["referrer"], strict=True)]
+    visits[["source", "medium", "campaign"]] = pd.DataFrame(derived, dtype=object,
+                                                              index=visits.index)
+    columns = ["session_id", "timestamp", "kind", "paid", "landing_url", "referrer", "source",
+               "medium", "campaign", "cost", "converted", "ip", "user_agent"]
+    return visits[columns]
+
+
+@dataclass(frozen=True)
+class CampaignSimulation:
+    """Per scenario: the sessions, the report, and where the paid clicks landed."""
+
+    site: TrackingSite
+    sessions: dict[str, pd.DataFrame]
+    reports: dict[str, AttributionReport]
+    paid_clicks: pd.DataFrame  # scenario, channel, clicks, cost, conversions
+
+    def where(self, scenario: str) -> pd.DataFrame:
+        """Where the campaign's paid clicks landed in ``scenario``, biggest first."""
+        frame = self.paid_clicks[self.paid_clicks["scenario"] == scenario]
+        return frame.drop(columns="scenario").reset_index(drop=True)
+
+    def __repr__(self) -> str:
+        parts = []
+        for scenario in self.sessions:
+            top = self.where(scenario).iloc[0]
+            parts.append(f"{scenario}: most paid clicks in {top['channel']}")
+        return f"CampaignSimulation({'; '.join(parts)})"
+
+    def _repr_html_(self) -> str:
+        table = self.paid_clicks.pivot_table(index="channel", columns="scenario",
+                                             values="clicks", fill_value=0, observed=True)
+        items = "".join(f"<li>{html.escape(a)}</li>" for a in SIMULATION_ASSUMPTIONS)
+        return ("<p>Where the campaign's paid clicks land in GA4's default channels "
+                "(GA4 help 9756891):</p>" + table.to_html()
+                + f"<details><summary>Assumptions</summary><ul>{items}</ul></details>")
+
+
+def simulate_campaign(site: TrackingSite | None = None,
+                      scenarios: tuple[str, ...] = tuple(SCENARIOS)) -> CampaignSimulation:
+    """Run ``scenarios`` on ``site`` (default: :func:`kit.sites.tracking_site`)."""
+    site = site or tracking_site()
+    sessions: dict[str, pd.DataFrame] = {}
+    reports: dict[str, AttributionReport] = {}
+    paid: list[pd.DataFrame] = []
+    for scenario in scenarios:
+        frame = scenario_sessions(site, scenario)
+        frame["channel"] = classify_sessions(frame)
+        sessions[scenario] = frame
+        reports[scenario] = attribution_report(SessionLog(scenario, frame, len(frame)))
+        clicks = frame[frame["paid"]]
+        grouped = (clicks.groupby("channel", observed=True)
+                   .agg(clicks=("session_id", "size"), cost=("cost", "sum"),
+                        conversions=("converted", "sum")).reset_index())
+        grouped["channel"] = grouped["channel"].astype(str)
+        grouped.insert(0, "scenario", scenario)
+        grouped["cost"] = grouped["cost"].round(2)
+        paid.append(grouped.sort_values(["clicks", "channel"], ascending=[False, True]))
+    table = pd.concat(paid, ignore_index=True)
+    table["channel"] = pd.Categorical(table["channel"], categories=list(CHANNELS))
+    return CampaignSimulation(site, sessions, reports, table)

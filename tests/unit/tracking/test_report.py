@@ -1,0 +1,93 @@
+"""attribution_report, the seeded shop and the tagging simulator."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kit.errors import InputError
+from kit.sites import tracking_site
+from kit.tracking import REPORT_COLUMNS, attribution_report, simulate_campaign
+
+
+def test_report_counts_sessions_conversions_cost() -> None:
+    frame = pd.DataFrame({"source": ["google", "google", "facebook", "(direct)"],
+                          "medium": ["cpc", "cpc", "social", "(none)"],
+                          "campaign": ["s", "s", "s", "(direct)"],
+                          "cost": [1.0, 0.5, 0.0, 0.0], "converted": [1, 0, 1, 0]})
+    report = attribution_report(frame)
+    assert list(report.table.columns) == list(REPORT_COLUMNS)
+    paid = report.table[report.table["channel"] == "Paid Search"].iloc[0]
+    assert (paid["sessions"], paid["conversions"], paid["cost"]) == (2, 1, 1.5)
+    assert paid["cost_per_conversion"] == 1.5 and paid["conversion_rate"] == 0.5
+    assert report.share("Paid Search") == 0.5 and report.share("Email") == 0.0
+    assert "Paid Search 2" in repr(report) and "<table" in report._repr_html_()
+
+
+def test_report_with_conversion_table() -> None:
+    frame = pd.DataFrame({"session_id": ["a", "b"], "source": ["google", "bing"],
+                          "medium": ["organic", "organic"]})
+    report = attribution_report(frame, pd.DataFrame({"session_id": ["a", "a", "b"]}))
+    assert int(report.by_channel["conversions"].sum()) == 3
+
+
+def test_report_conversions_need_session_ids() -> None:
+    with pytest.raises(InputError, match="session_id"):
+        attribution_report(pd.DataFrame({"source": ["g"], "medium": ["m"]}),
+                           pd.DataFrame({"order": [1]}))
+
+
+def test_site_is_seeded() -> None:
+    a, b = tracking_site(seed=1), tracking_site(seed=1)
+    pd.testing.assert_frame_equal(a.visits(), b.visits())
+    assert not a.visits().equals(tracking_site(seed=2).visits())
+    assert len(a.visits()) == a.clicks + a.background
+    assert "spring_sale" in repr(a) and "<table" in a._repr_html_()
+
+
+@pytest.fixture(scope="module")
+def simulation():
+    return simulate_campaign(tracking_site(clicks=1000, background=1000))
+
+
+@pytest.mark.parametrize(("scenario", "placement_channels"), [
+    ("untagged", {"Organic Search", "Organic Social", "Referral", "Direct"}),
+    ("tagged", {"Paid Search", "Paid Social", "Display", "Email"}),
+    ("mistakes", {"Organic Search", "Organic Social", "Paid Other", "Unassigned"}),
+])
+def test_where_the_paid_clicks_land(simulation, scenario, placement_channels) -> None:
+    where = simulation.where(scenario)
+    assert set(where["channel"].astype(str)) == placement_channels
+    assert where["clicks"].sum() == simulation.site.clicks  # no click lost or doubled
+
+
+def test_tagged_matches_intent(simulation) -> None:
+    sessions = simulation.sessions["tagged"]
+    paid = sessions[sessions["paid"]]
+    intended = simulation.site.placements.set_index("placement")["intended_channel"]
+    assert (paid["channel"].astype(str) == paid["kind"].map(intended)).all()
+
+
+def test_internal_banner_takes_the_conversions(simulation) -> None:
+    mistakes = simulation.reports["mistakes"].by_channel.set_index("channel")
+    tagged = simulation.reports["tagged"].by_channel.set_index("channel")
+    assert mistakes.loc["Display", "conversions"] > tagged.loc["Display", "conversions"]
+    assert mistakes["conversions"].sum() == tagged["conversions"].sum()
+
+
+def test_access_log_round_trip(simulation) -> None:
+    site = simulation.site
+    log = site.access_log("untagged")
+    from kit.tracking import parse_access_log
+
+    parsed = parse_access_log(log, site=site.host)
+    assert len(parsed.malformed) == 5
+    assert len(parsed.sessions) == len(site.visits())
+    counts = parsed.classified()["channel"].astype(str).value_counts()
+    expected = simulation.sessions["untagged"]["channel"].astype(str).value_counts()
+    pd.testing.assert_series_equal(counts.sort_index(), expected.sort_index())
+
+
+def test_simulation_display(simulation) -> None:
+    assert "untagged: most paid clicks in Organic Search" in repr(simulation)
+    assert "Assumptions" in simulation._repr_html_()
