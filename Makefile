@@ -5,6 +5,7 @@
 #   make bench      benchmarks (installs the [bench] extra)
 #   make lite       the zero-install version: a static JupyterLite site in build/lite/site
 #   make lite-serve serve that site on http://127.0.0.1:8000 to try it
+#   make hub        a throwaway multi-user JupyterHub on http://127.0.0.1:8000 (any name logs in)
 #   make screenshots  browser tests of the workshops and formgrader; screenshots to docs/
 #   make lint       ruff only
 #   make exercises  regenerate exercises/ from solutions/
@@ -14,7 +15,8 @@
 #
 # Overrides: PYTHON=python3.12 (for a new venv; `make distclean` first), PORT=8888, IP=127.0.0.1,
 #   PYODIDE=path/to/pyodide-<version>.tar.bz2 (make lite: bundle it, for use without internet),
-#   LITE_OUT=build/lite/site, LITE_PORT=8000
+#   LITE_OUT=build/lite/site, LITE_PORT=8000, HUB_PORT=8000, GRADERS=lead,
+#   CROSSTALK_GRADEBOOK_URL=postgresql+psycopg://... (make hub; default SQLite in build/hub)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -35,10 +37,10 @@ LITE_OUT  ?= build/lite/site
 LITE_PORT ?= 8000
 PYODIDE   ?=
 
-.PHONY: help lab test lint bench exercises notebooks clean distclean lite lite-serve screenshots
+.PHONY: help lab test lint bench exercises notebooks clean distclean lite lite-serve screenshots hub
 
 help:
-	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -102,6 +104,18 @@ lite: $(DEV_STAMP)
 
 lite-serve: $(DEV_STAMP)
 	$(BIN)/python -m kit.lite serve "$(LITE_OUT)" --host $(IP) --port $(LITE_PORT)
+
+# A throwaway JupyterHub for one machine (deploy/jupyterhub/jupyterhub_config.py): the demo
+# login takes any user name without a password, and every learner runs as this OS user.
+# The config prints both warnings loudly.  Graders: GRADERS (default lead).  State: build/hub.
+HUB_PORT ?= 8000
+GRADERS  ?= lead
+hub: $(DEV_STAMP)
+	@echo "Starting a THROWAWAY JupyterHub on http://127.0.0.1:$(HUB_PORT) (stop: Ctrl+C)."
+	@echo "Log in as $(GRADERS) to grade (formgrader: Services > crosstalk), any other name to learn."
+	$(RUN) CROSSTALK_DEMO=1 CROSSTALK_HUB_STATE="$(CURDIR)/build/hub" \
+		CROSSTALK_HUB_URL=http://127.0.0.1:$(HUB_PORT) CROSSTALK_GRADERS="$(GRADERS)" \
+		$(BIN)/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
 
 # The browser tests write artifacts/screenshots/<notebook>.png; the README shows the copies.
 screenshots: $(DEV_STAMP)

@@ -10,6 +10,7 @@ written (:func:`kit.course.tasks.reveals_hidden`).
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -165,5 +166,12 @@ def write_feedback(course: Course | Path | str, assignment: str) -> FeedbackFile
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{assignment}.html"
         path.write_text(page, encoding="utf-8")
+        # nbgrader's release_feedback (formgrader, JupyterHub) files the page under a hash of
+        # the submission's timestamp and secret: keep them beside the page, as nbgrader's own
+        # generate_feedback does, so learners can fetch it through the exchange.
+        for name in ("timestamp.txt", "submission_secret.txt"):
+            record = course.folder("submitted") / outcome.learner / assignment / name
+            if record.is_file():
+                shutil.copyfile(record, folder / name)
         paths[outcome.learner] = path
     return FeedbackFiles(assignment, paths)

@@ -7,85 +7,22 @@ a failure instead under ``CROSSTALK_REQUIRE_SYSTEM=1`` (CI).
 
 from __future__ import annotations
 
-import glob
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
+from _servers import postgres_server
 
 pytestmark = [pytest.mark.system,
               pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
 
-INSTALL = "apt-get install postgresql"
-
-
-def _pg_bin(require_system, name: str) -> str:
-    found = shutil.which(name) or next(iter(sorted(glob.glob(
-        f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
-    if found is None:
-        require_system("postgresql", f"no {name!r} executable; {INSTALL}")
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def postgres_url(require_system) -> Iterator[str]:
-    try:
-        import psycopg
-    except ImportError:
-        require_system("psycopg", "the PostgreSQL driver is missing; pip install 'psycopg[binary]'")
-    initdb, pg_ctl = _pg_bin(require_system, "initdb"), _pg_bin(require_system, "pg_ctl")
-    run_as: dict = {}
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            require_system("postgresql", f"no 'postgres' user to run the server; {INSTALL}")
-        run_as = {"user": user.pw_uid, "group": user.pw_gid}
-    # pytest's own temporary folders are private to root: the server needs one it can enter
-    folder = Path(tempfile.mkdtemp(prefix="crosstalk-postgres-"))
-    data, sockets = folder / "data", folder / "run"
-    sockets.mkdir()
-    if run_as:
-        os.chmod(folder, 0o755)
-        for path in (folder, sockets):
-            os.chown(path, run_as["user"], run_as["group"])
-    port = _free_port()
-    made = subprocess.run([initdb, "-D", str(data), "-U", "grader", "--auth=trust", "-E",
-                           "UTF8"], capture_output=True, text=True, **run_as)
-    if made.returncode != 0:
-        shutil.rmtree(folder, ignore_errors=True)
-        require_system("postgresql", f"initdb failed: {made.stderr.strip()[-300:]}")
-    log = folder / "server.log"
-    started = subprocess.run(
-        [pg_ctl, "-D", str(data), "-l", str(log), "-w", "-t", "30", "-o",
-         f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets}", "start"],
-        capture_output=True, text=True, **run_as)
-    if started.returncode != 0:
-        require_system("postgresql", f"the server did not start: {started.stderr.strip()}")
-    try:
-        import psycopg
-
-        with psycopg.connect(f"host=127.0.0.1 port={port} user=grader dbname=postgres",
-                             autocommit=True) as connection:
-            connection.execute("CREATE DATABASE grades")
-        yield f"postgresql+psycopg://grader@127.0.0.1:{port}/grades"
-    finally:
-        subprocess.run([pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, **run_as)
-        shutil.rmtree(folder, ignore_errors=True)
+    """A throwaway PostgreSQL server (``tests/_servers.py``), stopped after this module."""
+    with postgres_server(require_system) as url:
+        yield url
 
 
 def test_a_course_grades_into_postgresql(postgres_url: str, tmp_path: Path,
