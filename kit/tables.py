@@ -54,7 +54,9 @@ def read_table(source: TableSource, *, what: str) -> Table:
             f"got {type(source).__name__}."
         )
     path = Path(source)
-    if not path.is_file():
+    if path.is_dir():
+        raise InputError(f"{what}: {str(path)!r} is a folder; give the CSV file inside it.")
+    if not path.exists():
         raise InputError(f"{what}: file {str(path)!r} does not exist.", hint="Check the path.")
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:

@@ -160,3 +160,26 @@ def test_unterminated_quote_is_not_silently_swallowed(write_csv) -> None:
     table = read_table(write_csv('source,target\n"/a,/b\n/c,/d\n'), what="map")
     assert len(table.frame) == 1
     assert table.frame["source"].iat[0].startswith("/a,/b")
+
+
+def test_a_folder_is_not_a_table(tmp_path) -> None:
+    with pytest.raises(InputError, match="is a folder"):
+        read_table(tmp_path, what="redirect map")
+
+
+def test_a_pipe_is_read_like_a_file(tmp_path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with fifo.open("w", encoding="utf-8") as handle:
+            handle.write("source,target\n/a,/b\n")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    table = read_table(fifo, what="redirect map")
+    writer.join(timeout=5)
+    assert table.frame.to_dict("records") == [{"source": "/a", "target": "/b"}]
