@@ -420,6 +420,7 @@ CONTROLS: tuple[tuple[str, str, str], ...] = (
     ("checkbox", ".widget-checkbox input[type=checkbox]", "click"),
     ("toggle button", "button.widget-toggle-button:not(.widget-toggle-buttons *)", "click"),
     ("button", "button.widget-button:not(.widget-toggle-button)", "click"),
+    ("text box", ".widget-text input[type=text]", "type"),
 )
 
 
@@ -448,7 +449,10 @@ def _operate(page: Any, control: Any, how: str) -> None:
         key = "ArrowRight" if now < top else "ArrowLeft"
         for _ in range(3):
             page.keyboard.press(key)
-    else:  # pragma: no cover - CONTROLS only names the three above
+    elif how == "type":
+        control.fill(control.input_value() + "x")
+        control.press("Enter")
+    else:  # pragma: no cover - CONTROLS only names the kinds above
         raise ValueError(how)
 
 
