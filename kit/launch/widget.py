@@ -233,13 +233,14 @@ def gantt_figure(plan: ReadinessPlan | None = None) -> go.Figure:
         hovertemplate="%{y}: day %{base} to %{x}<br>status: %{customdata[0]}<extra></extra>",
     ))
     figure.add_vline(x=plan.launch_day, line_dash="dash", line_color="#d62728",
-                     annotation_text=f"planned launch (day {plan.launch_day})")
+                     annotation_text=f"planned launch (day {plan.launch_day})",
+                     annotation_position="top left")
     figure.add_vline(x=plan.it_day, line_dash="dot", line_color="#1f77b4",
                      annotation_text=f"IT joins (day {plan.it_day})",
                      annotation_position="bottom right")
     figure.update_layout(
-        title={"text": f"Launch plan when IT joins {plan.label}: {plan.delay_days} day(s) late "
-                       f"at full scope, risk {plan.risk} on the planned day"},
+        title={"text": f"Launch plan when IT joins {plan.label}<br><sup>{plan.delay_days} "
+                       f"day(s) late at full scope, risk {plan.risk} on the planned day</sup>"},
         height=420, template="plotly_white", margin={"t": 60, "b": 40, "l": 20, "r": 20},
         xaxis={"title": {"text": "day of the campaign"},
                "range": [0, max(plan.full_scope_launch, plan.launch_day) + 3]},
