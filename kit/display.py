@@ -1,4 +1,7 @@
-"""How the kit's interactive explorers show themselves in Jupyter.
+"""How the kit's objects and explorers show themselves in Jupyter.
+
+:func:`key_value_table` is the small two-column HTML table that result objects
+(``_repr_html_``) and explorer summaries share.
 
 Every module's ``widget.py`` builds an ipywidgets layout around a plotly
 ``FigureWidget``.  :class:`ExplorerDisplay` gives them one ``_repr_mimebundle_``:
@@ -9,11 +12,35 @@ static HTML summary for front ends that cannot render widgets.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from copy import deepcopy
 from typing import Any
 
-__all__ = ["ExplorerDisplay"]
+__all__ = ["ExplorerDisplay", "key_value_table"]
+
+
+def key_value_table(
+    rows: Iterable[tuple[str, object]],
+    *,
+    caption: str | None = None,
+    css_class: str | None = None,
+    label_tag: str = "th",
+) -> str:
+    """An HTML table of ``(label, value)`` rows, labels left-aligned and escaped.
+
+    Values and ``caption`` are inserted as given, so callers may pass markup (or escape
+    untrusted text themselves).  ``label_tag`` is ``th`` for a result's own table and
+    ``td`` inside an explorer's summary.
+    """
+    body = "".join(
+        f"<tr><{label_tag} style='text-align:left'>{html.escape(label)}</{label_tag}>"
+        f"<td>{value}</td></tr>"
+        for label, value in rows
+    )
+    opening = f"<table class='{css_class}'>" if css_class else "<table>"
+    head = f"<caption>{caption}</caption>" if caption is not None else ""
+    return f"{opening}{head}{body}</table>"
 
 
 class ExplorerDisplay:

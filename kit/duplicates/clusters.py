@@ -27,6 +27,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from kit.display import key_value_table
 from kit.duplicates.normalize import NormalizationPolicy, normalize_urls, resolve_policy
 from kit.duplicates.pages import Pages, PagesSource, load_pages
 from kit.duplicates.sketch import (
@@ -143,10 +144,8 @@ class DuplicateReport:
             ("… URL variants", f"{s['url_variant']:,}"),
             ("clusters with duplicates", f"{s['clusters_with_duplicates']:,}"),
         ]
-        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{v}</td></tr>"
-                       for k, v in rows)
-        return (f"<table><caption>Duplicates at resemblance ≥ {self.threshold:g}, policy "
-                f"{html.escape(self.policy.name)}</caption>{body}</table>")
+        return key_value_table(rows, caption=f"Duplicates at resemblance ≥ {self.threshold:g}, "
+                               f"policy {html.escape(self.policy.name)}")
 
 
 def _canonical_order(frame: pd.DataFrame, labels: np.ndarray, normalized: list[str | None],

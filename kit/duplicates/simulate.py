@@ -20,12 +20,12 @@ the knobs go up to shops of that size.
 
 from __future__ import annotations
 
-import html
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 from sklearn.metrics.cluster import pair_confusion_matrix
 
+from kit.display import key_value_table
 from kit.errors import InputError
 from kit.sites.duplicate_site import DuplicateSite, SiteShape
 
@@ -111,10 +111,9 @@ class CrawlResult:
             ("days for one crawl of every URL", f"{s['days_per_crawl_cycle']:,}"),
             ("… if only the real pages were linked", f"{s['days_if_only_real_pages']:,}"),
         ]
-        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{v}</td></tr>"
-                       for k, v in rows)
-        return (f"<table><caption>Crawl at {s['crawl_per_day']:,} URLs per day (assumed)"
-                f"</caption>{body}</table>")
+        return key_value_table(
+            rows, caption=f"Crawl at {s['crawl_per_day']:,} URLs per day (assumed)"
+        )
 
 
 def simulate_crawl(

@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kit.display import ExplorerDisplay
+from kit.display import ExplorerDisplay, key_value_table
 from kit.duplicates.clusters import DuplicateReport
 from kit.duplicates.simulate import (
     CAUSES,
@@ -91,8 +91,7 @@ def _summary_html(result: CrawlResult) -> str:
         ("days for one crawl of every URL", f"{s['days_per_crawl_cycle']:,}"),
         ("… with only the real pages", f"{s['days_if_only_real_pages']:,}"),
     )
-    body = "".join(f"<tr><td style='text-align:left'>{k}</td><td>{v}</td></tr>" for k, v in rows)
-    return f"<table class='crosstalk-summary'>{body}</table>"
+    return key_value_table(rows, css_class="crosstalk-summary", label_tag="td")
 
 
 def _bars(result: CrawlResult) -> dict[str, list[float]]:

@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from kit.display import key_value_table
 from kit.errors import InputError
 from kit.launch.queueing import wait_longer_than
 
@@ -224,10 +225,8 @@ class CapacityReport:
             ("peak utilisation", f"{s['peak_utilisation']:.0%}"),
             ("minutes overloaded", f"{s['overloaded_minutes']:,}"),
         ]
-        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>"
-                       for k, v in rows)
-        return (f"<table><caption>Campaign vs capacity</caption>{body}</table>"
-                f"<p style='font-size:90%'>{html.escape(ASSUMPTIONS)}</p>")
+        return (key_value_table(rows, caption="Campaign vs capacity")
+                + f"<p style='font-size:90%'>{html.escape(ASSUMPTIONS)}</p>")
 
 
 def capacity_table(campaign: Campaign | None = None, site: Site | None = None) -> CapacityReport:

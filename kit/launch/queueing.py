@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kit.display import key_value_table
 from kit.errors import InputError
 
 __all__ = ["QueueState", "erlang_b", "erlang_c", "mmc", "wait_longer_than"]
@@ -110,10 +111,8 @@ class QueueState:
                  else f"{self.mean_wait_s * 1000:,.1f} ms"),
                 ("mean response", "grows without bound" if self.overloaded
                  else f"{self.response_s * 1000:,.1f} ms")]
-        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>"
-                       for k, v in rows)
         caption = "M/M/c queue: OVERLOADED" if self.overloaded else "M/M/c queue"
-        return f"<table><caption>{caption}</caption>{body}</table>"
+        return key_value_table(rows, caption=caption)
 
 
 def mmc(arrival_rate: float, service_rate: float, servers: int) -> QueueState:

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kit.display import ExplorerDisplay
+from kit.display import ExplorerDisplay, key_value_table
 from kit.launch.capacity import ASSUMPTIONS, Campaign, CapacityReport, Site, capacity_table
 from kit.launch.data import (
     SOURCES,
@@ -83,8 +83,7 @@ def _summary_html(report: CapacityReport) -> str:
         ("peak utilisation", f"{s['peak_utilisation']:.0%}"),
         ("minutes overloaded", f"{s['overloaded_minutes']}"),
     )
-    body = "".join(f"<tr><td style='text-align:left'>{k}</td><td>{v}</td></tr>" for k, v in rows)
-    return f"<table class='crosstalk-summary'>{body}</table>"
+    return key_value_table(rows, css_class="crosstalk-summary", label_tag="td")
 
 
 def capacity_figure(report: CapacityReport | None = None) -> go.Figure:

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from kit.display import key_value_table
 from kit.redirects.audit import GOOGLEBOT_MAX_HOPS, _resolve
 from kit.redirects.maps import (
     PERMANENT_STATUSES,
@@ -108,11 +109,8 @@ class MigrationResult:
         return f"MigrationResult({fields})"
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><th style='text-align:left'>{key.replace('_', ' ')}</th><td>{value}</td></tr>"
-            for key, value in self.summary.items()
-        )
-        return f"<table><caption>Migration: {self.strategy}</caption>{rows}</table>"
+        rows = [(key.replace("_", " "), value) for key, value in self.summary.items()]
+        return key_value_table(rows, caption=f"Migration: {self.strategy}")
 
 
 def strategy_map(site: Redesign, strategy: str, assumptions: MigrationAssumptions | None = None

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kit.display import key_value_table
 from kit.seo.audit import TITLE_MAX, audit_pages, page_scores
 from kit.sites.seo_site import ROBOTS_MISTAKE, SeoSite, render_site
 
@@ -133,10 +134,9 @@ class SeoResult:
         return "SeoResult(" + ", ".join(f"{k}={v}" for k, v in self.summary.items()) + ")"
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(key.replace('_', ' '))}</th>"
-            f"<td>{html.escape(str(value))}</td></tr>" for key, value in self.summary.items())
-        return f"<table><caption>SEO plan: {html.escape(self.plan)}</caption>{rows}</table>"
+        rows = [(key.replace("_", " "), html.escape(str(value)))
+                for key, value in self.summary.items()]
+        return key_value_table(rows, caption=f"SEO plan: {html.escape(self.plan)}")
 
 
 def _changes(plan: str | Iterable[str]) -> tuple[str, tuple[str, ...]]:
