@@ -6,6 +6,7 @@ sessions, conversions and cost per channel and campaign, and simulate where a pa
 campaign's clicks end up when its links are untagged, tagged, or tagged with mistakes.
 """
 
+from kit.tracking.categories import SourceCategories, bundled_source_categories
 from kit.tracking.channels import (
     CHANNEL_RULES,
     CHANNELS,
@@ -22,6 +23,7 @@ from kit.tracking.sessions import (
     SessionLog,
     load_sessions,
     parse_access_log,
+    session_labels,
     traffic_source,
 )
 from kit.tracking.simulate import (
@@ -45,8 +47,10 @@ __all__ = [
     "CampaignSimulation",
     "ChannelRule",
     "SessionLog",
+    "SourceCategories",
     "attribution_report",
     "build_utm",
+    "bundled_source_categories",
     "channel_rules_frame",
     "classify_sessions",
     "default_channel",
@@ -54,6 +58,7 @@ __all__ = [
     "load_sessions",
     "parse_access_log",
     "parse_utm",
+    "session_labels",
     "simulate_campaign",
     "source_category",
     "traffic_source",

@@ -31,6 +31,7 @@ from kit.output import (
     format_summary,
     format_table,
 )
+from kit.tracking.categories import SourceCategories
 
 __all__ = ["register"]
 
@@ -75,6 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     lint.add_argument("file", metavar="FILE", help="CSV with a url column, or one link per line")
     lint.add_argument("--site", metavar="HOST", help="the site's own host: tagged links to it "
                       "are internal links (use for sheets of on-site links)")
+    _categories(lint)
     _formats(lint)
     lint.set_defaults(handler=run_lint)
 
@@ -90,8 +92,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     classify.add_argument("file", metavar="FILE", help="session CSV or access log")
     classify.add_argument("--site", metavar="HOST",
                           help="the site's own host (its referrers are not new sessions)")
+    _categories(classify)
     _formats(classify)
     classify.set_defaults(handler=run_classify)
+
+
+def _categories(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source-categories", metavar="CSV", dest="categories",
+                        help="Google's source-category sheet saved as CSV (source, source "
+                        "category): used instead of the kit's excerpt of the search, social, "
+                        "shopping and video site lists")
+
+
+def _source_categories(args: argparse.Namespace) -> SourceCategories | None:
+    return SourceCategories.from_csv(args.categories) if args.categories else None
 
 
 def _formats(parser: argparse.ArgumentParser) -> None:
@@ -130,7 +144,8 @@ def run_lint(args: argparse.Namespace) -> int:
     from kit.tracking.lint import lint_utm
 
     path = Path(args.file)
-    findings = lint_utm(_read_links(path), site=args.site)
+    findings = lint_utm(_read_links(path), site=args.site,
+                        categories=_source_categories(args))
     if args.format == "table":
         body = format_summary(findings, name=path.name) + "\n"
         if not findings.empty:
@@ -151,6 +166,7 @@ def run_classify(args: argparse.Namespace) -> int:
     from kit.tracking.report import attribution_report
     from kit.tracking.sessions import load_sessions
 
+    categories = _source_categories(args)
     log = load_sessions(Path(args.file), site=args.site)
     if log.sessions.empty:
         raise InputError(f"{log.name}: no sessions could be read "
@@ -159,7 +175,7 @@ def run_classify(args: argparse.Namespace) -> int:
                           for r in log.malformed.itertuples(index=False)],
                          hint="Give a session CSV or an access log in the combined format.")
     if args.format == "table":
-        report = attribution_report(log)
+        report = attribution_report(log, categories=categories)
         shown = report.by_channel.copy()
         shown["conversion_rate"] = shown["conversion_rate"].map(lambda v: f"{v:.1%}")
         shown["cost"] = shown["cost"].map(lambda v: f"{v:.2f}")
@@ -167,7 +183,7 @@ def run_classify(args: argparse.Namespace) -> int:
             lambda v: "-" if pd.isna(v) else f"{v:.2f}")
         body = log.summary() + "\n\n" + shown.to_string(index=False) + "\n"
     else:
-        frame = log.classified()
+        frame = log.classified(categories)
         frame["channel"] = frame["channel"].astype(str)
         if "timestamp" in frame.columns:
             frame["timestamp"] = frame["timestamp"].astype(str)

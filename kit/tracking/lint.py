@@ -37,6 +37,7 @@ import pandas as pd
 from kit.errors import InputError
 from kit.findings import findings_frame
 from kit.tables import Table, read_table, rename_columns
+from kit.tracking.categories import SourceCategories
 from kit.tracking.channels import CHANNELS, SOURCE_CHANNELS, default_channel
 from kit.tracking.utm import REQUIRED_PARAMETERS, SOURCE_UTM, UTM_PARAMETERS
 
@@ -81,13 +82,15 @@ def _site_host(site: str | None) -> str | None:
 
 
 def lint_utm(urls_or_frame: Iterable[str] | pd.DataFrame | str | Path, *,
-             site: str | None = None) -> pd.DataFrame:
+             site: str | None = None,
+             categories: SourceCategories | None = None) -> pd.DataFrame:
     """Findings for a list of campaign links, a DataFrame or a CSV with a ``url`` column.
 
     An ``intended_channel`` column (GA4 channel names) lets the check compare where each
     link will land with where the sheet means it to.  ``site`` is the site's own host
     (``www.example.com``): tagged links to it from the site itself are internal links;
     give it only for sheets of internal links, or the ``placement`` column ``internal``.
+    ``categories`` replaces the kit's excerpt of Google's site lists for the channel check.
     Extra columns of the findings: ``where`` (file line or row), ``campaign``, ``channel``.
     """
     table, urls = _rows(urls_or_frame)
@@ -176,7 +179,7 @@ def lint_utm(urls_or_frame: Iterable[str] | pd.DataFrame | str | Path, *,
         if utm:
             seen.append((position, url, utm))
             channel = default_channel(utm.get("utm_source"), utm.get("utm_medium"),
-                                      utm.get("utm_campaign"))
+                                      utm.get("utm_campaign"), categories=categories)
             want = intended[position] if intended is not None else None
             want = want.strip() if isinstance(want, str) and want.strip() else None
             if want is not None and channel != want:

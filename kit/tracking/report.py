@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import InputError
+from kit.tracking.categories import SourceCategories
 from kit.tracking.channels import CHANNELS, classify_sessions
 from kit.tracking.sessions import SessionLog, load_sessions
 
@@ -71,17 +72,19 @@ def _totals(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def attribution_report(sessions: pd.DataFrame | SessionLog | str | Path,
-                       conversions: pd.DataFrame | None = None) -> AttributionReport:
+                       conversions: pd.DataFrame | None = None, *,
+                       categories: SourceCategories | None = None) -> AttributionReport:
     """Sessions, conversions and cost per channel and campaign (see module doc).
 
     ``conversions`` may be a DataFrame with a ``session_id`` column (each row one
     conversion of that session); without it a ``converted`` column of the sessions is
-    used, and without that every conversion count is 0.
+    used, and without that every conversion count is 0.  ``categories`` replaces the
+    kit's excerpt of Google's site lists (:mod:`kit.tracking.categories`).
     """
     if not isinstance(sessions, SessionLog):
         sessions = load_sessions(sessions)
     frame = sessions.sessions.copy()
-    frame["channel"] = classify_sessions(frame)
+    frame["channel"] = classify_sessions(frame, categories=categories)
     if "campaign" not in frame.columns:
         frame["campaign"] = "(not set)"
     frame["campaign"] = frame["campaign"].astype(object).fillna("(not set)").astype(str)

@@ -22,11 +22,13 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import numpy as np
 import pandas as pd
 
 from kit.errors import InputError
 from kit.tables import read_table, rename_columns
-from kit.tracking.channels import _category_sites, classify_sessions
+from kit.tracking.categories import SourceCategories, bundled_source_categories
+from kit.tracking.channels import NOT_SET, classify_sessions
 
 __all__ = [
     "ASSUMPTIONS",
@@ -34,6 +36,7 @@ __all__ = [
     "SessionLog",
     "load_sessions",
     "parse_access_log",
+    "session_labels",
     "traffic_source",
 ]
 
@@ -95,7 +98,7 @@ def traffic_source(landing_url: str | None, referrer: str | None = None, *,
         return "(direct)", "(none)", "(direct)"
     labels = host.split(".")
     engine = next((name for name in _ENGINES if name in labels[:-1]), None)
-    if engine is not None or host in _category_sites("search"):
+    if engine is not None or host in bundled_source_categories().sites["search"]:
         return engine or host, "organic", "(organic)"
     return host, "referral", "(referral)"
 
@@ -134,9 +137,10 @@ class SessionLog:
                  "</table>") if rows else ""
         return f"<p>{html.escape(self.summary())}</p>{table}"
 
-    def classified(self) -> pd.DataFrame:
+    def classified(self, categories: SourceCategories | None = None) -> pd.DataFrame:
         """The sessions with a ``channel`` column (GA4 default channel group)."""
-        return self.sessions.assign(channel=classify_sessions(self.sessions))
+        return self.sessions.assign(
+            channel=classify_sessions(self.sessions, categories=categories))
 
 
 def parse_access_log(text: str | bytes, *, name: str = "access log",
@@ -192,10 +196,30 @@ def parse_access_log(text: str | bytes, *, name: str = "access log",
                         "user_agent": match["agent"]})
     columns = [*SESSION_COLUMNS, "ip", "user_agent"]
     sessions = pd.DataFrame(records, columns=columns)
+    for column in ("source", "medium", "campaign"):
+        sessions[column] = session_labels(sessions[column])
     if len(sessions):
         sessions["timestamp"] = pd.to_datetime(sessions["timestamp"], utc=True)
     malformed = pd.DataFrame(bad, columns=["line", "reason", "text"])
     return SessionLog(name, sessions, len(raw_lines), malformed, skipped)
+
+
+def session_labels(values: pd.Series) -> pd.Series:
+    """A source, medium or campaign column as a categorical: blank or missing → "(not set)".
+
+    A session log repeats a few hundred values millions of times; as a categorical it takes
+    a small integer per row, and :func:`classify_sessions` works on the codes directly.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    labels = [NOT_SET if not str(value).strip() else str(value) for value in uniques]
+    missing = bool((codes < 0).any())
+    categories = list(dict.fromkeys([*labels, NOT_SET] if missing else labels))
+    position = {label: i for i, label in enumerate(categories)}
+    # One entry per distinct value, and a last one that code -1 (missing) picks.
+    table = np.array([position[label] for label in labels] + [position.get(NOT_SET, 0)],
+                     dtype=np.int32)
+    result = pd.Categorical.from_codes(table[codes], categories=categories, validate=False)
+    return pd.Series(result, index=values.index, name=values.name)
 
 
 def _not_a_session(method: str, status: int, landing: str, referrer: str,
@@ -252,9 +276,7 @@ def load_sessions(source: pd.DataFrame | str | Path, *, site: str | None = None)
         frame[["source", "medium", "campaign"]] = pd.DataFrame(derived, dtype=object)
     for column in ("source", "medium", "campaign"):
         if column in frame.columns:
-            frame[column] = frame[column].astype(object).where(
-                frame[column].notna() & (frame[column].astype(str).str.strip() != ""),
-                "(not set)")
+            frame[column] = session_labels(frame[column])
     for column in ("cost", "converted"):
         if column in frame.columns:
             raw = frame[column].astype(object)

@@ -178,3 +178,37 @@ def test_classify_sessions_equals_default_channel(rows) -> None:
 @given(st.text(), st.text(), st.text())
 def test_default_channel_never_crashes(source, medium, campaign) -> None:
     assert default_channel(source, medium, campaign) in CHANNELS
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_values, _values, _values), min_size=1, max_size=30),
+       st.sampled_from(["category", "str", "mixed"]))
+def test_classify_sessions_any_column_type(rows, kind) -> None:
+    """Categorical columns (as load_sessions gives them) classify as text columns do."""
+    frame = pd.DataFrame(rows, columns=["source", "medium", "campaign"], dtype=object)
+    if kind == "category":
+        frame = frame.astype("category")
+    elif kind == "str":
+        frame = frame.astype(object).where(frame.notna(), None).astype(str)
+    else:
+        frame["medium"] = frame["medium"].astype("category")
+    got = list(classify_sessions(frame).astype(str))
+    assert got == [default_channel(*row) for row in frame.itertuples(index=False)]
+
+
+def test_classify_sessions_categories_with_case_variants_and_unused_values() -> None:
+    source = pd.Categorical(["Google", "google", None],
+                            categories=["Google", "google", "facebook", "never-used"])
+    frame = pd.DataFrame({"source": source, "medium": pd.Categorical(["CPC", "cpc", "(none)"])})
+    assert list(classify_sessions(frame).astype(str)) == ["Paid Search", "Paid Search",
+                                                          "Unassigned"]
+
+
+def test_classify_sessions_many_distinct_values() -> None:
+    """Thousands of distinct values (typos, campaign ids) still classify row by row."""
+    rows = [(f"site{i}.example" if i % 3 else "google", ["cpc", "referral", "Email"][i % 3],
+             f"campaign {i}" + (" shop" if i % 7 == 0 else "")) for i in range(5000)]
+    frame = pd.DataFrame(rows, columns=["source", "medium", "campaign"])
+    expected = [default_channel(*row) for row in rows]
+    assert list(classify_sessions(frame).astype(str)) == expected
+    assert list(classify_sessions(frame.astype("category")).astype(str)) == expected

@@ -97,3 +97,29 @@ def test_classify_nothing_readable(capsys, tmp_path) -> None:
     path.write_bytes(b'1 - - [x] "GET / HTTP/1.1" 200 1 "-" "-"\n\x00\x00\n')
     code, _, err = run(capsys, "channels", "classify", path)
     assert code == 2 and "no sessions could be read" in err
+
+
+def test_classify_and_lint_with_googles_sheet(capsys, write_csv) -> None:
+    sheet = write_csv("source,source category\nkagi.com,SOURCE_CATEGORY_SEARCH\n",
+                      name="categories.csv")
+    sessions = write_csv("source,medium\nkagi.com,cpc\n", name="s.csv")
+    _, out, _ = run(capsys, "channels", "classify", sessions, "--format", "json")
+    assert json.loads(out)[0]["channel"] == "Paid Other"  # not in the kit's excerpt
+    code, out, _ = run(capsys, "channels", "classify", sessions, "--format", "json",
+                       "--source-categories", sheet)
+    assert code == 0 and json.loads(out)[0]["channel"] == "Paid Search"
+    code, out, _ = run(capsys, "channels", "classify", sessions, "--source-categories", sheet)
+    assert code == 0 and "Paid Search" in out
+    links = write_csv("url,intended_channel\nhttps://x.example/?utm_source=kagi.com&"
+                      "utm_medium=cpc&utm_campaign=s,Paid Search\n", name="links.csv")
+    _, out, _ = run(capsys, "utm", "lint", links, "--format", "json")
+    assert "unintended_channel" in out
+    _, out, _ = run(capsys, "utm", "lint", links, "--format", "json", "--source-categories", sheet)
+    assert "unintended_channel" not in out
+
+
+def test_bad_sheet_is_a_clear_error(capsys, write_csv) -> None:
+    sheet = write_csv("source,source category\nkagi.com,ENGINE\n", name="categories.csv")
+    code, _, err = run(capsys, "channels", "classify", write_csv("source,medium\na,b\n"),
+                       "--source-categories", sheet)
+    assert code == 2 and "categories.csv line 2" in err and "Traceback" not in err

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kit.errors import InputError
-from kit.tracking import load_sessions, parse_access_log, traffic_source
+from kit.tracking import load_sessions, parse_access_log, session_labels, traffic_source
 
 SITE = "www.shop.example"
 LAND = f"https://{SITE}/sale/"
@@ -122,3 +123,22 @@ def test_access_log_never_crashes(lines) -> None:
     text = "\n".join(line.replace("\n", " ") for line in lines)
     log = parse_access_log(text.encode("utf-8", "surrogatepass"), site=SITE)
     assert len(log.sessions) + len(log.malformed) + sum(log.skipped.values()) == log.lines
+
+
+def test_session_labels_are_categorical_with_not_set() -> None:
+    values = pd.Series(["google", "", "  ", None, "google", "Email"], index=[5, 6, 7, 8, 9, 10])
+    labels = session_labels(values)
+    assert isinstance(labels.dtype, pd.CategoricalDtype)
+    assert labels.tolist() == ["google", "(not set)", "(not set)", "(not set)", "google", "Email"]
+    assert list(labels.index) == [5, 6, 7, 8, 9, 10]
+    assert sorted(labels.cat.categories) == ["(not set)", "Email", "google"]
+    assert "(not set)" not in session_labels(pd.Series(["a", "b"])).cat.categories
+
+
+def test_loaded_sessions_keep_labels_as_categoricals(write_csv) -> None:
+    log = load_sessions(write_csv("source,medium,campaign\ngoogle,cpc,\nnewsletter,, \n",
+                                  name="s.csv"))
+    for column in ("source", "medium", "campaign"):
+        assert isinstance(log.sessions[column].dtype, pd.CategoricalDtype), column
+    assert log.sessions["medium"].tolist() == ["cpc", "(not set)"]
+    assert log.classified()["channel"].astype(str).tolist() == ["Paid Search", "Unassigned"]

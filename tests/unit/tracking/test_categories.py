@@ -1,0 +1,92 @@
+"""Google's source categories: the bundled excerpt, and the whole sheet read from CSV."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kit.errors import InputError
+from kit.tracking import (
+    SourceCategories,
+    attribution_report,
+    bundled_source_categories,
+    classify_sessions,
+    default_channel,
+    lint_utm,
+    source_category,
+)
+
+# As Google's sheet is laid out: a source and its category, upper-case with a prefix.
+SHEET = ("source,source category\n"
+         "Google,SOURCE_CATEGORY_SEARCH\n"
+         "kagi.com,SOURCE_CATEGORY_SEARCH\n"
+         "mastodon.social,SOURCE_CATEGORY_SOCIAL\n"
+         "shop.example,SOURCE_CATEGORY_SHOPPING\n"
+         "peertube.example,video\n")
+
+
+@pytest.fixture
+def sheet(write_csv) -> SourceCategories:
+    return SourceCategories.from_csv(write_csv(SHEET, name="categories.csv"))
+
+
+def test_reads_googles_layout(sheet) -> None:
+    assert sheet.sites["search"] == {"google", "kagi.com"}
+    assert sheet.category("Mastodon.Social") == "social"
+    assert sheet.category("peertube.example") == "video"
+    assert sheet.category("facebook") is None  # only what the sheet lists
+    assert len(sheet) == 5 and sheet.origin == "categories.csv"
+
+
+def test_underscore_header(write_csv) -> None:
+    loaded = SourceCategories.from_csv(
+        write_csv("source,source_category\nkagi.com,SOURCE_CATEGORY_SEARCH\n", name="c.csv"))
+    assert loaded.category("kagi.com") == "search"
+
+
+def test_the_sheet_changes_the_channel(sheet) -> None:
+    assert default_channel("kagi.com", "cpc") == "Paid Other"  # not in the excerpt
+    assert default_channel("kagi.com", "cpc", categories=sheet) == "Paid Search"
+    assert default_channel("mastodon.social", "referral", categories=sheet) == "Organic Social"
+    assert default_channel("facebook", "referral", categories=sheet) == "Referral"
+    assert source_category("kagi.com", sheet) == "search"
+
+
+def test_classify_and_report_use_the_sheet(sheet) -> None:
+    frame = pd.DataFrame({"source": ["kagi.com", "mastodon.social", "facebook"],
+                          "medium": ["cpc", "referral", "referral"]})
+    got = classify_sessions(frame, categories=sheet).astype(str).tolist()
+    assert got == ["Paid Search", "Organic Social", "Referral"]
+    assert got == [default_channel(s, m, categories=sheet)
+                   for s, m in zip(frame["source"], frame["medium"], strict=True)]
+    report = attribution_report(frame, categories=sheet)
+    assert set(report.by_channel["channel"]) == {"Paid Search", "Organic Social", "Referral"}
+
+
+def test_lint_uses_the_sheet(sheet) -> None:
+    links = pd.DataFrame({"url": ["https://x.example/?utm_source=kagi.com&utm_medium=cpc"
+                                  "&utm_campaign=spring"], "intended_channel": ["Paid Search"]})
+    assert "unintended_channel" in set(lint_utm(links)["check"])
+    assert "unintended_channel" not in set(lint_utm(links, categories=sheet)["check"])
+
+
+@pytest.mark.parametrize(("content", "message", "where"), [
+    ("source,source category\nkagi.com,SEARCH_ENGINE\n", "1 row(s)", "c.csv line 2"),
+    ("source,source category\n,SOURCE_CATEGORY_SEARCH\nx,search\n", "the source is empty",
+     "c.csv line 2"),
+    ("source,kind\nkagi.com,search\n", "category", None),
+    ("source,source category\n", "no rows", None),
+])
+def test_bad_sheets_name_the_row(write_csv, content, message, where) -> None:
+    with pytest.raises(InputError) as error:
+        SourceCategories.from_csv(write_csv(content, name="c.csv"))
+    text = str(error.value)
+    assert message in text
+    if where:
+        assert where in text
+
+
+def test_bundled_excerpt() -> None:
+    bundled = bundled_source_categories()
+    assert bundled.category("google") == "search" and bundled.category("YouTube") == "video"
+    assert len(bundled) > 100
