@@ -167,7 +167,7 @@ def run_classify(args: argparse.Namespace) -> int:
     from kit.tracking.sessions import load_sessions
 
     categories = _source_categories(args)
-    log = load_sessions(Path(args.file), site=args.site)
+    log = load_sessions(Path(args.file), site=args.site, categories=categories)
     if log.sessions.empty:
         raise InputError(f"{log.name}: no sessions could be read "
                          f"({len(log.malformed)} malformed lines).",

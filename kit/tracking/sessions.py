@@ -75,10 +75,12 @@ def _host(url: str) -> str:
 
 
 def traffic_source(landing_url: str | None, referrer: str | None = None, *,
-                   site: str | None = None) -> tuple[str, str, str]:
+                   site: str | None = None,
+                   categories: SourceCategories | None = None) -> tuple[str, str, str]:
     """``(source, medium, campaign)`` of a session as GA4 would derive it (see module doc).
 
-    ``site`` is the site's own host; a referrer from it counts as no referrer.
+    ``site`` is the site's own host; a referrer from it counts as no referrer.  A referrer
+    on the search list of ``categories`` (default: the kit's excerpt) is organic search.
     """
     params: dict[str, str] = {}
     if landing_url:
@@ -98,7 +100,8 @@ def traffic_source(landing_url: str | None, referrer: str | None = None, *,
         return "(direct)", "(none)", "(direct)"
     labels = host.split(".")
     engine = next((name for name in _ENGINES if name in labels[:-1]), None)
-    if engine is not None or host in bundled_source_categories().sites["search"]:
+    search_sites = (categories or bundled_source_categories()).sites["search"]
+    if engine is not None or host in search_sites:
         return engine or host, "organic", "(organic)"
     return host, "referral", "(referral)"
 
@@ -143,8 +146,8 @@ class SessionLog:
             channel=classify_sessions(self.sessions, categories=categories))
 
 
-def parse_access_log(text: str | bytes, *, name: str = "access log",
-                     site: str | None = None) -> SessionLog:
+def parse_access_log(text: str | bytes, *, name: str = "access log", site: str | None = None,
+                     categories: SourceCategories | None = None) -> SessionLog:
     """Read an access log in the combined format into a :class:`SessionLog`.
 
     Each line that does not match the format (wrong field count, bad date, binary junk,
@@ -189,7 +192,8 @@ def parse_access_log(text: str | bytes, *, name: str = "access log",
         if reason:
             skipped[reason] = skipped.get(reason, 0) + 1
             continue
-        source, medium, campaign = traffic_source(landing, referrer, site=site)
+        source, medium, campaign = traffic_source(landing, referrer, site=site,
+                                                  categories=categories)
         records.append({"timestamp": when, "landing_url": landing,
                         "referrer": "" if referrer == "-" else referrer, "source": source,
                         "medium": medium, "campaign": campaign, "ip": match["ip"],
@@ -246,12 +250,15 @@ _ALIASES = {
 }
 
 
-def load_sessions(source: pd.DataFrame | str | Path, *, site: str | None = None) -> SessionLog:
+def load_sessions(source: pd.DataFrame | str | Path, *, site: str | None = None,
+                  categories: SourceCategories | None = None) -> SessionLog:
     """A session log from a DataFrame, a CSV file or an access log (by content, not name).
 
     A CSV needs ``source`` and ``medium`` (``campaign`` optional) or ``landing_url``
-    (``referrer`` optional) to derive them.  Numeric ``cost`` and ``converted`` columns are
-    kept; a cell that is not a number is an :class:`~kit.errors.InputError` naming its row.
+    (``referrer`` optional) to derive them (``categories``: see :func:`traffic_source`).
+    Numeric ``cost`` and ``converted`` columns are kept; a cell that is not a number is an
+    :class:`~kit.errors.InputError` naming its row.  Source, medium and campaign come back
+    as categorical columns (:func:`session_labels`).
     """
     if isinstance(source, str | Path) and not isinstance(source, pd.DataFrame):
         path = Path(source)
@@ -261,7 +268,7 @@ def load_sessions(source: pd.DataFrame | str | Path, *, site: str | None = None)
         data = path.read_bytes()
         head = data[:4096].split(b"\n", 1)[0].decode("utf-8", "replace")
         if _COMBINED.match(head) or (b"[" in data[:4096] and b'"GET ' in data[:4096]):
-            return parse_access_log(data, name=path.name, site=site)
+            return parse_access_log(data, name=path.name, site=site, categories=categories)
     table = read_table(source, what="session log")
     lookup = {str(c).strip().lower() for c in table.frame.columns}
     required = ["source", "medium"] if lookup & {"source", "utm_source", "session source",
@@ -271,7 +278,8 @@ def load_sessions(source: pd.DataFrame | str | Path, *, site: str | None = None)
     if "source" not in frame.columns:
         referrers = frame["referrer"] if "referrer" in frame.columns else [None] * len(frame)
         derived = [traffic_source(None if pd.isna(url) else str(url),
-                                  None if pd.isna(ref) else str(ref), site=site)
+                                  None if pd.isna(ref) else str(ref), site=site,
+                                  categories=categories)
                    for url, ref in zip(frame["landing_url"], referrers, strict=True)]
         frame[["source", "medium", "campaign"]] = pd.DataFrame(derived, dtype=object)
     for column in ("source", "medium", "campaign"):

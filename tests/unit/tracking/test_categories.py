@@ -90,3 +90,16 @@ def test_bundled_excerpt() -> None:
     bundled = bundled_source_categories()
     assert bundled.category("google") == "search" and bundled.category("YouTube") == "video"
     assert len(bundled) > 100
+
+
+def test_access_log_referrers_use_the_sheet(sheet) -> None:
+    from kit.tracking import parse_access_log, traffic_source
+
+    assert traffic_source("https://x.example/", "https://kagi.com/search?q=boots") == (
+        "kagi.com", "referral", "(referral)")
+    assert traffic_source("https://x.example/", "https://kagi.com/search?q=boots",
+                          categories=sheet) == ("kagi.com", "organic", "(organic)")
+    line = ('203.0.113.9 - - [10/Mar/2025:10:00:00 +0000] "GET /boots HTTP/1.1" 200 512 '
+            '"https://kagi.com/search?q=boots" "Mozilla/5.0"\n')
+    log = parse_access_log(line, site="x.example", categories=sheet)
+    assert log.classified(sheet)["channel"].astype(str).tolist() == ["Organic Search"]
