@@ -187,9 +187,11 @@ def test_a_workshop_opens_in_the_site_with_its_stored_charts(lite_page: tuple[An
     with_chart = next((p for p in notebooks if "application/vnd.plotly.v1+json"
                        in p.read_text()), notebooks[0])
     page.goto(f"{base}/lab/index.html?path={with_chart.name}")
+    from playwright.sync_api import expect
+
+    # The cell element is attached before its editor is filled: wait for the text itself.
     first = page.locator(".jp-Notebook .jp-Cell").first
-    first.wait_for(timeout=60_000)
-    assert "%pip install crosstalk-kit" in first.inner_text()
+    expect(first).to_contain_text("%pip install crosstalk-kit", timeout=60_000)
     html_outputs = page.locator(".jp-RenderedHTMLCommon.jp-OutputArea-output")
     html_outputs.first.wait_for(state="attached", timeout=30_000)
     texts = html_outputs.all_inner_texts()
