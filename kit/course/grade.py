@@ -37,6 +37,7 @@ import pandas as pd
 from kit.course.coursedir import Course, open_course, remove_tree
 from kit.course.exercises import course_config, venv_on_path
 from kit.course.gradebook import task_scores
+from kit.course.ports import PORT_SLOT_VARIABLE
 from kit.course.tasks import AssignmentTasks, load_tasks, outcome_of
 from kit.errors import InputError
 
@@ -166,13 +167,20 @@ def _log_tail(result: dict[str, Any]) -> str:
     return (useful or lines or ["nbgrader reported an error"])[-1].split("] ", 1)[-1][:300]
 
 
+# Failures that say nothing about the submission: SQLite busy with another worker's write;
+# a kernel that died before it answered its first message (before any learner code ran),
+# e.g. because another program took one of its ports in the moment after it was chosen.
+_TRANSIENT = ("database is locked", "Kernel died before replying to kernel_info",
+              "Address already in use")
+
+
 def grade_one(api: Any, course: Course, assignment: str, learner: str, force: bool,
               tasks: AssignmentTasks) -> dict[str, Any]:
     """Autograde one learner with nbgrader's API; what the autograded notebooks show."""
     start = time.perf_counter()
     result = api.autograde(assignment, learner, force=force, create=True)
-    for _ in range(3):  # SQLite may be busy with another worker's write: try again
-        if result.get("success") or "database is locked" not in str(result):
+    for _ in range(3):  # a passing hitch, not the learner's doing: try again
+        if result.get("success") or not any(mark in str(result) for mark in _TRANSIENT):
             break
         time.sleep(0.5)
         result = api.autograde(assignment, learner, force=True, create=True)
@@ -193,9 +201,15 @@ def grade_one(api: Any, course: Course, assignment: str, learner: str, force: bo
     return record
 
 
-def _worker(connection: Connection, root: str, log_path: str) -> None:
-    """A grading process: reads ``(assignment, learner, force)``, answers with a record."""
+def _worker(connection: Connection, root: str, log_path: str, port_slot: str) -> None:
+    """A grading process: reads ``(assignment, learner, force)``, answers with a record.
+
+    ``port_slot`` ("slot/slots") gives its kernels their own share of the TCP ports
+    (:mod:`kit.course.ports`).
+    """
     import logging
+
+    os.environ[PORT_SLOT_VARIABLE] = port_slot
 
     descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(descriptor, 1)
@@ -240,8 +254,9 @@ class _Pool:
     def _start(self, slot: int) -> tuple[Any, Connection]:
         parent, child = self.context.Pipe()
         log = self.log_folder / f"worker-{slot}.log"
-        process = self.context.Process(target=_worker, args=(child, str(self.course.root),
-                                                             str(log)), daemon=True)
+        process = self.context.Process(
+            target=_worker, args=(child, str(self.course.root), str(log),
+                                  f"{slot}/{len(self.workers)}"), daemon=True)
         process.start()
         child.close()
         self.workers[slot] = (process, parent)

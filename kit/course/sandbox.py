@@ -39,6 +39,8 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Float, Integer
 
+from kit.course.ports import port_slot, slot_ports
+
 __all__ = [
     "LAUNCHER",
     "NOT_RUN",
@@ -179,6 +181,11 @@ class SandboxedExecute(Execute):
 
     def create_kernel_manager(self) -> Any:
         km = super().create_kernel_manager()
+        slot = port_slot()
+        if slot is not None and km.transport == "tcp":  # a crosstalk grade worker
+            km.cache_ports = False
+            (km.shell_port, km.iopub_port, km.stdin_port, km.hb_port,
+             km.control_port) = slot_ports(5, *slot, ip=km.ip)
         if isinstance(km, SandboxedKernelManager):
             km.launch_settings = {
                 "workdir": self._workdir,
