@@ -223,6 +223,8 @@ CELLS: list[tuple[str, str]] = [
 
 
 def test_a_pyodide_kernel_starts_and_runs_cells(lite_page: tuple[Any, str]) -> None:
+    from playwright.sync_api import expect
+
     page, base = lite_page
     page.goto(f"{base}/lab/index.html")
     page.locator(".jp-LauncherCard", has_text="Python (Pyodide)").first.click()
@@ -234,7 +236,10 @@ def test_a_pyodide_kernel_starts_and_runs_cells(lite_page: tuple[Any, str]) -> N
         page.keyboard.press("Shift+Enter")
         cell.locator(".jp-OutputArea-output").first.wait_for(timeout=60_000)
         _wait_idle(page)
-        text = cell.locator(".jp-OutputArea").inner_text()
+        output = cell.locator(".jp-OutputArea")
+        if expected:  # printed text may land after the first output element: wait for it
+            expect(output).to_contain_text(expected, timeout=30_000)
+        text = output.inner_text()
         assert "Traceback" not in text and "Error" not in text, f"cell {index}: {text[:600]}"
         assert expected in text, f"cell {index}: expected {expected!r}, got {text[:600]!r}"
     slider = page.locator(".jp-Notebook .jp-Cell").nth(2)
