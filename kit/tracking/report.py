@@ -82,7 +82,7 @@ def attribution_report(sessions: pd.DataFrame | SessionLog | str | Path,
     kit's excerpt of Google's site lists (:mod:`kit.tracking.categories`).
     """
     if not isinstance(sessions, SessionLog):
-        sessions = load_sessions(sessions)
+        sessions = load_sessions(sessions, categories=categories)
     frame = sessions.sessions.copy()
     frame["channel"] = classify_sessions(frame, categories=categories)
     if "campaign" not in frame.columns:

@@ -103,3 +103,14 @@ def test_access_log_referrers_use_the_sheet(sheet) -> None:
             '"https://kagi.com/search?q=boots" "Mozilla/5.0"\n')
     log = parse_access_log(line, site="x.example", categories=sheet)
     assert log.classified(sheet)["channel"].astype(str).tolist() == ["Organic Search"]
+
+
+def test_report_derives_sources_with_the_sheet_too(sheet) -> None:
+    """A log of landing pages and referrers: the sheet's search list makes the referrer
+    organic search (campaign "(organic)"), not a referral, in the report too."""
+    visits = pd.DataFrame({"landing_url": ["https://x.example/boots"],
+                           "referrer": ["https://kagi.com/search?q=boots"]})
+    assert attribution_report(visits).table["campaign"].tolist() == ["(referral)"]
+    report = attribution_report(visits, categories=sheet)
+    assert report.table[["channel", "campaign"]].values.tolist() == [
+        ["Organic Search", "(organic)"]]
