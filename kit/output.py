@@ -19,6 +19,8 @@ from kit.findings import summarise
 __all__ = [
     "TABLE_WIDTH",
     "emit",
+    "emit_findings",
+    "findings_text",
     "findings_to_csv",
     "findings_to_json",
     "format_summary",
@@ -115,3 +117,19 @@ def emit(text: str, out: str | None) -> None:
         Path(out).write_text(text, encoding="utf-8")
     except OSError as error:
         raise InputError(f"cannot write {out!r}: {error.strerror or error}.") from None
+
+
+def findings_text(findings: pd.DataFrame, fmt: str, *, summary: str) -> str:
+    """Findings as a command prints them: ``table`` (``summary``, then one block per
+    finding), ``csv`` or ``json``."""
+    if fmt == "table":
+        return summary + ("\n\n" + format_table(findings) if not findings.empty else "") + "\n"
+    return findings_to_csv(findings) if fmt == "csv" else findings_to_json(findings)
+
+
+def emit_findings(findings: pd.DataFrame, summary: str, fmt: str, out: str | None) -> None:
+    """Write :func:`findings_text` to ``out`` or stdout, and ``summary`` for people: on
+    stdout when the findings went to a file, on stderr when stdout carries CSV or JSON."""
+    emit(findings_text(findings, fmt, summary=summary), out)
+    if fmt != "table" or out:
+        print(summary, file=sys.stdout if out else sys.stderr)

@@ -23,10 +23,9 @@ from kit.errors import InputError
 from kit.output import (
     TABLE_WIDTH,
     emit,
-    findings_to_csv,
+    findings_text,
     findings_to_json,
     format_summary,
-    format_table,
 )
 from kit.urls import split_origin
 
@@ -104,12 +103,7 @@ def run_find(args: argparse.Namespace) -> int:
                 f"at resemblance >= {report.threshold:g}, policy {report.policy.name}.")
     if args.findings:
         frame = report.findings
-        if args.format == "table":
-            body = format_summary(frame, name=path.name) + "\n"
-            if not frame.empty:
-                body += "\n" + format_table(frame) + "\n"
-        else:
-            body = findings_to_csv(frame) if args.format == "csv" else findings_to_json(frame)
+        body = findings_text(frame, args.format, summary=format_summary(frame, name=path.name))
     else:
         frame = report.clusters if args.all else report.duplicates()
         if args.format == "table":

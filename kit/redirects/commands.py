@@ -24,10 +24,8 @@ from typing import Any
 from kit.errors import InputError
 from kit.output import (
     emit,
-    findings_to_csv,
-    findings_to_json,
+    emit_findings,
     format_summary,
-    format_table,
 )
 from kit.urls import is_url, split_origin
 
@@ -136,15 +134,7 @@ def run_audit(args: argparse.Namespace) -> int:
         origin=args.origin,
     )
     summary = format_summary(findings, name=Path(args.map).name)
-    if args.format == "table":
-        body = summary + ("\n\n" + format_table(findings) if not findings.empty else "") + "\n"
-        emit(body, args.out)
-        if args.out:
-            print(summary)
-    else:
-        body = findings_to_csv(findings) if args.format == "csv" else findings_to_json(findings)
-        emit(body, args.out)
-        print(summary, file=sys.stdout if args.out else sys.stderr)
+    emit_findings(findings, summary, args.format, args.out)
     has_errors = bool((findings["severity"] == "error").any())
     return 1 if has_errors else 0
 

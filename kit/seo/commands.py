@@ -24,11 +24,8 @@ import pandas as pd
 
 from kit.errors import InputError
 from kit.output import (
-    emit,
-    findings_to_csv,
-    findings_to_json,
+    emit_findings,
     format_summary,
-    format_table,
 )
 
 __all__ = ["register"]
@@ -140,7 +137,7 @@ def run_audit(args: argparse.Namespace) -> int:
     summary = (note + format_summary(findings, name=path.name) + "\n\n"
                f"{int(scores['indexable'].sum())} of {len(scores)} pages indexable, "
                f"{int(scores['well_described'].sum())} well described.")
-    _report(findings, summary, args.format, args.out)
+    emit_findings(findings, summary, args.format, args.out)
     return 1 if bool((findings["severity"] == "error").any()) else 0
 
 
@@ -189,20 +186,10 @@ def run_validate(args: argparse.Namespace) -> int:
         lines.append(f"{file}: {'valid' if errors == 0 else f'{errors} error(s)'}"
                      + (f", {len(mine) - errors} other finding(s)" if len(mine) > errors else ""))
     summary = "\n".join(lines + [f"crosstalk: {problem}" for problem in unreadable])
-    _report(findings, summary, args.format, args.out)
+    emit_findings(findings, summary, args.format, args.out)
     if unreadable:
         return 2
     return 1 if bool((findings["severity"].astype(str) == "error").any()) else 0
 
 
-def _report(findings: pd.DataFrame, summary: str, fmt: str, out: str | None) -> None:
-    if fmt == "table":
-        body = summary + ("\n\n" + format_table(findings) if not findings.empty else "") + "\n"
-        emit(body, out)
-        if out:
-            print(summary)
-        return
-    body = findings_to_csv(findings) if fmt == "csv" else findings_to_json(findings)
-    emit(body, out)
-    print(summary, file=sys.stdout if out else sys.stderr)
 

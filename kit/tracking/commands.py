@@ -26,10 +26,9 @@ import pandas as pd
 from kit.errors import InputError
 from kit.output import (
     emit,
-    findings_to_csv,
+    findings_text,
     findings_to_json,
     format_summary,
-    format_table,
 )
 from kit.tracking.categories import SourceCategories
 
@@ -146,18 +145,10 @@ def run_lint(args: argparse.Namespace) -> int:
     path = Path(args.file)
     findings = lint_utm(_read_links(path), site=args.site,
                         categories=_source_categories(args))
-    if args.format == "table":
-        body = format_summary(findings, name=path.name) + "\n"
-        if not findings.empty:
-            body += "\n" + format_table(findings) + "\n"
-    elif args.format == "csv":
-        body = findings_to_csv(findings)
-    else:
-        body = findings_to_json(findings)
-    emit(body, args.out)
-    if args.format != "table" or args.out:
-        print(format_summary(findings, name=path.name).split("\n", 1)[0],
-              file=sys.stdout if args.out else sys.stderr)
+    summary = format_summary(findings, name=path.name)
+    emit(findings_text(findings, args.format, summary=summary), args.out)
+    if args.format != "table" or args.out:  # the totals line only
+        print(summary.split("\n", 1)[0], file=sys.stdout if args.out else sys.stderr)
     return 1 if bool((findings["severity"].astype(str) == "error").any()) else 0
 
 
