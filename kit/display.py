@@ -7,7 +7,8 @@ Every module's ``widget.py`` builds an ipywidgets layout around a plotly
 ``FigureWidget``.  :class:`ExplorerDisplay` gives them one ``_repr_mimebundle_``:
 the live widget for JupyterLab, a fixed sentence as ``text/plain`` (no random model
 ids or trace uids, so stored notebook outputs stay deterministic for nbval), and a
-static HTML summary for front ends that cannot render widgets.
+static HTML summary for front ends that cannot render widgets.  :class:`NamedControls`
+gives explorers with a ``controls`` dict one ``set(name=value)`` for tests and scripts.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from copy import deepcopy
 from typing import Any
 
-__all__ = ["ExplorerDisplay", "key_value_table"]
+__all__ = ["ExplorerDisplay", "NamedControls", "key_value_table"]
 
 
 def key_value_table(
@@ -77,3 +78,22 @@ class ExplorerDisplay:
         if exclude is not None:
             bundle = {key: value for key, value in bundle.items() if key not in set(exclude)}
         return bundle
+
+
+class NamedControls:
+    """Mixin for explorers with a ``controls`` dict (name → ipywidget) and ``_render()``."""
+
+    controls: dict[str, Any]
+
+    def _render(self) -> None:  # pragma: no cover - each explorer defines its own
+        raise NotImplementedError
+
+    def set(self, **values: object) -> None:
+        """Move controls by name (``servers=8``), exactly as the front end does, then redraw
+        once; unknown names raise ``ValueError``."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(f"unknown control(s) {sorted(unknown)}; use {sorted(self.controls)}")
+        for name, value in values.items():
+            self.controls[name].value = value
+        self._render()

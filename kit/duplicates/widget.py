@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kit.display import ExplorerDisplay, key_value_table
+from kit.display import ExplorerDisplay, NamedControls, key_value_table
 from kit.duplicates.clusters import DuplicateReport
 from kit.duplicates.simulate import (
     CAUSES,
@@ -134,7 +134,7 @@ def crawl_figure(result: CrawlResult | None = None) -> go.Figure:
     return figure
 
 
-class CrawlExplorer(ExplorerDisplay):
+class CrawlExplorer(NamedControls, ExplorerDisplay):
     """Sliders for the shop's habits, a chart of URLs vs real pages and crawl days.
 
     :meth:`set` does what moving the sliders does, e.g. ``explorer.set(facets=4)``.
@@ -220,16 +220,6 @@ class CrawlExplorer(ExplorerDisplay):
             self.figure.data[-1].y = _days(self.result)
         self.summary.value = _summary_html(self.result)
         self.caption.value = assumptions_caption(self.assumptions)
-
-    def set(self, **values: object) -> None:
-        """Move controls by name (``facets=4``, ``session_ids=True``, ``crawl_per_day=1000``),
-        exactly as the front end does; unknown names raise ``ValueError``."""
-        unknown = set(values) - set(self.controls)
-        if unknown:
-            raise ValueError(f"unknown control(s) {sorted(unknown)}; use {sorted(self.controls)}")
-        for name, value in values.items():
-            self.controls[name].value = value
-        self._render()
 
     # -- display ----------------------------------------------------------------------
     def __repr__(self) -> str:

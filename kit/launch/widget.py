@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kit.display import ExplorerDisplay, key_value_table
+from kit.display import ExplorerDisplay, NamedControls, key_value_table
 from kit.launch.capacity import ASSUMPTIONS, Campaign, CapacityReport, Site, capacity_table
 from kit.launch.data import (
     SOURCES,
@@ -115,7 +115,7 @@ def capacity_figure(report: CapacityReport | None = None) -> go.Figure:
     return figure
 
 
-class LaunchExplorer(ExplorerDisplay):
+class LaunchExplorer(NamedControls, ExplorerDisplay):
     """Marketing's and IT's sliders over one chart; :meth:`set` moves them by name."""
 
     PLAIN_TEXT = PLAIN_TEXT
@@ -181,16 +181,6 @@ class LaunchExplorer(ExplorerDisplay):
             self.figure.data[2].y = t["visitors_lost"].tolist()
             self.figure.data[3].y = t["response_s"].tolist()
         self.summary.value = _summary_html(self.report)
-
-    def set(self, **values: object) -> None:
-        """Move controls by name (``spike=60``, ``servers=8``), as the front end does;
-        unknown names raise ``ValueError``."""
-        unknown = set(values) - set(self.controls)
-        if unknown:
-            raise ValueError(f"unknown control(s) {sorted(unknown)}; use {sorted(self.controls)}")
-        for name, value in values.items():
-            self.controls[name].value = value
-        self._render()
 
     def __repr__(self) -> str:
         s = self.report.summary
