@@ -60,17 +60,22 @@ def _between(source: str, begin: str, end: str) -> tuple[list[str], list[int]]:
     return inside, numbers
 
 
+def _outside(source: str, begin: str, end: str) -> list[str]:
+    """Lines outside ``begin``/``end`` regions (the marker lines dropped too)."""
+    kept, opened = [], False
+    for line in source.splitlines():
+        if begin in line:
+            opened = True
+        elif end in line:
+            opened = False
+        elif not opened:
+            kept.append(line)
+    return kept
+
+
 def _strip_regions(source: str) -> str:
     """``source`` without its hidden-test regions (what a learner sees of a test cell)."""
-    kept, hidden = [], False
-    for line in source.splitlines():
-        if _BEGIN_HIDDEN in line:
-            hidden = True
-        elif _END_HIDDEN in line:
-            hidden = False
-        elif not hidden:
-            kept.append(line)
-    return "\n".join(kept)
+    return "\n".join(_outside(source, _BEGIN_HIDDEN, _END_HIDDEN))
 
 
 def _norm(line: str) -> str:
@@ -142,15 +147,7 @@ def _title(cell: Any) -> str | None:
 
 def _template(source: str) -> list[str]:
     """The answer cell as learners receive it: solution regions replaced by the stub."""
-    kept, inside = [], False
-    for line in source.splitlines():
-        if _BEGIN_SOLUTION in line:
-            inside = True
-        elif _END_SOLUTION in line:
-            inside = False
-        elif not inside:
-            kept.append(line)
-    return _code_lines("\n".join(kept))
+    return _code_lines("\n".join(_outside(source, _BEGIN_SOLUTION, _END_SOLUTION)))
 
 
 def load_tasks(source_folder: Path, assignment: str) -> AssignmentTasks:
