@@ -1,4 +1,4 @@
-"""Module 02: "We need to SEO the website", done right.
+"""Module 02: "SEO the website" (seed 000's second example, paraphrased), done right.
 
 Audit pages for what matters to Google (status, titles, descriptions, headings,
 canonicals, noindex, robots.txt, orphans) and say plainly what does not (meta
@@ -25,6 +25,7 @@ from kit.seo.simulate import (
     assumptions_table,
     change_effects,
     compare_plans,
+    page_last_changed,
     simulate_seo,
 )
 from kit.seo.sitemaps import SitemapFiles, build_sitemaps, validate_sitemap
@@ -48,6 +49,7 @@ __all__ = [
     "compare_plans",
     "load_crawl",
     "load_html_folder",
+    "page_last_changed",
     "page_scores",
     "page_table",
     "simulate_seo",
