@@ -150,7 +150,7 @@ def run_build(args: argparse.Namespace) -> int:
     print(f"{files.urls:,} URLs in {len(files)} file(s): "
           + ", ".join(str(p) for p in paths)
           + f". Upload to {files.base_url} and submit {files.base_url}sitemap.xml in Search "
-            "Console or name it in robots.txt (Google deprecated its sitemap ping endpoint in June 2023).")
+            "Console or name it in robots.txt (Google deprecated its sitemap ping in June 2023).")
     errors = files.skipped[files.skipped["severity"].astype(str) != "info"]
     if not files.skipped.empty:
         print(f"{len(files.skipped)} URL(s) left out or changed:", file=sys.stderr)

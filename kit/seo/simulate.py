@@ -38,7 +38,6 @@ from kit.sites.seo_site import ROBOTS_MISTAKE, SeoSite, render_site
 
 __all__ = [
     "ASSUMPTIONS",
-    "page_last_changed",
     "CHANGES",
     "PLANS",
     "PLAN_LABELS",
@@ -47,6 +46,7 @@ __all__ = [
     "assumptions_table",
     "change_effects",
     "compare_plans",
+    "page_last_changed",
     "simulate_seo",
 ]
 

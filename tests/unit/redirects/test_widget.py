@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -153,7 +154,7 @@ def test_lines_read_without_colour(explorer: MigrationExplorer) -> None:
     labels = {a.text for a in explorer.figure.layout.annotations}
     assert labels == {"right page", "homepage", "error page", "lost", "links"}
     ys = sorted(a.y for a in explorer.figure.layout.annotations)
-    assert all(b - a >= 0.049 for a, b in zip(ys, ys[1:], strict=False)), "labels overlap"
+    assert all(b - a >= 0.049 for a, b in itertools.pairwise(ys)), "labels overlap"
 
 
 def test_chart_in_words_follows_the_strategy(explorer: MigrationExplorer) -> None:
