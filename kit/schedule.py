@@ -258,12 +258,15 @@ def _what(block: Block) -> str:
 
 
 def day_table(day: str | Day) -> pd.DataFrame:
-    """The agenda of ``day`` (``"full"`` or ``"half"``) as a table: time, minutes, what."""
+    """The agenda of ``day`` (``"full"`` or ``"half"``) as a table: time, minutes, what.
+
+    The notebook labels it (``DAYS[day].label``) in the text above the cell.
+    """
     found = _day_of(day)
     return pd.DataFrame(
         [{"time": f"{b.start}–{b.end}", "minutes": b.minutes, "what": _what(b),
           "the cohort does": b.cohort} for b in found.blocks]
-    ).rename_axis(found.label, axis="columns")
+    )
 
 
 def _minutes_words(minutes: dict[str, int]) -> str:

@@ -137,6 +137,10 @@ def test_welcome_notebook_shows_the_same_times(name: str) -> None:
     assert outputs, f"00-welcome has no stored output of day_table({name!r})"
     spans = re.findall(r"\d\d:\d\d–\d\d:\d\d", outputs[0].split("<")[0])
     assert spans == [f"{b.start}–{b.end}" for b in DAYS[name].blocks]
+    assert spans == day_table(name)["time"].tolist()
+    cells = json.loads((WORKSHOPS / "00-welcome.ipynb").read_text(encoding="utf-8"))["cells"]
+    text = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert f"**{DAYS[name].label.split(' (')[0]}**" in text or DAYS[name].label in text
 
 
 @pytest.mark.parametrize("key", ["00-welcome", "01-redirects", "02-seo", "06-capstone"])
