@@ -40,6 +40,7 @@ __all__ = [
     "day_table",
     "module_minutes",
     "module_plan",
+    "register",
     "render_day",
     "render_module",
     "update_guide",
@@ -375,13 +376,24 @@ def update_guide(path: str | Path, *, check: bool = False) -> list[str]:
     return stale
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m kit.schedule [--check] [GUIDE]``: regenerate the guide's timing tables."""
-    parser = argparse.ArgumentParser(prog="python -m kit.schedule", description=main.__doc__)
-    parser.add_argument("guide", nargs="?", default="workshops/FACILITATOR.md")
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("guide", nargs="?", default="workshops/FACILITATOR.md",
+                        help="the guide to update (default: %(default)s)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 when a table is out of date")
-    args = parser.parse_args(argv)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``crosstalk schedule [--check] [GUIDE]`` (for ``kit.cli.COMMAND_MODULES``)."""
+    parser = subparsers.add_parser(
+        "schedule", help="regenerate the facilitator guide's timing tables from kit/schedule.py",
+        description="Rewrite the timing tables of the facilitator's guide between its "
+                    "<!-- schedule:NAME --> markers from the day's schedule data.")
+    _arguments(parser)
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         stale = update_guide(args.guide, check=args.check)
     except (InputError, OSError) as error:
@@ -391,6 +403,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{args.guide}: {len(stale)} schedule table(s) {verb}"
           + (f": {', '.join(stale)}" if stale else "."))
     return 1 if (args.check and stale) else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m kit.schedule [--check] [GUIDE]``: regenerate the guide's timing tables."""
+    parser = argparse.ArgumentParser(prog="python -m kit.schedule", description=main.__doc__)
+    _arguments(parser)
+    return _run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -178,3 +178,17 @@ def test_guide_runs_in_module_order_with_one_template() -> None:
                         "### Sources (checked on 2026-12-07)"):
             assert heading in section, (key, heading)
         assert "cut" in section  # the half day's 35-minute cut, generated from the data
+
+
+def test_command_line_checks_and_rewrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                          ) -> None:
+    from kit.schedule import main
+
+    copy = tmp_path / "guide.md"
+    text = GUIDE.read_text(encoding="utf-8")
+    copy.write_text(text.replace("| 45 | 01 Redirects", "| 40 | 01 Redirects", 1), encoding="utf-8")
+    assert main(["--check", str(copy)]) == 1
+    assert "out of date: day-full" in capsys.readouterr().out
+    assert main([str(copy)]) == 0
+    assert main(["--check", str(copy)]) == 0
+    assert main([str(tmp_path / "missing.md")]) == 2
