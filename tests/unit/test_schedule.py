@@ -74,7 +74,7 @@ def test_full_day_gives_the_exercises_and_breaks_their_own_time() -> None:
     for block in full.blocks:
         stretch = 0 if block.kind in ("break", "lunch") else stretch + block.minutes
         longest_stretch = max(longest_stretch, stretch)
-    assert longest_stretch <= 135
+    assert longest_stretch <= 90, "a break at least every 90 minutes"
 
 
 def test_half_day_is_the_35_minute_cut() -> None:
@@ -82,6 +82,11 @@ def test_half_day_is_the_35_minute_cut() -> None:
         assert sum(module_minutes(key, "half").values()) == 35, key
         assert MODULES[key].half_day_cut.strip()
     assert any(b.kind == "break" for b in DAYS["half"].blocks)
+    stretch = longest = 0
+    for block in DAYS["half"].blocks:
+        stretch = 0 if block.kind == "break" else stretch + block.minutes
+        longest = max(longest, stretch)
+    assert longest <= 90, "a break at least every 90 minutes"
 
 
 def test_bad_names_and_times_are_clear_errors() -> None:
