@@ -88,11 +88,11 @@ def _percent(value: float) -> str:
 
 def _end_labels(last_week: float, ys: list[np.ndarray]) -> list[dict[str, Any]]:
     """A label at the end of each line (pushed apart when lines end close together)."""
-    ends = sorted(((float(y[-1]), i) for i, y in enumerate(ys)), reverse=True)
+    ends = sorted((float(y[-1]), i) for i, y in enumerate(ys))
     placed: list[tuple[float, int]] = []
-    for value, index in ends:
-        if placed and placed[-1][0] - value < 0.05:
-            value = placed[-1][0] - 0.05
+    for value, index in ends:  # from the bottom up, so no label falls below the axis
+        if placed and value - placed[-1][0] < 0.05:
+            value = placed[-1][0] + 0.05
         placed.append((value, index))
     return [
         {"x": last_week, "y": round(value, 4), "text": _TRACES[index][4], "showarrow": False,

@@ -155,6 +155,7 @@ def test_lines_read_without_colour(explorer: MigrationExplorer) -> None:
     assert labels == {"right page", "homepage", "error page", "lost", "links"}
     ys = sorted(a.y for a in explorer.figure.layout.annotations)
     assert all(b - a >= 0.049 for a, b in itertools.pairwise(ys)), "labels overlap"
+    assert ys[0] >= 0, "a label below the axis"
 
 
 def test_chart_in_words_follows_the_strategy(explorer: MigrationExplorer) -> None:
