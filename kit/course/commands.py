@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kit.course.exercises import find_course_root, stale_exercises, write_exercises
 from kit.errors import InputError
 
 __all__ = ["register"]
@@ -50,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_refresh(args: argparse.Namespace) -> int:
     """Refresh the given notebooks (or all of workshops/); 1 if any failed, each reported."""
+    from kit.course.exercises import find_course_root
     from kit.course.notebooks import refresh_notebook
 
     paths = args.paths or sorted((find_course_root() / "workshops").glob("*.ipynb"))
@@ -66,6 +66,8 @@ def run_refresh(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     """Build (or with ``--check`` compare) the exercises; 1 when ``--check`` finds stale files."""
+    from kit.course.exercises import find_course_root, stale_exercises, write_exercises
+
     root = args.root.resolve() if args.root else find_course_root()
     if args.check:
         stale = stale_exercises(root)
