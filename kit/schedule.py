@@ -25,10 +25,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kit.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DAYS",
@@ -264,6 +266,8 @@ def day_table(day: str | Day) -> pd.DataFrame:
 
     The notebook labels it (``DAYS[day].label``) in the text above the cell.
     """
+    import pandas as pd  # here, so that ``crosstalk schedule`` starts without pandas
+
     found = _day_of(day)
     return pd.DataFrame(
         [{"time": f"{b.start}–{b.end}", "minutes": b.minutes, "what": _what(b),
