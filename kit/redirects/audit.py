@@ -267,9 +267,10 @@ def audit_map(
                      source=SRC_MOVES)
         if row in dumped_set:
             rows.add(**common, check="homepage_dump", severity="error", hops=n_hops,
-                     business=f"One of {len(dumped)} old pages sent to the homepage: Google treats "
-                              "these as missing pages (soft 404s), so their rankings and links "
-                              "are not passed on, and visitors do not find what they came for.",
+                     business=f"One of {len(dumped)} old pages sent to the homepage: Google may "
+                              "treat these as missing pages (soft 404s), so their rankings and "
+                              "links are not passed on, and visitors do not find what they came "
+                              "for.",
                      technical=f"{common['subject']} ends at the homepage {end}; map it to its "
                                "matching new page, or answer 410 if there is none.",
                      source=SRC_SOFT404)

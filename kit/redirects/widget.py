@@ -114,7 +114,7 @@ def _chart_in_words(title: str, ys: list[np.ndarray], weeks: int) -> str:
 _SUMMARY_ROWS: tuple[tuple[str, str, Any], ...] = (
     ("traffic_kept", "organic visits reaching the right page", _percent),
     ("links_kept", "links credited to the right page", _percent),
-    ("soft_404s", "old pages Google treats as soft 404s", str),
+    ("soft_404s", "old pages counted as soft 404s (Google may treat them so)", str),
     ("errors", "old pages ending on an error", str),
     ("max_hops", "longest redirect chain (hops)", str),
 )
