@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "kit.tracking.commands",
     "kit.launch.commands",
     "kit.course.commands",
+    "kit.schedule",
 )
 
 

@@ -46,7 +46,7 @@ def test_every_command_is_registered() -> None:
     commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     assert {"redirects", "seo", "sitemap", "duplicates", "utm", "channels", "launch",
             "exercises", "notebooks", "handout", "course", "collect", "grade", "feedback",
-            "report", "demo-cohort"} <= commands
+            "report", "demo-cohort", "schedule"} <= commands
 
 
 def test_a_missing_extra_is_named_with_its_install_line() -> None:
