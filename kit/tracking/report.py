@@ -40,8 +40,8 @@ REPORT_COLUMNS = ("channel", "campaign", "sessions", "conversions", "cost",
 
 
 NO_CONVERSIONS = ("Conversions: not in this data (an access log records requests, not "
-                  "purchases). Give the shop's orders as a table of session_id: "
-                  "attribution_report(log, conversions=orders).")
+                  "purchases). Match the shop's orders to the sessions first: a converted "
+                  "column, or orders by session_id.")
 NO_COST = "Cost: not in this data (import it from the ad platforms, or a cost column)."
 
 
