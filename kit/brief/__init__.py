@@ -8,7 +8,7 @@ module (:data:`CRITERIA`) let a learner compose a brief without writing check co
 :func:`case_data` gives the capstone's "delivered" and "agreed" data per module.
 """
 
-from kit.brief.cases import REQUESTS, VERSIONS, case_data
+from kit.brief.cases import REQUEST_SOURCES, REQUESTS, VERSIONS, case_data
 from kit.brief.criteria import (
     CRITERIA,
     catalogue,
@@ -29,6 +29,7 @@ from kit.brief.welcome import SCALE, SELF_CHECK, self_check
 __all__ = [
     "CRITERIA",
     "REQUESTS",
+    "REQUEST_SOURCES",
     "SCALE",
     "SELF_CHECK",
     "VERSIONS",

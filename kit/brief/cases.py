@@ -15,20 +15,28 @@ import pandas as pd
 
 from kit.errors import InputError
 
-__all__ = ["REQUESTS", "VERSIONS", "case_data"]
+__all__ = ["REQUESTS", "REQUEST_SOURCES", "VERSIONS", "case_data"]
 
 REQUESTS: dict[str, str] = {
-    "01-redirects": "We need to 301 redirect all the pages on the old site to the pages on the "
-                    "new site.",
-    "02-seo": "We need to SEO the website.",
-    "03-duplicates": "We need to make sure there is no duplicate content on the website.",
-    "04-tracking": "We need to track the traffic coming from our PPC campaign.",
+    "01-redirects": "Every page of the old site should 301 to the pages of the new site.",
+    "02-seo": "The website needs SEO.",
+    "03-duplicates": "Make sure the website has no duplicate content.",
+    "04-tracking": "Track the visits our PPC (pay-per-click) campaign brings.",
     "05-launch": "The social campaign launches in six weeks; we will loop IT in when the landing "
                  "page is ready.",
 }
-"""The vague requests, paraphrased from the examples of seed 000 ('How Marketing and IT Can
-Communicate Better') and, for 05, from seed 003 ('Companies urged to align marketing and IT
-departments')."""
+"""The vague requests, paraphrased (not quoted) from the four examples of seed 000 (Helen M.
+Overland, 'How Marketing and IT Can Communicate Better') and, for 05, built from seed 003
+('Companies urged to align marketing and IT departments').  :data:`REQUEST_SOURCES` says
+where each comes from."""
+
+REQUEST_SOURCES: dict[str, str] = {
+    "01-redirects": "seed 000, Overland's first example (paraphrased)",
+    "02-seo": "seed 000, Overland's second example (paraphrased)",
+    "03-duplicates": "seed 000, Overland's third example (paraphrased)",
+    "04-tracking": "seed 000, Overland's fourth example (paraphrased)",
+    "05-launch": "built from seed 003 (IT brought in only at the end of campaigns)",
+}
 
 VERSIONS = ("delivered", "agreed")
 SITE = "https://www.stride-shoes.com"

@@ -8,8 +8,10 @@ Rules and their sources:
 * Google Search Central, "HTTP status codes, network and DNS errors": Googlebot
   follows up to 10 redirect hops; after that the URL reports a redirect error.
 * Google Search Central, "Site moves with URL changes": map each old URL to its
-  new equivalent, one to one; many URLs sent to an irrelevant page such as the
-  homepage are treated as soft 404s (John Mueller, Google; a secondary source).
+  new equivalent, one to one; keep the redirects for at least a year.  Google's own
+  pages ("Redirects and Google Search", "Site moves with URL changes") say that
+  redirecting many URLs to an irrelevant page such as the homepage may be treated as
+  a soft 404 (primary sources, checked on 2026-12-07).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ SRC_STATUS = "RFC 9110 §15.4 (redirection status codes)"
 SRC_REDIRECTS = "Google Search Central, 'Redirects and Google Search'"
 SRC_HOPS = "Google Search Central, 'HTTP status codes, network and DNS errors' (10 hops)"
 SRC_MOVES = "Google Search Central, 'Site moves with URL changes'"
-SRC_SOFT404 = SRC_MOVES + "; soft 404 for mass redirects to the homepage (John Mueller, secondary)"
+SRC_SOFT404 = SRC_REDIRECTS + "; " + SRC_MOVES + " (redirects to an irrelevant page: soft 404)"
 
 
 class _Rows:
@@ -265,9 +267,10 @@ def audit_map(
                      source=SRC_MOVES)
         if row in dumped_set:
             rows.add(**common, check="homepage_dump", severity="error", hops=n_hops,
-                     business=f"One of {len(dumped)} old pages sent to the homepage: Google treats "
-                              "these as missing pages (soft 404s), so their rankings and links "
-                              "are not passed on, and visitors do not find what they came for.",
+                     business=f"One of {len(dumped)} old pages sent to the homepage: Google may "
+                              "treat these as missing pages (soft 404s), so their rankings and "
+                              "links are not passed on, and visitors do not find what they came "
+                              "for.",
                      technical=f"{common['subject']} ends at the homepage {end}; map it to its "
                                "matching new page, or answer 410 if there is none.",
                      source=SRC_SOFT404)

@@ -3,8 +3,12 @@
 * nginx: ``map`` blocks (nginx.org, ngx_http_map_module) matched on ``$request_uri``
   for rules with a query string and on ``$uri`` otherwise, then ``return``.  Large
   maps need ``map_hash_max_size`` / ``map_hash_bucket_size``; the block sets them.
-* Apache: ``RewriteRule ^path$ target [R=301,L]`` matches exactly.  ``Redirect 301``
-  (mod_alias) would match prefixes, sending ``/old-page-2`` wherever ``/old-page`` goes.
+* Apache: ``RewriteRule ^path$ target [R=301,L]`` matches exactly.  ``Redirect 301
+  /old-page /new`` (mod_alias) matches whole path segments as a prefix: it catches
+  ``/old-page`` and ``/old-page/x`` (sent to ``/new/x``), not ``/old-page-2`` (httpd docs,
+  https://httpd.apache.org/docs/2.4/mod/mod_alias.html#redirect, "only complete path
+  segments are matched"; ``alias_matches`` in mod_alias.c; checked on 2026-12-07).  For a
+  map of single pages that sub-path catch is the hazard, so the export never uses it.
 Sources are matched on their path (the config goes in the old site's server block);
 targets are written as the map gives them, relative or absolute.
 """

@@ -7,13 +7,16 @@ The rules it follows are exact; the rates are assumptions, stated in
   rankings and links on once Google has recrawled the old URL (Google Search Central,
   "Redirects and Google Search"; "Site moves with URL changes").
 * A temporary redirect (302/303/307) keeps the old URL in the index: visitors still
-  arrive, but the new page is credited with the links only after Google decides the
-  move is permanent (assumed ``temporary_credit_weeks`` after the recrawl).
+  arrive.  Google says the old URL stays the one shown in results; *when* the new page
+  gets the links' credit is this model's assumption, not Google's statement
+  (``temporary_credit_weeks`` after the recrawl).
 * Googlebot follows at most 10 hops ("HTTP status codes, network and DNS errors");
   a longer chain is a redirect error and the page drops out once recrawled.  Each
   hop also costs visitors time; some leave (``bounce_per_extra_hop``).
-* Old pages sent to the homepage are soft 404s: dropped once recrawled
-  (Google's John Mueller; a secondary source).  404/410 pages drop out when recrawled.
+* Old pages sent to the homepage are treated as soft 404s and dropped once recrawled
+  (Google Search Central, "Redirects and Google Search" and "Site moves with URL
+  changes": redirects to an irrelevant page may be soft 404s).  404/410 pages drop out
+  when recrawled.
 * Before its recrawl an old URL keeps ranking, so visitors follow whatever the server
   does with it: the right page, the homepage, or an error.  Browsers give up after
   20 redirects (WHATWG Fetch), Googlebot after 10.

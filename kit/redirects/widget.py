@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 
-from kit.display import ExplorerDisplay
+from kit.display import ExplorerDisplay, readable_figure
 from kit.redirects.simulate import (
     STRATEGIES,
     MigrationAssumptions,
@@ -38,6 +38,7 @@ __all__ = [
     "assumptions_caption",
     "migration_explorer",
     "strategy_comparison_figure",
+    "strategy_comparison_words",
 ]
 
 PLAIN_TEXT = (
@@ -52,16 +53,18 @@ STRATEGY_LABELS: dict[str, str] = {
     "temporary_302": "302 (temporary)",
 }
 _REFERENCE = "one_to_one"
-# (weekly column or None for the remainder, legend name, colour, dash)
-_TRACES: tuple[tuple[str | None, str, str, str], ...] = (
-    ("relevant", "visitors reach the right page", "#2ca02c", "solid"),
-    ("homepage", "visitors land on the homepage", "#ff7f0e", "solid"),
-    ("error", "visitors hit an error page", "#d62728", "solid"),
-    (None, "visitors lost (dropped from search, or gave up)", "#7f7f7f", "dot"),
-    ("links", "links credited to the right new page", "#1f77b4", "dash"),
+# (weekly column or None for the remainder, legend name, colour, dash, short label)
+# Each line has its own dash pattern and a label at its end, so the chart reads without colour.
+_TRACES: tuple[tuple[str | None, str, str, str, str], ...] = (
+    ("relevant", "visitors reach the right page", "#2ca02c", "solid", "right page"),
+    ("homepage", "visitors land on the homepage", "#ff7f0e", "dash", "homepage"),
+    ("error", "visitors hit an error page", "#d62728", "longdashdot", "error page"),
+    (None, "visitors lost (dropped from search, or gave up)", "#7f7f7f", "dot", "lost"),
+    ("links", "links credited to the right new page", "#1f77b4", "dashdot", "links"),
 )
 SRC_HOPS = "Google Search Central, “HTTP status codes, network and DNS errors”"
 SRC_MOVES = "Google Search Central, “Site moves with URL changes”"
+SRC_REDIRECTS = "Google Search Central, “Redirects and Google Search”"
 
 
 def _label(name: str) -> str:
@@ -83,10 +86,35 @@ def _percent(value: float) -> str:
     return f"{value:.0%}"
 
 
+def _end_labels(last_week: float, ys: list[np.ndarray]) -> list[dict[str, Any]]:
+    """A label at the end of each line (pushed apart when lines end close together)."""
+    ends = sorted((float(y[-1]), i) for i, y in enumerate(ys))
+    placed: list[tuple[float, int]] = []
+    for value, index in ends:  # from the bottom up, so no label falls below the axis
+        if placed and value - placed[-1][0] < 0.05:
+            value = placed[-1][0] + 0.05
+        placed.append((value, index))
+    return [
+        {"x": last_week, "y": round(value, 4), "text": _TRACES[index][4], "showarrow": False,
+         "xanchor": "left", "xshift": 6, "font": {"color": _TRACES[index][2], "size": 12}}
+        for value, index in sorted(placed, key=lambda item: item[1])
+    ]
+
+
+def _chart_in_words(title: str, ys: list[np.ndarray], weeks: int) -> str:
+    """The chart as one sentence (alt text), read by screen readers and without colour."""
+    parts = [f"{_percent(float(y[-1]))} {name}" for (_, name, *_rest), y in zip(_TRACES, ys,
+                                                                            strict=True)]
+    start = [f"{_percent(float(y[0]))}" for y in ys]
+    return (f"<p class='crosstalk-alt'><b>The chart in words</b> ({html.escape(title)}): "
+            f"in week {weeks}, " + html.escape("; ".join(parts)) + ". At launch: "
+            + html.escape(", ".join(start)) + " in the same order.</p>")
+
+
 _SUMMARY_ROWS: tuple[tuple[str, str, Any], ...] = (
     ("traffic_kept", "organic visits reaching the right page", _percent),
     ("links_kept", "links credited to the right page", _percent),
-    ("soft_404s", "old pages Google treats as soft 404s", str),
+    ("soft_404s", "old pages counted as soft 404s (Google may treat them so)", str),
     ("errors", "old pages ending on an error", str),
     ("max_hops", "longest redirect chain (hops)", str),
 )
@@ -118,9 +146,12 @@ def assumptions_caption(assumptions: MigrationAssumptions | None = None) -> str:
         f"{model.temporary_credit_weeks} weeks after the recrawl; each extra hop loses "
         f"{model.bounce_per_extra_hop:.0%} of visitors; “top pages only” maps the "
         f"{model.partial_map_share:.0%} most visited pages; chains are {low}–{high} hops. "
-        f"Rules: Googlebot follows at most 10 redirect hops ({SRC_HOPS}); map old pages 1:1 "
-        f"and answer 404/410 for removed content ({SRC_MOVES}); many old pages sent to the "
-        "homepage count as soft 404s (Google's John Mueller, a secondary source).</p>"
+        "The 302 delay is this model's assumption: Google says only that a temporary redirect "
+        f"keeps the old URL in results ({SRC_REDIRECTS}). "
+        f"Rules: Googlebot follows at most 10 redirect hops ({SRC_HOPS}); map old pages 1:1, "
+        f"answer 404/410 for removed content and keep redirects at least a year ({SRC_MOVES}); "
+        "many old pages sent to an irrelevant page such as the homepage may be treated as soft "
+        f"404s ({SRC_REDIRECTS}; {SRC_MOVES}). Sources checked on 2026-12-07.</p>"
     )
 
 
@@ -132,6 +163,7 @@ class _View:
     title: str
     explanation: str
     summary: str
+    words: str
 
 
 class MigrationExplorer(ExplorerDisplay):
@@ -169,6 +201,9 @@ class MigrationExplorer(ExplorerDisplay):
                 explanation=f"<p><b>{html.escape(_label(name))}</b>: "
                             f"{html.escape(STRATEGIES[name])}</p>",
                 summary=_summary_html(result, reference),
+                words=_chart_in_words(
+                    f"{_label(name)}: the {self.assumptions.weeks} weeks after launch",
+                    _series(result), self.assumptions.weeks),
             )
             for name, result in self.results.items()
         }
@@ -188,23 +223,27 @@ class MigrationExplorer(ExplorerDisplay):
                 go.Scatter(x=weeks, y=ys, name=name, mode="lines",
                            line={"color": colour, "dash": dash, "width": 3},
                            hovertemplate="week %{x}: %{y:.0%}<extra>" + name + "</extra>")
-                for (_, name, colour, dash), ys in zip(_TRACES, view.ys, strict=True)
+                for (_, name, colour, dash, _short), ys in zip(_TRACES, view.ys, strict=True)
             ],
             layout={
                 "title": {"text": view.title},
+                "annotations": _end_labels(float(weeks[-1]), view.ys),
                 "xaxis": {"title": {"text": "weeks after launch"}, "dtick": 2},
                 "yaxis": {"title": {"text": "share of the old pages' visits / links"},
                           "tickformat": ".0%", "range": [0, 1.02]},
                 "legend": {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
                 "height": 480,
-                "margin": {"t": 50, "b": 40, "l": 60, "r": 20},
+                "margin": {"t": 50, "b": 40, "l": 60, "r": 90},
                 "template": "plotly_white",
             },
         )
+        self._last_week = float(weeks[-1])
+        self.words = widgets.HTML(view.words)
         self.summary = widgets.HTML(view.summary)
         self.caption = widgets.HTML(assumptions_caption(self.assumptions))
         self.widget = widgets.VBox(
-            [self.buttons, self.explanation, self.figure, self.summary, self.caption]
+            [self.buttons, self.explanation, self.figure, self.words, self.summary,
+             self.caption]
         )
         self.buttons.observe(self._on_pick, names="value")
 
@@ -218,6 +257,8 @@ class MigrationExplorer(ExplorerDisplay):
             for trace, ys in zip(self.figure.data, view.ys, strict=True):
                 trace.y = ys
             self.figure.layout.title.text = view.title
+            self.figure.layout.annotations = _end_labels(self._last_week, view.ys)
+        self.words.value = view.words
         self.explanation.value = view.explanation
         self.summary.value = view.summary
         self.strategy = name
@@ -238,8 +279,9 @@ class MigrationExplorer(ExplorerDisplay):
 
     def _repr_html_(self) -> str:
         """The static fallback: what the widget shows now, without interaction."""
-        return (f"<p>{html.escape(PLAIN_TEXT)}</p>{self._views[self.strategy].explanation}"
-                f"{self._views[self.strategy].summary}{assumptions_caption(self.assumptions)}")
+        view = self._views[self.strategy]
+        return (f"<p>{html.escape(PLAIN_TEXT)}</p>{view.explanation}{view.words}"
+                f"{view.summary}{assumptions_caption(self.assumptions)}")
 
 
 
@@ -256,6 +298,7 @@ def migration_explorer(
                              assumptions=assumptions, strategy=strategy)
 
 
+@readable_figure
 def strategy_comparison_figure(
     results: Mapping[str, MigrationResult] | Iterable[MigrationResult],
 ) -> go.Figure:
@@ -266,18 +309,19 @@ def strategy_comparison_figure(
     labels = [_label(result.strategy) for result in items]
     summaries = [result.summary for result in items]
     weeks = items[0].assumptions.weeks
-    bars = (
-        ("traffic_kept", "organic visits reaching the right page", "#2ca02c"),
-        ("links_kept", "links credited to the right page", "#1f77b4"),
+    bars = (  # colour and a fill pattern each, so the bars read without colour
+        ("traffic_kept", "organic visits reaching the right page", "#2ca02c", ""),
+        ("links_kept", "links credited to the right page", "#1f77b4", "/"),
     )
     figure = go.Figure(
         data=[
             go.Bar(x=labels, y=[summary[key] for summary in summaries], name=name,
-                   marker_color=colour, texttemplate="%{y:.0%}", textposition="outside",
+                   marker={"color": colour, "pattern": {"shape": pattern}},
+                   texttemplate="%{y:.0%}", textposition="outside",
                    customdata=[summary["soft_404s"] for summary in summaries],
                    hovertemplate="%{x}: %{y:.0%}<br>soft 404s: %{customdata}<extra>"
                                  + name + "</extra>")
-            for key, name, colour in bars
+            for key, name, colour, pattern in bars
         ],
         layout={
             "title": {"text": f"What each strategy keeps, {weeks} weeks after launch"},
@@ -291,3 +335,18 @@ def strategy_comparison_figure(
         },
     )
     return figure
+
+
+def strategy_comparison_words(
+    results: Mapping[str, MigrationResult] | Iterable[MigrationResult],
+) -> str:
+    """The comparison chart in one sentence per strategy: its alt text."""
+    items = list(results.values()) if isinstance(results, Mapping) else list(results)
+    if not items:
+        raise ValueError("no results to describe; pass simulate_migration(...) results")
+    weeks = items[0].assumptions.weeks
+    lines = [f"What each strategy keeps, {weeks} weeks after launch (the chart above, in words):"]
+    lines += [f"- {_label(r.strategy)}: {_percent(r.summary['traffic_kept'])} of organic visits "
+              f"reach the right page, {_percent(r.summary['links_kept'])} of links are credited, "
+              f"{r.summary['soft_404s']} soft 404s." for r in items]
+    return "\n".join(lines)

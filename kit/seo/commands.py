@@ -20,8 +20,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from kit.errors import InputError
 from kit.output import (
     emit_findings,
@@ -84,7 +82,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Build sitemaps to the sitemaps.org limits, or check existing ones.")
     sitemap_actions = sitemap.add_subparsers(dest="action", metavar="ACTION", required=True)
     build = sitemap_actions.add_parser(
-        "build", help="write sitemap.xml (and an index when over 50,000 URLs / 50 MB)",
+        "build", help="write sitemap.xml (and an index when over 50,000 URLs / 50 MB uncompressed)",
         description="Write sitemaps for the URLs of a CSV (column url, optional lastmod).",
         epilog=_BUILD_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     build.add_argument("urls", metavar="URLS.csv", help="CSV with a url column (and lastmod)")
@@ -150,7 +148,7 @@ def run_build(args: argparse.Namespace) -> int:
     print(f"{files.urls:,} URLs in {len(files)} file(s): "
           + ", ".join(str(p) for p in paths)
           + f". Upload to {files.base_url} and submit {files.base_url}sitemap.xml in Search "
-            "Console or name it in robots.txt (Google's sitemap ping was retired in 2023).")
+            "Console or name it in robots.txt (Google deprecated its sitemap ping in June 2023).")
     errors = files.skipped[files.skipped["severity"].astype(str) != "info"]
     if not files.skipped.empty:
         print(f"{len(files.skipped)} URL(s) left out or changed:", file=sys.stderr)
@@ -161,6 +159,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     """``crosstalk sitemap validate``: 2 if a file is unreadable, 1 on errors, else 0."""
+    import pandas as pd
+
     from kit.seo import validate_sitemap
 
     frames = []

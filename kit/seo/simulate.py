@@ -23,7 +23,10 @@ result is shown.  The changes, in :data:`CHANGES`:
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -43,6 +46,7 @@ __all__ = [
     "assumptions_table",
     "change_effects",
     "compare_plans",
+    "page_last_changed",
     "simulate_seo",
 ]
 
@@ -235,3 +239,34 @@ def change_effects(site: SeoSite) -> pd.DataFrame:
 def assumptions_table() -> pd.DataFrame:
     """The simulator's rules as a two-column table for notebooks."""
     return pd.DataFrame(ASSUMPTIONS, columns=["assumption", "rule"])
+
+
+_POST_YEAR = re.compile(r"^/blog/(\d{4})/")
+_RECENT_KINDS = {"home": 14, "category": 45}
+
+
+def page_last_changed(site: SeoSite, *, as_of: str | dt.date = "2026-11-01") -> dict[str, str]:
+    """Each 200 page's last significant change, as the simulated shop's CMS records it.
+
+    Returns ``{absolute url: "YYYY-MM-DD"}``, the per-page ``lastmod`` a useful sitemap
+    carries (Google uses ``lastmod`` only when it is consistently accurate: one build
+    date on every URL teaches it to ignore them).  The dates are seeded by the URL, so
+    they are the same on every machine: a blog post last changed in the year of its
+    address, the home page within 14 days of ``as_of``, a category within 45 days, every
+    other page within the last year.
+    """
+    end = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(as_of)
+    dates: dict[str, str] = {}
+    for url, kind, status in zip(site.spec["url"], site.spec["kind"], site.spec["status"],
+                                 strict=True):
+        if status != 200:
+            continue
+        seed = zlib.crc32(str(url).encode("utf-8"))
+        year = _POST_YEAR.match(str(url))
+        if year and int(year[1]) < end.year:
+            day = dt.date(int(year[1]), 1, 1) + dt.timedelta(days=seed % 365)
+        else:
+            window = _RECENT_KINDS.get(str(kind), 365)
+            day = end - dt.timedelta(days=seed % window)
+        dates[site.origin + str(url)] = day.isoformat()
+    return dates

@@ -16,11 +16,13 @@ The rules (sitemaps.org/protocol.php), which :func:`build_sitemaps` follows and
 * ``<lastmod>`` is a W3C Datetime (``2024-05-01`` or ``2024-05-01T10:00:00+00:00``).
 
 Google Search Central ("Build and submit a sitemap") adds: Google ignores
-``<priority>`` and ``<changefreq>`` (so :func:`build_sitemaps` writes neither), uses
-``<lastmod>`` only when it is consistently accurate, and retired the sitemap "ping"
-endpoint in 2023 (Google Search Central blog, June 2023): submit in Search Console or
-name the sitemap in robots.txt.  A sitemap helps discovery; it guarantees no crawling,
-indexing or ranking.
+``<priority>`` and ``<changefreq>`` (so :func:`build_sitemaps` writes neither), and uses
+``<lastmod>`` only when it is consistently and verifiably accurate: give each URL the date
+its page last changed significantly, never one build date on every URL
+(:func:`validate_sitemap` warns about that pattern).  The sitemap "ping" endpoint was
+deprecated in June 2023 (Google Search Central blog, "Sitemaps ping endpoint is going
+away"): submit in Search Console or name the sitemap in robots.txt.  A sitemap helps
+discovery; it guarantees no crawling, indexing or ranking.  Sources checked on 2026-12-07.
 """
 
 from __future__ import annotations
@@ -58,9 +60,11 @@ NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 MAX_URLS = 50_000
 MAX_BYTES = 52_428_800
 MAX_URL_LENGTH = 2_048
+UNIFORM_LASTMOD_MIN = 10
+"""From this many entries on, one ``lastmod`` on every entry is reported as a warning."""
 SRC_PROTOCOL = "sitemaps.org protocol (sitemaps.org/protocol.php)"
 SRC_GOOGLE = ("Google Search Central, 'Build and submit a sitemap'; Google Search Central "
-              "blog, June 2023 (sitemap ping retired)")
+              "blog, June 2023 (sitemap ping endpoint deprecated)")
 _W3C = re.compile(
     r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01])"
     r"(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?"
@@ -414,7 +418,7 @@ def validate_sitemap(xml: bytes | str | Path, *, base_url: str | None = None,
         return report.frame()
     if len(data) > MAX_BYTES:
         report.add("too_large", "error", report.name,
-                   "Google reads no further than 50 MB per sitemap: split it.",
+                   "Google reads no further than 50 MB (uncompressed) per sitemap: split it.",
                    f"More than {MAX_BYTES:,} bytes uncompressed; split it into several files "
                    "listed by a sitemap index.")
         return report.frame()
@@ -451,6 +455,7 @@ def validate_sitemap(xml: bytes | str | Path, *, base_url: str | None = None,
     site, folder = sitemap_location(base_url) if base_url else (None, None)
     seen: dict[str, int] = {}
     ignored: dict[str, int] = {}
+    stamps: list[str] = []
     for entry in entries:
         fields: dict[str, list[Any]] = {}
         for element in entry:
@@ -476,12 +481,19 @@ def validate_sitemap(xml: bytes | str | Path, *, base_url: str | None = None,
                 _check_value(report, name, (fields[name][0].text or "").strip(), line)
         if "lastmod" in fields:
             stamp = (fields["lastmod"][0].text or "").strip()
+            stamps.append(stamp)
             if not _W3C.match(stamp):
                 report.add("lastmod_invalid", "error", loc or report.name,
                            "Google cannot use this date.",
                            f"lastmod {stamp[:60]!r} is not a W3C Datetime (2024-05-01 or "
                            "2024-05-01T10:00:00+00:00).", line=line, value=stamp[:60],
                            source=SRC_PROTOCOL + "; " + SRC_GOOGLE)
+    if len(stamps) >= UNIFORM_LASTMOD_MIN and len(set(stamps)) == 1:
+        report.add("lastmod_uniform", "warning", report.name,
+                   "Every page claims the same last change: Google learns to ignore these dates.",
+                   f"All {len(stamps):,} entries carry lastmod {stamps[0][:40]!r}, which looks "
+                   "like the build date. Write each page's own last significant change, or leave "
+                   "lastmod out.", value=stamps[0][:40], source=SRC_GOOGLE)
     for name, count in ignored.items():
         report.add("ignored_by_google", "info", report.name,
                    f"Google ignores <{name}>: it changes nothing for crawling or ranking.",

@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.display import ExplorerDisplay
+from kit.display import ExplorerDisplay, readable_figure
 from kit.seo.simulate import (
     ASSUMPTIONS,
     CHANGES,
@@ -35,7 +35,9 @@ __all__ = [
     "SeoExplorer",
     "assumptions_caption",
     "change_effects_figure",
+    "change_effects_words",
     "plan_comparison_figure",
+    "plan_comparison_words",
     "seo_explorer",
 ]
 
@@ -45,6 +47,9 @@ PLAIN_TEXT = (
 )
 _COLOURS = {"IT": "#ff7f0e", "Marketing": "#2ca02c", "as_is": "#9e9e9e", "now": "#1f77b4"}
 _METRICS = (("indexable", "indexable pages"), ("well_described", "well-described pages"))
+# Bars carry a fill pattern as well as a colour, and their values as text, so every chart
+# reads without colour; each chart also has a sentence version (the *_words functions).
+_PATTERNS = ("", "/")
 
 
 def assumptions_caption() -> str:
@@ -83,6 +88,14 @@ def _ys(result: SeoResult) -> list[int]:
     return [int(summary[key]) for key, _ in _METRICS]
 
 
+def _words(result: SeoResult, base: SeoResult) -> str:
+    """The explorer's chart in one sentence (its alt text)."""
+    now, before = _ys(result), _ys(base)
+    return (f"<p class='crosstalk-alt'><b>The chart in words:</b> of {base.meant} pages the "
+            f"shop wants found, {before[0]} are indexable and {before[1]} well described as "
+            f"it is; with the ticked changes, {now[0]} and {now[1]}.</p>")
+
+
 class SeoExplorer(ExplorerDisplay):
     """Tick changes, watch two numbers.  Display it in a notebook cell.
 
@@ -114,11 +127,11 @@ class SeoExplorer(ExplorerDisplay):
         self.figure = go.FigureWidget(
             data=[
                 go.Bar(x=labels, y=_ys(self.base), name="as it is",
-                       marker_color=_COLOURS["as_is"], texttemplate="%{y}",
-                       textposition="outside"),
+                       marker={"color": _COLOURS["as_is"], "pattern": {"shape": _PATTERNS[0]}},
+                       texttemplate="%{y}", textposition="outside"),
                 go.Bar(x=labels, y=_ys(self.base), name="with the ticked changes",
-                       marker_color=_COLOURS["now"], texttemplate="%{y}",
-                       textposition="outside"),
+                       marker={"color": _COLOURS["now"], "pattern": {"shape": _PATTERNS[1]}},
+                       texttemplate="%{y}", textposition="outside"),
             ],
             layout={
                 "title": {"text": "Pages Google may index, and how many are well described"},
@@ -135,6 +148,7 @@ class SeoExplorer(ExplorerDisplay):
             },
         )
         self.summary = widgets.HTML(_summary_html(self.base, self.base))
+        self.words = widgets.HTML(_words(self.base, self.base))
         self.caption = widgets.HTML(assumptions_caption())
         it_boxes = [box for name, box in self.boxes.items() if CHANGES[name][0] == "IT"]
         mk_boxes = [box for name, box in self.boxes.items() if CHANGES[name][0] != "IT"]
@@ -142,7 +156,7 @@ class SeoExplorer(ExplorerDisplay):
             self.plans,
             widgets.HTML("<b>What IT delivered</b>"), *it_boxes,
             widgets.HTML("<b>What Marketing meant</b>"), *mk_boxes,
-            self.figure, self.summary, self.caption,
+            self.figure, self.words, self.summary, self.caption,
         ])
         self.changes: tuple[str, ...] = ()
         self._quiet = False
@@ -199,6 +213,7 @@ class SeoExplorer(ExplorerDisplay):
         with self.figure.batch_update():
             self.figure.data[1].y = _ys(result)
         self.summary.value = _summary_html(result, self.base)
+        self.words.value = _words(result, self.base)
         self.changes = changes
 
     # -- display --------------------------------------------------------------------
@@ -208,8 +223,9 @@ class SeoExplorer(ExplorerDisplay):
                 f"well_described={summary['well_described']}, pages={len(self.site.spec)})")
 
     def _repr_html_(self) -> str:
-        return (f"<p>{html.escape(PLAIN_TEXT)}</p>"
-                f"{_summary_html(self.result(self.changes), self.base)}{assumptions_caption()}")
+        result = self.result(self.changes)
+        return (f"<p>{html.escape(PLAIN_TEXT)}</p>{_words(result, self.base)}"
+                f"{_summary_html(result, self.base)}{assumptions_caption()}")
 
 
 
@@ -219,6 +235,7 @@ def seo_explorer(site: SeoSite | None = None, *, n_pages: int = 300, seed: int =
     return SeoExplorer(site if site is not None else seo_site(n_pages, seed=seed), plan=plan)
 
 
+@readable_figure
 def change_effects_figure(effects: pd.DataFrame) -> go.Figure:
     """Bars: what each change adds on its own (from :func:`~kit.seo.change_effects`)."""
     if effects.empty:
@@ -228,11 +245,12 @@ def change_effects_figure(effects: pd.DataFrame) -> go.Figure:
     return go.Figure(
         data=[
             go.Bar(y=labels, x=effects["indexable_gain"], name="more indexable pages",
-                   orientation="h", marker_color="#1f77b4", texttemplate="%{x:+d}",
-                   textposition="outside"),
+                   orientation="h", marker={"color": "#1f77b4", "pattern": {"shape": ""}},
+                   texttemplate="%{x:+d}", textposition="outside"),
             go.Bar(y=labels, x=effects["well_described_gain"],
                    name="more well-described pages", orientation="h",
-                   marker_color="#2ca02c", texttemplate="%{x:+d}", textposition="outside"),
+                   marker={"color": "#2ca02c", "pattern": {"shape": "/"}},
+                   texttemplate="%{x:+d}", textposition="outside"),
         ],
         layout={
             "title": {"text": "What each change adds on its own"},
@@ -244,6 +262,7 @@ def change_effects_figure(effects: pd.DataFrame) -> go.Figure:
     )
 
 
+@readable_figure
 def plan_comparison_figure(summaries: pd.DataFrame) -> go.Figure:
     """Bars per plan (from :func:`~kit.seo.compare_plans`): indexable and well described."""
     if summaries.empty:
@@ -252,8 +271,10 @@ def plan_comparison_figure(summaries: pd.DataFrame) -> go.Figure:
     meant = int(summaries["meant_to_be_found"].max())
     return go.Figure(
         data=[go.Bar(x=labels, y=summaries[key], name=name, texttemplate="%{y}",
-                     textposition="outside", marker_color=colour)
-              for (key, name), colour in zip(_METRICS, ("#1f77b4", "#2ca02c"), strict=True)],
+                     textposition="outside",
+                     marker={"color": colour, "pattern": {"shape": pattern}})
+              for (key, name), colour, pattern in zip(_METRICS, ("#1f77b4", "#2ca02c"), _PATTERNS,
+                                                      strict=True)],
         layout={
             "title": {"text": f"Four plans, one shop: {meant} pages it wants found"},
             "barmode": "group", "yaxis": {"title": {"text": "pages"}, "range": [0, meant * 1.15]},
@@ -261,3 +282,25 @@ def plan_comparison_figure(summaries: pd.DataFrame) -> go.Figure:
             "margin": {"t": 50, "b": 40, "l": 60, "r": 20}, "template": "plotly_white",
         },
     )
+
+
+def change_effects_words(effects: pd.DataFrame) -> str:
+    """The change-effects chart in words, one line per change (its alt text)."""
+    lines = ["What each change adds on its own (the chart above, in words):"]
+    lines += [f"- {who}: {change.replace('_', ' ')}: {int(gain):+d} indexable, "
+              f"{int(described):+d} well-described pages"
+              for change, who, gain, described in zip(effects["change"], effects["who"],
+                                                      effects["indexable_gain"],
+                                                      effects["well_described_gain"], strict=True)]
+    return "\n".join(lines)
+
+
+def plan_comparison_words(summaries: pd.DataFrame) -> str:
+    """The plan-comparison chart in words, one line per plan (its alt text)."""
+    lines = ["Four plans, one shop (the chart above, in words):"]
+    lines += [f"- {PLAN_LABELS.get(plan, plan).split(' (')[0]}: {int(indexable)} indexable, "
+              f"{int(described)} well described, of {int(meant)} pages the shop wants found"
+              for plan, indexable, described, meant in zip(
+                  summaries["plan"], summaries["indexable"], summaries["well_described"],
+                  summaries["meant_to_be_found"], strict=True)]
+    return "\n".join(lines)

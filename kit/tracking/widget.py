@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.display import ExplorerDisplay
+from kit.display import ExplorerDisplay, readable_figure
 from kit.sites import TrackingSite
 from kit.tracking.channels import CHANNELS, SOURCE_CHANNELS, default_channel
 from kit.tracking.lint import lint_utm
@@ -160,6 +160,7 @@ def scenario_alt_text(simulation: CampaignSimulation) -> str:
             "channel GA4 reports them in. " + "; ".join(parts) + ".")
 
 
+@readable_figure
 def scenario_figure(simulation: CampaignSimulation) -> go.Figure:
     """Stacked bars: for each scenario, the paid clicks per reported channel; each segment
     is labelled with its channel, so the chart reads without colour."""

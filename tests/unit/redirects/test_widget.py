@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from kit.redirects.widget import (
     assumptions_caption,
     migration_explorer,
     strategy_comparison_figure,
+    strategy_comparison_words,
 )
 from kit.sites import redesign
 
@@ -45,7 +47,8 @@ def test_builds_with_every_strategy_precomputed(explorer: MigrationExplorer) -> 
     weeks = explorer.assumptions.weeks + 1
     assert all(len(trace.y) == weeks for trace in explorer.figure.data)
     assert list(explorer.widget.children) == [
-        explorer.buttons, explorer.explanation, explorer.figure, explorer.summary, explorer.caption
+        explorer.buttons, explorer.explanation, explorer.figure, explorer.words, explorer.summary,
+        explorer.caption,
     ]
 
 
@@ -116,7 +119,9 @@ def test_caption_states_assumptions_and_sources() -> None:
     assert "7 weeks" in caption
     assert "10 redirect hops" in caption
     assert "Google Search Central" in caption
-    assert "John Mueller" in caption and "secondary" in caption
+    assert "Mueller" not in caption and "secondary" not in caption  # Google's own pages say it
+    assert "Redirects and Google Search" in caption and "Site moves with URL changes" in caption
+    assert "model's assumption" in caption and "at least a year" in caption
 
 
 def test_comparison_figure_is_a_static_figure(site) -> None:
@@ -141,3 +146,35 @@ def test_core_modules_import_no_widgets_or_plotly() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_lines_read_without_colour(explorer: MigrationExplorer) -> None:
+    dashes = [trace.line.dash for trace in explorer.figure.data]
+    assert len(set(dashes)) == len(dashes), "each line needs its own dash pattern"
+    labels = {a.text for a in explorer.figure.layout.annotations}
+    assert labels == {"right page", "homepage", "error page", "lost", "links"}
+    ys = sorted(a.y for a in explorer.figure.layout.annotations)
+    assert all(b - a >= 0.049 for a, b in itertools.pairwise(ys)), "labels overlap"
+    assert ys[0] >= 0, "a label below the axis"
+
+
+def test_chart_in_words_follows_the_strategy(explorer: MigrationExplorer) -> None:
+    explorer.show_strategy("one_to_one")
+    words = explorer.words.value
+    assert "The chart in words" in words and "1:1 map" in words
+    right = explorer.results["one_to_one"].weekly["relevant"].iloc[-1]
+    assert f"{right:.0%} visitors reach the right page" in words
+    explorer.show_strategy("homepage_dump")
+    assert explorer.words.value != words
+    assert "The chart in words" in explorer._repr_html_()
+
+
+def test_comparison_has_patterns_and_words(explorer: MigrationExplorer) -> None:
+    figure = strategy_comparison_figure(explorer.results)
+    assert {bar.marker.pattern.shape for bar in figure.data} == {"", "/"}
+    words = strategy_comparison_words(explorer.results)
+    assert words.count("\n- ") == len(explorer.results)
+    summary = explorer.results["one_to_one"].summary
+    assert f"1:1 map: {summary['traffic_kept']:.0%}" in words
+    with pytest.raises(ValueError, match="no results"):
+        strategy_comparison_words({})

@@ -16,6 +16,7 @@ from kit.seo import (
     audit_pages,
     change_effects,
     compare_plans,
+    page_last_changed,
     page_scores,
     simulate_seo,
 )
@@ -174,3 +175,17 @@ def test_public_names() -> None:
     assert sorted(kit.seo.__all__) == sorted(public)
     for name in kit.seo.__all__:
         assert getattr(kit.seo, name) is not None
+
+
+def test_page_last_changed_is_per_page_and_plausible() -> None:
+    site = seo_site(300, seed=0)
+    dates = page_last_changed(site)
+    ok = site.spec[site.spec["status"].eq(200)]
+    assert set(dates) == {site.origin + url for url in ok["url"]}
+    assert len(set(dates.values())) > len(dates) // 3, "dates must differ per page"
+    assert all("2016-01-01" <= day <= "2026-11-01" for day in dates.values())
+    for url, day in dates.items():
+        if "/blog/20" in url and url.split("/blog/")[1][:4] < "2026":
+            assert day[:4] == url.split("/blog/")[1][:4]
+    assert dates[site.origin + "/"] >= "2026-10-18"
+    assert page_last_changed(site) == dates  # same on every run

@@ -260,3 +260,15 @@ def test_whatever_is_built_validates(paths: list[str], split: int) -> None:
         return
     for name, data in files:
         assert validate_sitemap(data, base_url=BASE, name=name).empty, (name, data[:500])
+
+
+def test_one_lastmod_on_every_url_is_a_warning() -> None:
+    urls = [f"/p{i}" for i in range(12)]
+    same = build_sitemaps(urls, BASE, lastmod="2026-11-01")[0][1]
+    found = validate_sitemap(same, base_url=BASE)
+    assert found["check"].tolist() == ["lastmod_uniform"]
+    assert found["severity"].tolist() == ["warning"]
+    dates = {BASE + f"p{i}": f"2026-10-{i + 1:02d}" for i in range(12)}
+    assert validate_sitemap(build_sitemaps(urls, BASE, lastmod=dates)[0][1], base_url=BASE).empty
+    few = build_sitemaps(urls[:3], BASE, lastmod="2026-11-01")[0][1]
+    assert validate_sitemap(few, base_url=BASE).empty  # three pages may share a date
