@@ -11,6 +11,21 @@ the shop's navigation creates).  The crawl model is an assumption, stated in
 * so a full cycle takes ``urls / crawl_per_day`` days, and a real page's content is
   refreshed once per cycle; a fetch of a duplicate URL is a fetch wasted.
 
+**Canonicalisation is not crawl control.**  Each cause gets a fix (:data:`FIXES`), and
+only some fixes save crawling (:data:`RECOMMENDED_FIXES` is the plan the workshop
+teaches):
+
+* ``canonical`` (``rel="canonical"``) merges signals but saves **no** crawling: the
+  crawler must fetch the page to read the tag;
+* ``robots`` (a robots.txt disallow) keeps the crawler off URLs you do not need indexed,
+  e.g. filter and sort views; Google's "Managing crawling of faceted navigation URLs"
+  (rewritten December 2024) recommends exactly that for facet URLs, and canonicals or
+  consistent URLs for the ones you do want indexed;
+* ``redirect`` (301, with internal links pointing at the target) and ``unlink`` (the
+  site stops making the URL: session ids in cookies, no tags on internal links, one
+  parameter order) take the URL out of the cycle.  The model assumes the crawler drops a
+  URL nobody links to; in practice it still revisits old addresses now and then.
+
 Google Search Central's "Crawl budget management for large sites" names faceted
 navigation, session identifiers and duplicate content among the low-value URLs that
 take crawling away from a site's real pages; it also says crawl budget mostly matters
@@ -31,6 +46,9 @@ from kit.sites.duplicate_site import DuplicateSite, SiteShape
 
 __all__ = [
     "CAUSES",
+    "FIXES",
+    "RECOMMENDED_FIXES",
+    "SRC_FACETED",
     "CrawlAssumptions",
     "CrawlResult",
     "assumptions_table",
@@ -49,6 +67,32 @@ CAUSES: dict[str, str] = {
     "session": "session ids in URLs",
     "http": "http:// addresses answering 200 instead of redirecting",
 }
+FIXES: dict[str, tuple[str, bool]] = {
+    # fix: (what it is, does the crawler still fetch the URL?)
+    "none": ("nothing: the URL stays linked and crawlable", True),
+    "canonical": ('rel="canonical" to the real page: merges signals, but the URL must still '
+                  "be fetched to read the tag", True),
+    "robots": ("robots.txt disallow: the crawler keeps off the URL (it cannot read a "
+               "canonical there, so use it only for URLs you do not need indexed)", False),
+    "redirect": ("301 to the real page, internal links to the target: the URL leaves the "
+                 "crawl", False),
+    "unlink": ("the site stops making the URL (cookies for sessions, untagged internal "
+               "links, one parameter order)", False),
+}
+RECOMMENDED_FIXES: dict[str, str] = {
+    "real": "none",
+    "filter": "robots",          # facet views nobody needs indexed; landing pages become pages
+    "sort": "robots",
+    "parameter_order": "unlink",
+    "print": "canonical",
+    "tracking": "unlink",
+    "copy": "canonical",
+    "session": "unlink",
+    "http": "redirect",
+}
+SRC_FACETED = ('Google Search Central, "Managing crawling of faceted navigation URLs" '
+               "(developers.google.com/search/docs/crawling-indexing/"
+               "crawling-managing-faceted-navigation, rewritten Dec 2024)")
 SRC_CRAWL_BUDGET = ('Google Search Central, "Crawl budget management for large sites" '
                     "(developers.google.com/search/docs/crawling-indexing/"
                     "large-site-managing-crawl-budget)")
@@ -70,9 +114,11 @@ class CrawlAssumptions:
 class CrawlResult:
     """URLs per cause, and what they do to a crawl cycle.
 
-    ``by_cause`` has ``cause, urls, share, description``; :attr:`summary` the headline
-    numbers: URLs, real pages, duplicate URLs, the share of crawling wasted, and the
-    days one crawl cycle takes now and with only the real pages.
+    ``by_cause`` has ``cause, urls, share, description, fix, crawled_after_fix``;
+    :attr:`summary` the headline numbers: URLs, real pages, duplicate URLs, the share of
+    crawling wasted, and the days one crawl cycle takes now, after the fixes (only the
+    fixes that keep the crawler off a URL save days; canonical tags save none), and with
+    only the real pages.
     """
 
     shape: SiteShape
@@ -83,6 +129,7 @@ class CrawlResult:
     def summary(self) -> dict[str, float | int]:
         urls = int(self.by_cause["urls"].sum())
         real = int(self.by_cause.loc[self.by_cause["cause"] == "real", "urls"].sum())
+        fixed = int(self.by_cause["crawled_after_fix"].sum())
         per_day = self.assumptions.crawl_per_day
         return {
             "urls": urls,
@@ -91,6 +138,8 @@ class CrawlResult:
             "urls_per_real_page": round(urls / real, 1),
             "wasted_crawl_share": round((urls - real) / urls, 3),
             "days_per_crawl_cycle": round(urls / per_day, 1),
+            "urls_crawled_after_fixes": fixed,
+            "days_after_fixes": round(fixed / per_day, 1),
             "days_if_only_real_pages": round(real / per_day, 1),
             "crawl_per_day": per_day,
         }
@@ -108,7 +157,10 @@ class CrawlResult:
             ("real pages", f"{s['real_pages']:,}"),
             ("URLs per real page", f"{s['urls_per_real_page']:,}"),
             ("share of crawling spent on duplicates", f"{s['wasted_crawl_share']:.0%}"),
-            ("days for one crawl of every URL", f"{s['days_per_crawl_cycle']:,}"),
+            ("days for one crawl of every URL (also with canonical tags only)",
+             f"{s['days_per_crawl_cycle']:,}"),
+            ("… after the fixes (robots.txt, 301, fewer URLs made)",
+             f"{s['days_after_fixes']:,}"),
             ("… if only the real pages were linked", f"{s['days_if_only_real_pages']:,}"),
         ]
         return key_value_table(
@@ -120,12 +172,21 @@ def simulate_crawl(
     shape: SiteShape | None = None,
     *,
     assumptions: CrawlAssumptions | None = None,
+    fixes: dict[str, str] | None = None,
     **knobs: object,
 ) -> CrawlResult:
     """Count the shop's URLs by cause and the crawl they take; any size, no pages built.
 
     ``shape`` or its fields as keywords (``simulate_crawl(facets=4, session_ids=True)``).
+    ``fixes`` maps a cause to one of :data:`FIXES` (default :data:`RECOMMENDED_FIXES`;
+    causes not named keep their recommended fix).
     """
+    plan = {**RECOMMENDED_FIXES, **(fixes or {})}
+    unknown = sorted(set(plan) - set(CAUSES)) + sorted(
+        f"{cause}={fix}" for cause, fix in plan.items() if fix not in FIXES)
+    if unknown:
+        raise InputError(f"fixes: unknown {', '.join(unknown)}.",
+                         hint=f"Causes: {', '.join(CAUSES)}; fixes: {', '.join(FIXES)}.")
     if shape is None:
         shape = SiteShape(**knobs)  # type: ignore[arg-type]
     elif knobs:
@@ -138,6 +199,9 @@ def simulate_crawl(
         "urls": list(counts.values()),
         "share": [round(value / total, 4) for value in counts.values()],
         "description": [CAUSES[cause] for cause in counts],
+        "fix": [plan[cause] for cause in counts],
+        "crawled_after_fix": [value if FIXES[plan[cause]][1] else 0
+                              for cause, value in counts.items()],
     })
     return CrawlResult(shape=shape, assumptions=model, by_cause=by_cause)
 

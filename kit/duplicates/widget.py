@@ -27,6 +27,7 @@ from kit.duplicates.clusters import DuplicateReport
 from kit.duplicates.simulate import (
     CAUSES,
     SRC_CRAWL_BUDGET,
+    SRC_FACETED,
     CrawlAssumptions,
     CrawlResult,
     simulate_crawl,
@@ -39,6 +40,7 @@ __all__ = [
     "CrawlExplorer",
     "assumptions_caption",
     "clusters_figure",
+    "crawl_alt_text",
     "crawl_explorer",
     "crawl_figure",
 ]
@@ -51,7 +53,9 @@ PLAIN_TEXT = (
 TRY_THIS = (
     "Try this: set filters (facets) to 4 and values per filter to 6, then switch print versions, "
     "utm_ tags and session ids on and off. The green bar of real pages never moves; the bar of "
-    "URLs a crawler finds does. Then read how many days one crawl of the shop takes."
+    "URLs a crawler finds does. Then read how many days one crawl of the shop takes: now "
+    "(canonical tags change nothing here), after the fixes that keep crawlers off the "
+    "duplicates, and with only the real pages."
 )
 _COLOURS: dict[str, str] = {
     "real": "#2ca02c", "filter": "#d62728", "sort": "#ff7f0e", "parameter_order": "#e377c2",
@@ -64,6 +68,10 @@ _LABELS: dict[str, str] = {
     "tracking": "tracking tags", "copy": "copies", "session": "session ids",
     "http": "http:// addresses",
 }
+_PATTERNS: dict[str, str] = {
+    "real": "", "filter": "/", "sort": "\\", "parameter_order": "x", "print": "-",
+    "tracking": "|", "copy": "+", "session": ".", "http": "/",
+}
 CRAWL_BUDGETS = (100, 250, 500, 1000, 2500, 5000, 10000, 25000)
 
 
@@ -75,9 +83,15 @@ def assumptions_caption(assumptions: CrawlAssumptions | None = None) -> str:
         "filter combination, sort order and variant the shop links to is a URL. Assumed: a "
         f"search engine crawls {model.crawl_per_day:,} of this site's URLs a day and fetches "
         "every linked URL once per cycle; a filter or sort view is a view of its category, not "
-        "a page to rank. Sources: " + html.escape(SRC_CRAWL_BUDGET) + " (faceted navigation, "
-        "session ids and duplicates take crawling from real pages; crawl budget matters mostly "
-        "for large sites); Google Search Central, “What is URL canonicalization”.</p>"
+        "a page to rank. The fixes: robots.txt keeps crawlers off filter and sort views nobody "
+        "needs indexed; 301 for http://; session ids in cookies, no tags on internal links and "
+        "one parameter order stop the site making those URLs; rel=\"canonical\" for print "
+        "versions and copies merges signals but saves no crawling (the page must be fetched to "
+        "read the tag). A crawler is assumed to drop URLs nobody links to any more. Sources: "
+        + html.escape(SRC_FACETED) + "; " + html.escape(SRC_CRAWL_BUDGET) + " (faceted "
+        "navigation, session ids and duplicates take crawling from real pages; crawl budget "
+        "matters mostly for large sites); Google Search Central, “What is URL "
+        "canonicalization”.</p>"
     )
 
 
@@ -88,7 +102,9 @@ def _summary_html(result: CrawlResult) -> str:
         ("real pages", f"{s['real_pages']:,}"),
         ("URLs per real page", f"{s['urls_per_real_page']:,}"),
         ("crawling spent on duplicates", f"{s['wasted_crawl_share']:.1%}"),
-        ("days for one crawl of every URL", f"{s['days_per_crawl_cycle']:,}"),
+        ("days for one crawl of every URL (canonical tags change nothing)",
+         f"{s['days_per_crawl_cycle']:,}"),
+        ("… after the fixes (robots.txt, 301, URLs no longer made)", f"{s['days_after_fixes']:,}"),
         ("… with only the real pages", f"{s['days_if_only_real_pages']:,}"),
     )
     return key_value_table(rows, css_class="crosstalk-summary", label_tag="td")
@@ -103,7 +119,20 @@ def _bars(result: CrawlResult) -> dict[str, list[float]]:
 
 def _days(result: CrawlResult) -> list[float]:
     s = result.summary
-    return [float(s["days_per_crawl_cycle"]), float(s["days_if_only_real_pages"])]
+    return [float(s["days_per_crawl_cycle"]), float(s["days_after_fixes"]),
+            float(s["days_if_only_real_pages"])]
+
+
+def crawl_alt_text(result: CrawlResult) -> str:
+    """One sentence saying what :func:`crawl_figure` shows, for readers who cannot see it."""
+    s = result.summary
+    biggest = result.by_cause[result.by_cause["cause"] != "real"].nlargest(1, "urls")
+    cause = _LABELS[str(biggest["cause"].iloc[0])] if len(biggest) else "none"
+    return (f"Chart: a crawler finds {s['urls']:,} URLs for {s['real_pages']:,} real pages "
+            f"(most of the extra ones: {cause}); one crawl of every URL takes "
+            f"{s['days_per_crawl_cycle']:g} days, {s['days_after_fixes']:g} after the fixes "
+            f"and {s['days_if_only_real_pages']:g} with only the real pages, at "
+            f"{s['crawl_per_day']:,} URLs a day.")
 
 
 @readable_figure
@@ -118,15 +147,19 @@ def crawl_figure(result: CrawlResult | None = None) -> go.Figure:
     for cause, ys in _bars(result).items():
         figure.add_trace(go.Bar(
             x=x, y=ys, name=_LABELS[cause], marker_color=_COLOURS[cause],
+            marker_pattern_shape=_PATTERNS[cause], marker_line={"color": "#ffffff", "width": 1},
+            text=[_LABELS[cause]] * 2, texttemplate="%{text}", textposition="inside",
             hovertemplate="%{x}: %{y:,.0f}<extra>" + _LABELS[cause] + "</extra>",
         ), row=1, col=1)
     figure.add_trace(go.Bar(
-        x=["every URL", "real pages only"], y=_days(result), name="days per crawl cycle",
-        marker_color=["#7f7f7f", "#2ca02c"], showlegend=False, texttemplate="%{y:,.1f} d",
+        x=["every URL (now)", "after the fixes", "real pages only"], y=_days(result),
+        name="days per crawl cycle", marker_color=["#7f7f7f", "#1f77b4", "#2ca02c"],
+        marker_pattern_shape=["x", "/", ""], showlegend=False, texttemplate="%{y:,.1f} d",
         textposition="outside", hovertemplate="%{x}: %{y:,.1f} days<extra></extra>",
     ), row=1, col=2)
     figure.update_layout(
         barmode="stack", height=460, template="plotly_white",
+        uniformtext={"minsize": 9, "mode": "hide"},
         margin={"t": 60, "b": 40, "l": 60, "r": 20},
         legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
     )
@@ -183,6 +216,7 @@ class CrawlExplorer(NamedControls, ExplorerDisplay):
         self.figure = go.FigureWidget(crawl_figure(self.result))
         self.summary = widgets.HTML(_summary_html(self.result))
         self.caption = widgets.HTML(assumptions_caption(self.assumptions))
+        self.alt = widgets.HTML(f"<p><i>{html.escape(crawl_alt_text(self.result))}</i></p>")
         self.hint = widgets.HTML(f"<p><b>{html.escape(TRY_THIS)}</b></p>")
         sliders = widgets.VBox([self.controls[name] for name in (
             "facets", "values_per_facet", "max_filters", "sort_orders", "categories",
@@ -191,7 +225,7 @@ class CrawlExplorer(NamedControls, ExplorerDisplay):
             "any_parameter_order", "print_versions", "tracking", "session_ids",
             "http_variants")])
         self.widget = widgets.VBox([self.hint, widgets.HBox([sliders, switches]), self.figure,
-                                    self.summary, self.caption])
+                                    self.alt, self.summary, self.caption])
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
 
@@ -221,6 +255,7 @@ class CrawlExplorer(NamedControls, ExplorerDisplay):
             self.figure.data[-1].y = _days(self.result)
         self.summary.value = _summary_html(self.result)
         self.caption.value = assumptions_caption(self.assumptions)
+        self.alt.value = f"<p><i>{html.escape(crawl_alt_text(self.result))}</i></p>"
 
     # -- display ----------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -253,14 +288,20 @@ def clusters_figure(reports: Mapping[str, DuplicateReport]) -> go.Figure:
         ("exact", "exact copies", "#9467bd"),
         ("near", "near-duplicates", "#ff7f0e"),
     )
+    patterns = {"real_pages": "", "url_variant": "/", "exact": "x", "near": "."}
     figure = go.Figure(
         data=[go.Bar(x=names, y=[summary[key] for summary in summaries], name=label,
-                     marker_color=colour,
+                     marker_color=colour, marker_pattern_shape=patterns[key],
+                     marker_line={"color": "#ffffff", "width": 1},
+                     text=[f"{label} {summary[key]:,}" if summary[key] else ""
+                           for summary in summaries],
+                     texttemplate="%{text}", textposition="inside",
                      hovertemplate="%{x}: %{y:,}<extra>" + label + "</extra>")
               for key, label, colour in parts],
         layout={
             "title": {"text": "Where the URLs go: real pages and their duplicates"},
             "barmode": "stack", "height": 420, "template": "plotly_white",
+            "uniformtext": {"minsize": 9, "mode": "hide"},
             "yaxis": {"title": {"text": "URLs"}},
             "legend": {"orientation": "h", "y": -0.2},
             "margin": {"t": 50, "b": 40, "l": 60, "r": 20},

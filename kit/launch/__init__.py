@@ -1,7 +1,8 @@
 """Module 05: the social campaign that goes viral — and IT joins at the end.
 
 A capacity model (a campaign's traffic per minute against the site's servers and cache,
-through an exact M/M/c queue: response time, errors and visitors lost), a launch
+with a queue that carries over from second to second and Erlang C for the random
+ups and downs: wait, queue and visitors lost), a launch
 readiness model (tasks, owners, critical path; what changes when IT joins late), and
 the cited survey and forecast figures the workshop charts.
 """
@@ -19,8 +20,10 @@ if TYPE_CHECKING:
         CapacityReport,
         Site,
         capacity_table,
+        requests_at_servers,
         servers_needed,
         settings_table,
+        simulate_requests,
         traffic_curve,
     )
     from kit.launch.data import (
@@ -62,8 +65,10 @@ __all__ = [
     "mmc",
     "plan_launch",
     "readiness_findings",
+    "requests_at_servers",
     "servers_needed",
     "settings_table",
+    "simulate_requests",
     "social_media_forecast",
     "social_policy_trend",
     "tasks_frame",

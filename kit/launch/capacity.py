@@ -4,26 +4,36 @@
 and the viral spike (when it starts, how many times the planned traffic it peaks at,
 how fast it fades).  :class:`Site` is IT's side: servers, the requests per second each
 serves, the share of requests the cache/CDN answers, and how long a visitor waits
-before giving up.  :func:`capacity_table` puts them together with the exact M/M/c
-model of :mod:`kit.launch.queueing`.
+before giving up.  :func:`capacity_table` puts them together.
 
-Assumptions (stated wherever the model is shown, see :data:`ASSUMPTIONS`):
+The model (its assumptions are stated wherever it is shown, see :data:`ASSUMPTIONS`):
 
 * planned visits ``reach x click_through`` arrive evenly over the campaign window;
 * the viral spike adds ``(spike - 1) x`` the planned rate at its start minute and halves
   every ``half_life`` minutes (so the peak is ``spike`` times the planned rate);
 * a visit makes ``requests_per_visit`` requests; the cache answers the share
-  ``cache_hit`` of them, only misses reach the servers;
-* each minute is its own steady state of an M/M/c queue (arrivals Poisson, service
-  exponential, ``servers`` = c, ``rps_per_server`` = service rate); no backlog carries
-  over from one minute to the next, which flatters an overloaded site;
-* a request that waits longer than ``timeout_s`` is an error, and its visitor is lost;
-  in an overloaded minute (utilisation >= 1) the queue grows without bound and every
-  visitor of that minute is lost.
+  ``cache_hit`` of them, only misses reach the servers (10 x 20 % = 2 by default);
+* **the queue carries over**: time runs in steps of at most one second; what the servers
+  cannot serve in a step waits for the next.  A request that would wait longer than
+  ``timeout_s`` is abandoned (its visitor gives up), so the queue never holds more than
+  ``servers x rps_per_server x timeout_s`` requests: a short overload only adds wait,
+  a long one loses about the excess over capacity;
+* while no queue is left over, the random ups and downs of arrivals are the exact M/M/c
+  steady state of :mod:`kit.launch.queueing` (Erlang C): the share of requests that wait
+  longer than the timeout is ``C exp(-(c mu - lambda) T)``; draining a left-over queue,
+  while a queue is left over, it alone sets the wait (the fluid part of the model);
+* **losses are counted per visit**: the requests of one visit reach the servers together
+  and share its fate, so the visits lost are the requests lost divided by the requests a
+  visit sends to the servers.
+
+The steady-state columns (``p_wait``) are the exact Erlang C figures of each minute's
+load; :func:`simulate_requests` replays every request one by one (a seeded discrete-event
+simulation of the same queue) to check the model, as the tests do.
 """
 
 from __future__ import annotations
 
+import heapq
 import html
 import math
 from dataclasses import asdict, dataclass, field, replace
@@ -43,28 +53,32 @@ __all__ = [
     "CapacityReport",
     "Site",
     "capacity_table",
+    "requests_at_servers",
     "servers_needed",
     "settings_table",
+    "simulate_requests",
     "traffic_curve",
 ]
 
 ASSUMPTIONS = (
-    "A model, not a measurement. Planned visits (reach × click-through) arrive evenly over the "
-    "window; the viral spike peaks at the given multiple of the planned rate and halves every "
-    "half-life. Each visit makes the given number of requests; the cache answers its hit share, "
-    "only misses reach the servers. Each minute is an M/M/c queue in steady state (random "
-    "arrivals, random service times, one request at a time per server; a machine with 8 worker "
-    "processes counts as 8 servers); no backlog carries over between minutes, which flatters an "
-    "overloaded site. A request that waits longer than the timeout is an error and its visitor "
-    "is lost; at utilisation 100% or more every visitor of that minute is lost."
+    "A model, not a measurement; its assumptions: planned visits (reach × click-through) arrive "
+    "evenly over the window; the viral spike peaks at the given multiple of the planned rate and "
+    "halves every half-life. Each visit makes the given number of requests; the cache answers "
+    "its hit share and only misses reach the servers (by default 10 × 20% = 2 requests per "
+    "visit). The queue carries over from second to second: what the servers cannot serve now "
+    "waits, so a short overload adds a few seconds of wait rather than losing visitors. A "
+    "request that would wait longer than the timeout is abandoned, and the visit it belongs to "
+    "is lost: a visit's requests arrive together and share its fate, so losses are counted per "
+    "visit, not per request. Without a left-over queue, the random ups and downs are the exact "
+    "M/M/c queue (Erlang C: random arrivals, random service times, one request at a time per "
+    "server; a machine with 8 worker processes counts as 8 servers)."
 )
 PHASES = ("before the spike", "spike", "after the spike")
 CAPACITY_COLUMNS = (
     "minute", "phase", "visitors", "requests_per_s", "origin_rps", "capacity_rps",
-    "utilisation", "p_wait", "response_s", "error_share", "visitors_lost", "overloaded",
+    "utilisation", "p_wait", "queued", "wait_s", "response_s", "requests_served",
+    "requests_lost", "error_share", "visitors_lost", "overloaded",
 )
-
-
 def _number(owner: str, name: str, value: object, *, low: float = 0.0,
             high: float = math.inf, positive: bool = False, whole: bool = False) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -157,6 +171,66 @@ def traffic_curve(campaign: Campaign) -> pd.DataFrame:
     })
 
 
+def requests_at_servers(campaign: Campaign, site: Site) -> float:
+    """Requests one visit sends to the servers: the misses of the cache (10 x 20% = 2 by default).
+
+    The model's assumption: a visit's requests reach the servers together and share its
+    fate, so this is also the number that turns requests lost into visits lost.
+    """
+    return campaign.requests_per_visit * (1.0 - site.cache_hit)
+
+
+def _steps_per_minute(timeout_s: float) -> int:
+    """Time steps of at most a second, and at most a fifth of the timeout (up to 600 a minute)."""
+    return int(min(600, max(60, math.ceil(300.0 / timeout_s))))
+
+
+def _carry_over(origin_rps: np.ndarray, site: Site) -> dict[str, np.ndarray]:
+    """The queue minute by minute, carried over in short steps; per-minute sums.
+
+    Returns per minute: requests arrived, served, lost (abandoned at the timeout), queued at
+    the minute's end, and the mean wait of the requests served.
+    """
+    mu, c, limit_s = site.rps_per_server, site.servers, site.timeout_s
+    capacity = c * mu
+    queue_limit = capacity * limit_s            # more than this cannot be served within T
+    p_wait, mean_wait, tail = wait_longer_than(origin_rps, mu, c, limit_s)
+    steps = _steps_per_minute(limit_s)
+    dt = 60.0 / steps
+    n = len(origin_rps)
+    arrived = origin_rps * 60.0
+    served, lost, queued, wait = (np.zeros(n) for _ in range(4))
+    backlog = 0.0
+    for m in range(n):
+        lam = float(origin_rps[m])
+        if backlog == 0.0 and lam < capacity:       # no queue left over: Erlang C steady state
+            lost[m] = arrived[m] * tail[m]
+            served[m] = arrived[m] - lost[m]
+            wait[m] = min(float(mean_wait[m]), limit_s)
+            continue
+        step_lost = step_served = wait_sum = 0.0
+        for _ in range(steps):
+            come = lam * dt
+            gone = 0.0
+            if backlog == 0.0 and lam < capacity:  # the queue has drained: Erlang C again
+                gone = come * float(tail[m])
+            join = come - gone
+            after = backlog + join - capacity * dt
+            done = capacity * dt if after >= 0.0 else backlog + join
+            after = max(after, 0.0)
+            over = max(0.0, after - queue_limit)     # would wait past the timeout: abandoned
+            after -= over
+            step_lost += gone + over
+            step_served += done
+            wait_sum += (join - over) * min((backlog + after) / 2.0 / capacity, limit_s)
+            backlog = after
+        lost[m], served[m], queued[m] = step_lost, step_served, backlog
+        kept = arrived[m] - step_lost
+        wait[m] = wait_sum / kept if kept > 0 else 0.0
+    return {"arrived": arrived, "served": served, "lost": lost, "queued": queued,
+            "wait": wait, "p_wait": p_wait}
+
+
 @dataclass(frozen=True)
 class CapacityReport:
     """The per-minute table for one campaign on one site, with its headline figures."""
@@ -171,17 +245,19 @@ class CapacityReport:
         visitors = float(t["visitors"].sum())
         lost = float(t["visitors_lost"].sum())
         overloaded = int(t["overloaded"].sum())
-        finite = t.loc[~t["overloaded"], "response_s"]
         return {
             "visitors": round(visitors),
             "visitors_lost": round(lost),
             "lost_share": round(lost / visitors, 4) if visitors else 0.0,
+            "requests_per_visit_at_servers": round(
+                requests_at_servers(self.campaign, self.site), 3),
             "peak_origin_rps": round(float(t["origin_rps"].max()), 1),
             "capacity_rps": round(self.site.capacity_rps, 1),
             "peak_utilisation": round(float(t["utilisation"].max()), 3),
             "overloaded_minutes": overloaded,
-            "worst_response_s": (round(float(finite.max()), 3) if overloaded == 0 and len(finite)
-                                 else self.site.timeout_s),
+            "longest_queue": round(float(t["queued"].max())),
+            "worst_wait_s": round(float(t["wait_s"].max()), 2),
+            "worst_response_s": round(float(t["response_s"].max()), 3),
             "first_overloaded_minute": (int(t.loc[t["overloaded"], "minute"].iloc[0])
                                         if overloaded else -1),
         }
@@ -193,7 +269,7 @@ class CapacityReport:
         return s["overloaded_minutes"] == 0 and s["lost_share"] <= 0.001
 
     def by_phase(self) -> pd.DataFrame:
-        """One row per phase: minutes, visitors, lost, peak load, worst response."""
+        """One row per phase: minutes, visitors, lost, peak load, worst wait and response."""
         t = self.table
         groups = t.groupby("phase", sort=False)
         frame = pd.DataFrame({
@@ -202,6 +278,7 @@ class CapacityReport:
             "visitors_lost": groups["visitors_lost"].sum().round(0),
             "peak_origin_rps": groups["origin_rps"].max().round(1),
             "peak_utilisation": groups["utilisation"].max().round(3),
+            "worst_wait_s": groups["wait_s"].max().round(2),
             "worst_response_s": groups["response_s"].max().round(3),
             "overloaded_minutes": groups["overloaded"].sum().astype(int),
         })
@@ -213,42 +290,107 @@ class CapacityReport:
         s = self.summary
         return (f"CapacityReport(visitors={s['visitors']}, visitors_lost={s['visitors_lost']}, "
                 f"peak_utilisation={s['peak_utilisation']}, "
-                f"overloaded_minutes={s['overloaded_minutes']})")
+                f"overloaded_minutes={s['overloaded_minutes']}, "
+                f"worst_wait_s={s['worst_wait_s']})")
 
     def _repr_html_(self) -> str:
         s = self.summary
         rows = [
             ("visitors in the window", f"{s['visitors']:,}"),
-            ("visitors lost (timeouts, errors)", f"{s['visitors_lost']:,} ({s['lost_share']:.1%})"),
+            ("visitors lost (gave up at the timeout)",
+             f"{s['visitors_lost']:,} ({s['lost_share']:.1%})"),
             ("peak requests/s reaching the servers", f"{s['peak_origin_rps']:,}"),
             ("what the servers can serve", f"{s['capacity_rps']:,} requests/s"),
             ("peak utilisation", f"{s['peak_utilisation']:.0%}"),
             ("minutes overloaded", f"{s['overloaded_minutes']:,}"),
+            ("worst mean wait in a minute", f"{s['worst_wait_s']:,} s"),
         ]
         return (key_value_table(rows, caption="Campaign vs capacity")
                 + f"<p style='font-size:90%'>{html.escape(ASSUMPTIONS)}</p>")
 
 
 def capacity_table(campaign: Campaign | None = None, site: Site | None = None) -> CapacityReport:
-    """Every minute of ``campaign`` on ``site``: load, wait, response, errors, lost visitors."""
+    """Every minute of ``campaign`` on ``site``: load, queue, wait, lost visitors.
+
+    The queue carries over between minutes; a request that would wait longer than the
+    timeout is abandoned and its visit is lost (see the module's assumptions).
+    """
     campaign = campaign or Campaign()
     site = site or Site()
     table = traffic_curve(campaign)
     origin = table["requests_per_s"].to_numpy() * (1.0 - site.cache_hit)
-    p_wait, wait, longer = wait_longer_than(origin, site.rps_per_server, site.servers,
-                                            site.timeout_s)
-    overloaded = origin >= site.capacity_rps
-    response = np.where(overloaded, site.timeout_s,
-                        np.minimum(1.0 / site.rps_per_server + wait, site.timeout_s))
+    run = _carry_over(origin, site)
+    per_visit = requests_at_servers(campaign, site)
+    visitors = table["visitors"].to_numpy()
+    lost_visits = (np.minimum(run["lost"] / per_visit, visitors) if per_visit > 0
+                   else np.zeros(len(visitors)))
     table["origin_rps"] = origin
     table["capacity_rps"] = site.capacity_rps
     table["utilisation"] = origin / site.capacity_rps
-    table["p_wait"] = p_wait
-    table["response_s"] = response
-    table["error_share"] = longer
-    table["visitors_lost"] = table["visitors"] * longer
-    table["overloaded"] = overloaded
+    table["p_wait"] = run["p_wait"]
+    table["queued"] = run["queued"]
+    table["wait_s"] = run["wait"]
+    table["response_s"] = 1.0 / site.rps_per_server + run["wait"]
+    table["requests_served"] = run["served"]
+    table["requests_lost"] = run["lost"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["error_share"] = np.where(visitors > 0, lost_visits / np.where(visitors > 0,
+                                                                              visitors, 1.0), 0.0)
+    table["visitors_lost"] = lost_visits
+    table["overloaded"] = origin >= site.capacity_rps
     return CapacityReport(campaign=campaign, site=site, table=table[list(CAPACITY_COLUMNS)])
+
+
+def simulate_requests(campaign: Campaign | None = None, site: Site | None = None, *,
+                      seed: int = 0, max_requests: int = 3_000_000) -> pd.DataFrame:
+    """Replay every request one by one (a seeded discrete-event simulation) to check the model.
+
+    Visits arrive at random (Poisson) at each minute's rate; each sends
+    :func:`requests_at_servers` requests to the servers at the same instant (a fractional
+    part becomes one more request with that probability); the servers take them first come,
+    first served, each in a random (exponential) time.  A visit whose first request would
+    wait longer than the timeout is abandoned with all its requests (they share its fate, as
+    in the model) and never takes a server.  Returns per minute: visitors, visitors_lost,
+    requests, requests_lost.
+    """
+    campaign = campaign or Campaign()
+    site = site or Site()
+    rng = np.random.default_rng(seed)
+    curve = traffic_curve(campaign)
+    per_visit = requests_at_servers(campaign, site)
+    visits = rng.poisson(curve["visitors"].to_numpy())
+    whole, part = math.floor(per_visit), per_visit - math.floor(per_visit)
+    counts = whole + (rng.random(int(visits.sum())) < part)
+    if int(counts.sum()) > max_requests:
+        raise InputError(f"{int(counts.sum()):,} requests to simulate, more than "
+                         f"max_requests = {max_requests:,}; use capacity_table for this size.")
+    minute_of = np.repeat(np.arange(len(visits)), visits)
+    times = np.sort(minute_of * 60.0 + rng.random(len(minute_of)) * 60.0)
+    services = rng.exponential(1.0 / site.rps_per_server, int(counts.sum()))
+    free = [0.0] * site.servers                  # when each server is next free (a heap)
+    limit = site.timeout_s
+    lost_visit = np.zeros(len(times), dtype=bool)
+    lost_requests = np.zeros(len(times), dtype=np.int64)
+    k = 0
+    for i, (arrive, many) in enumerate(zip(times.tolist(), counts.tolist(), strict=True)):
+        if many and free[0] - arrive > limit:    # its first request would wait too long
+            lost_requests[i] = many              # the visit gives up: all its requests go
+            lost_visit[i] = True
+            k += many
+            continue
+        for _ in range(many):
+            start = max(free[0], arrive)
+            heapq.heapreplace(free, start + services[k])
+            k += 1
+    minute = (times // 60).astype(int)
+    frame = pd.DataFrame({"minute": minute, "visit_lost": lost_visit, "requests": counts,
+                          "requests_lost": lost_requests})
+    sums = frame.groupby("minute").agg(visitors=("visit_lost", "size"),
+                                       visitors_lost=("visit_lost", "sum"),
+                                       requests=("requests", "sum"),
+                                       requests_lost=("requests_lost", "sum"))
+    return (sums.reindex(range(campaign.minutes), fill_value=0).rename_axis("minute")
+            .reset_index())
 
 
 def servers_needed(campaign: Campaign, site: Site, *, max_lost_share: float = 0.001,

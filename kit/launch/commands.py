@@ -1,8 +1,10 @@
 """``crosstalk launch capacity`` and ``crosstalk launch readiness``: module 05 from the shell.
 
 ``capacity`` runs a campaign's traffic (reach, click-through, viral spike) against the
-site (servers, requests per second each, cache hit share) through the M/M/c model and
-prints the table per phase (default) or per minute.  ``readiness`` schedules the launch
+site (servers, requests per second each, cache hit share) through the queue model of
+:mod:`kit.launch.capacity` (the queue carries over, visitors give up at the timeout,
+Erlang C for the random ups and downs) and prints the table per phase (default) or per
+minute.  ``readiness`` schedules the launch
 tasks for the day IT joins and lists what is late, squeezed or not done.
 
 Exit status: 0 when the site copes (no overloaded minute, at most ``--max-lost`` of the
@@ -28,15 +30,19 @@ __all__ = ["register"]
 _CAPACITY_EPILOG = """\
 exit status:
   0  the site copes: no overloaded minute, at most --max-lost of the visitors lost
-  1  visitors are lost (or some minute is overloaded)
+  1  more visitors are lost, or some minute is overloaded (no headroom)
   2  the figures cannot be used (the message says which option)
 
 the model (an estimate, not a measurement): planned visits = reach x ctr, evenly over
 --minutes; the spike peaks at --spike times that rate at --spike-at and halves every
 --half-life minutes; each visit makes --requests-per-visit requests, the cache answers
---cache-hit of them; each minute is an M/M/c queue (Erlang C) with --servers servers
-serving --rps-per-server requests/s each; a request waiting longer than --timeout
-seconds loses its visitor; at utilisation >= 100% every visitor of that minute is lost.
+--cache-hit of them (10 x 20% = 2 reach the servers by default); --servers servers
+serve --rps-per-server requests/s each. The queue carries over from second to second:
+what the servers cannot serve now waits; a visit whose requests would wait longer than
+--timeout seconds gives up and is lost (losses are counted per visit: a visit's
+requests share its fate). Without a queue left over, waits are the exact M/M/c
+(Erlang C) steady state. A minute at utilisation >= 100% is "overloaded": it need not
+lose visitors (a short one only adds wait) but leaves no headroom, so it never copes.
 """
 
 _READINESS_EPILOG = """\
@@ -85,9 +91,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     it.add_argument("--cache-hit", type=float, default=0.8, metavar="X",
                     help="share of requests the cache/CDN answers, 0-1 (default: %(default)s)")
     it.add_argument("--requests-per-visit", type=float, default=10.0, metavar="N",
-                    help="requests one visit makes (page, assets, API) (default: %(default)s)")
+                    help="requests one visit makes (page, assets, API); the cache misses "
+                    "among them reach the servers (default: %(default)s)")
     it.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                    help="wait after which a visitor gives up (default: %(default)s)")
+                    help="wait after which a visitor gives up and is lost (default: %(default)s)")
     out = cap.add_argument_group("output")
     out.add_argument("--by", choices=("phase", "minute"), default="phase",
                      help="one row per phase or per minute (default: %(default)s)")
@@ -151,8 +158,13 @@ def run_capacity(args: argparse.Namespace) -> int:
     headline = (f"{s['visitors']:,} visitors, {s['visitors_lost']:,} lost "
                 f"({s['lost_share']:.1%}); peak {s['peak_origin_rps']:,} requests/s at the "
                 f"servers vs {s['capacity_rps']:,} capacity (utilisation "
-                f"{s['peak_utilisation']:.0%}), {s['overloaded_minutes']} minute(s) overloaded: "
-                + ("the site copes." if copes else "the site does NOT cope."))
+                f"{s['peak_utilisation']:.0%}), {s['overloaded_minutes']} minute(s) overloaded, "
+                f"mean wait in the worst minute {s['worst_wait_s']:g} s (timeout "
+                f"{site.timeout_s:g} s): "
+                + ("the site copes." if copes else
+                   "the site does NOT cope: no headroom, visitors queue (losses still within "
+                   "--max-lost)." if s["lost_share"] <= args.max_lost
+                   else "the site does NOT cope."))
     if args.servers_needed:
         needed = servers_needed(campaign, site, max_lost_share=args.max_lost)
         headline += f" Fewest servers that cope: {needed}."
@@ -160,9 +172,10 @@ def run_capacity(args: argparse.Namespace) -> int:
         frame = report.by_phase()
     else:
         frame = report.table.copy()
-        for column in ("visitors", "visitors_lost"):
+        for column in ("visitors", "visitors_lost", "queued", "requests_served",
+                       "requests_lost"):
             frame[column] = frame[column].round(1)
-        for column in ("requests_per_s", "origin_rps", "capacity_rps"):
+        for column in ("requests_per_s", "origin_rps", "capacity_rps", "wait_s"):
             frame[column] = frame[column].round(2)
         for column in ("utilisation", "p_wait", "response_s", "error_share"):
             frame[column] = frame[column].round(4)

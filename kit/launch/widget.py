@@ -38,6 +38,7 @@ __all__ = [
     "LaunchExplorer",
     "ReadinessExplorer",
     "blocked_figure",
+    "capacity_alt_text",
     "capacity_figure",
     "forecast_figure",
     "gantt_figure",
@@ -52,10 +53,11 @@ PLAIN_TEXT = (
     "JupyterLab to use it)."
 )
 TRY_THIS = (
-    "Try this: Marketing, raise the spike to 60x and the reach to 2 million. IT, watch the red "
-    "line: when the requests reaching the servers cross it, response time hits the timeout and "
-    "visitors are lost. Then find two fixes: more servers, or a higher cache hit share. Which is "
-    "cheaper?"
+    "Try this: as it starts, the spike crosses the dashed capacity line for 2 minutes: a queue "
+    "builds, visitors wait a few seconds more, nobody is lost. Marketing, raise the spike to "
+    "60x and the reach to 2 million. IT, watch the wait climb to the timeout line: from then on "
+    "visitors give up and are lost. Then find two fixes: more servers, or a higher cache hit "
+    "share. Which is cheaper?"
 )
 READINESS_TEXT = (
     "Readiness explorer: pick when IT joins the campaign and see the launch plan, what slips and "
@@ -67,10 +69,33 @@ TRY_THIS_READINESS = (
     "or red (not done)."
 )
 _STATUS_COLOURS = {"done": "#2ca02c", "compressed": "#ff7f0e", "skipped": "#d62728"}
+_STATUS_WORDS = {"done": "done", "compressed": "squeezed", "skipped": "NOT DONE"}
+_STATUS_PATTERNS = {"done": "", "compressed": "/", "skipped": "x"}
 
 
 def _caption() -> str:
     return f"<p style='font-size:90%'>{html.escape(ASSUMPTIONS)}</p>"
+
+
+def _figures(values: Any, decimals: int) -> list[float]:
+    """Chart data rounded to what a person reads (never long floats in a stored notebook)."""
+    return [round(float(v), decimals) for v in values]
+
+
+def capacity_alt_text(report: CapacityReport) -> str:
+    """One sentence saying what :func:`capacity_figure` shows, for readers who cannot see it."""
+    s = report.summary
+    if s["overloaded_minutes"] == 0:
+        load = (f"the requests reaching the servers stay below their capacity of "
+                f"{s['capacity_rps']:g} per second (peak {s['peak_utilisation']:.0%})")
+    else:
+        load = (f"the requests reaching the servers peak at {s['peak_origin_rps']:g} per second, "
+                f"above their capacity of {s['capacity_rps']:g}, for "
+                f"{s['overloaded_minutes']} minute(s) from minute {s['first_overloaded_minute']}")
+    return (f"Chart: over the {report.campaign.minutes} minutes of the campaign, {load}; the "
+            f"mean wait peaks at {s['worst_wait_s']:g} s against a timeout of "
+            f"{report.site.timeout_s:g} s, and {s['visitors_lost']:,} of {s['visitors']:,} "
+            f"visitors are lost.")
 
 
 def _summary_html(report: CapacityReport) -> str:
@@ -82,36 +107,56 @@ def _summary_html(report: CapacityReport) -> str:
         ("capacity, requests/s", f"{s['capacity_rps']:,}"),
         ("peak utilisation", f"{s['peak_utilisation']:.0%}"),
         ("minutes overloaded", f"{s['overloaded_minutes']}"),
+        ("worst mean wait in a minute", f"{s['worst_wait_s']:g} s"),
     )
     return key_value_table(rows, css_class="crosstalk-summary", label_tag="td")
 
 
 @readable_figure
 def capacity_figure(report: CapacityReport | None = None) -> go.Figure:
-    """Requests at the servers vs capacity (top); response time and visitors lost (bottom)."""
+    """Requests at the servers vs capacity (top); mean wait vs the timeout, and visitors lost
+    (bottom).  Readable without colour: solid vs dashed vs dotted lines, labels on the lines."""
     report = report or capacity_table()
     t = report.table
+    timeout = report.site.timeout_s
     figure = make_subplots(
         rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
         specs=[[{}], [{"secondary_y": True}]],
         subplot_titles=("Requests per second reaching the servers vs what they can serve",
-                        "Visitors lost per minute and mean response time"),
+                        "Mean wait (line) against the timeout, and visitors lost (bars)"),
     )
     minutes = t["minute"].tolist()
-    figure.add_trace(go.Scatter(x=minutes, y=t["origin_rps"].tolist(), name="requests/s at servers",
-                                line={"color": "#1f77b4"}, fill="tozeroy"), row=1, col=1)
-    figure.add_trace(go.Scatter(x=minutes, y=t["capacity_rps"].tolist(), name="capacity",
-                                line={"color": "#d62728", "dash": "dash"}), row=1, col=1)
-    figure.add_trace(go.Bar(x=minutes, y=t["visitors_lost"].tolist(), name="visitors lost",
-                            marker_color="#d62728"), row=2, col=1)
-    figure.add_trace(go.Scatter(x=minutes, y=t["response_s"].tolist(), name="response time (s)",
-                                line={"color": "#2ca02c"}), row=2, col=1, secondary_y=True)
+    figure.add_trace(go.Scatter(x=minutes, y=_figures(t["origin_rps"], 3),
+                                name="requests/s at the servers (solid)",
+                                line={"color": "#1f77b4", "width": 2}, fill="tozeroy"),
+                     row=1, col=1)
+    figure.add_trace(go.Scatter(x=minutes, y=_figures(t["capacity_rps"], 3),
+                                name="capacity (dashed)",
+                                line={"color": "#d62728", "dash": "dash", "width": 2}),
+                     row=1, col=1)
+    figure.add_trace(go.Bar(x=minutes, y=_figures(t["visitors_lost"], 1),
+                            name="visitors lost (bars)", marker_color="#7f7f7f",
+                            marker_pattern_shape="/"), row=2, col=1)
+    figure.add_trace(go.Scatter(x=minutes, y=_figures(t["wait_s"], 3),
+                                name="mean wait, s (solid)",
+                                line={"color": "#2ca02c", "width": 2}),
+                     row=2, col=1, secondary_y=True)
+    figure.add_trace(go.Scatter(x=[minutes[0], minutes[-1]], y=[timeout, timeout],
+                                name="timeout (dotted)", mode="lines",
+                                line={"color": "#000000", "dash": "dot", "width": 1.5}),
+                     row=2, col=1, secondary_y=True)
+    label = {"showarrow": False, "xanchor": "right", "yanchor": "bottom", "font": {"size": 11}}
+    figure.add_annotation(x=minutes[-1], y=float(t["capacity_rps"].iloc[0]),
+                          text="capacity", xref="x", yref="y", **label)
+    figure.add_annotation(x=minutes[-1], y=timeout, text=f"timeout {timeout:g} s",
+                          xref="x2", yref="y3", **label)
     figure.update_layout(height=560, template="plotly_white",
                          margin={"t": 60, "b": 40, "l": 60, "r": 60},
                          legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"})
     figure.update_yaxes(title_text="requests/s", row=1, col=1)
     figure.update_yaxes(title_text="visitors lost", row=2, col=1)
-    figure.update_yaxes(title_text="seconds", row=2, col=1, secondary_y=True, rangemode="tozero")
+    figure.update_yaxes(title_text="mean wait (s)", row=2, col=1, secondary_y=True,
+                        range=[0, timeout * 1.15])
     figure.update_xaxes(title_text="minute of the campaign", row=2, col=1)
     return figure
 
@@ -153,13 +198,14 @@ class LaunchExplorer(NamedControls, ExplorerDisplay):
         self.figure = go.FigureWidget(capacity_figure(self.report))
         self.summary = widgets.HTML(_summary_html(self.report))
         self.caption = widgets.HTML(_caption())
+        self.alt = widgets.HTML(f"<p><i>{html.escape(capacity_alt_text(self.report))}</i></p>")
         self.hint = widgets.HTML(f"<p><b>{html.escape(TRY_THIS)}</b></p>")
         marketing = widgets.VBox([widgets.HTML("<b>Marketing</b>")] + [
             self.controls[n] for n in ("reach", "ctr", "spike", "spike_at", "half_life")])
         it = widgets.VBox([widgets.HTML("<b>IT</b>")] + [
             self.controls[n] for n in ("servers", "rps_per_server", "cache_hit")])
         self.widget = widgets.VBox([self.hint, widgets.HBox([marketing, it]), self.figure,
-                                    self.summary, self.caption])
+                                    self.alt, self.summary, self.caption])
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
 
@@ -177,11 +223,13 @@ class LaunchExplorer(NamedControls, ExplorerDisplay):
         self.report = capacity_table(self.campaign, self.site)
         t = self.report.table
         with self.figure.batch_update():
-            self.figure.data[0].y = t["origin_rps"].tolist()
-            self.figure.data[1].y = t["capacity_rps"].tolist()
-            self.figure.data[2].y = t["visitors_lost"].tolist()
-            self.figure.data[3].y = t["response_s"].tolist()
+            self.figure.data[0].y = _figures(t["origin_rps"], 3)
+            self.figure.data[1].y = _figures(t["capacity_rps"], 3)
+            self.figure.data[2].y = _figures(t["visitors_lost"], 1)
+            self.figure.data[3].y = _figures(t["wait_s"], 3)
+            self.figure.layout.annotations[-2].y = float(t["capacity_rps"].iloc[0])
         self.summary.value = _summary_html(self.report)
+        self.alt.value = f"<p><i>{html.escape(capacity_alt_text(self.report))}</i></p>"
 
     def __repr__(self) -> str:
         s = self.report.summary
@@ -190,7 +238,9 @@ class LaunchExplorer(NamedControls, ExplorerDisplay):
                 f"overloaded_minutes={s['overloaded_minutes']})")
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(PLAIN_TEXT)}</p>{_summary_html(self.report)}{_caption()}"
+        return (f"<p>{html.escape(PLAIN_TEXT)}</p>"
+                f"<p><i>{html.escape(capacity_alt_text(self.report))}</i></p>"
+                f"{_summary_html(self.report)}{_caption()}")
 
 
 def launch_explorer(campaign: Campaign | None = None, site: Site | None = None) -> LaunchExplorer:
@@ -205,6 +255,8 @@ def _gantt_traces(plan: ReadinessPlan) -> list[dict[str, Any]]:
     return [{
         "y": labels, "x": s["days"].tolist(), "base": s["start"].tolist(),
         "marker_color": [_STATUS_COLOURS[x] for x in s["status"]],
+        "marker_pattern": [_STATUS_PATTERNS[x] for x in s["status"]],
+        "text": [_STATUS_WORDS[x] for x in s["status"]],
         "marker_line_color": ["#000" if c else "rgba(0,0,0,0)" for c in s["critical"]],
         "customdata": list(zip(s["status"], s["critical"], strict=True)),
     }]
@@ -212,14 +264,17 @@ def _gantt_traces(plan: ReadinessPlan) -> list[dict[str, Any]]:
 
 @readable_figure
 def gantt_figure(plan: ReadinessPlan | None = None) -> go.Figure:
-    """The launch plan at full length, coloured by what happens if the date is held
-    (green done, orange squeezed, red not done); black outline: critical path."""
+    """The launch plan at full length, coloured and labelled by what happens if the date is
+    held (green plain "done", orange hatched "squeezed", red crossed "NOT DONE"); black
+    outline: critical path."""
     plan = plan or plan_launch()
     (trace,) = _gantt_traces(plan)
     figure = go.Figure(go.Bar(
         orientation="h", y=trace["y"], x=trace["x"], base=trace["base"],
         marker={"color": trace["marker_color"], "line": {"color": trace["marker_line_color"],
-                                                           "width": 2}},
+                                                           "width": 2},
+                "pattern": {"shape": trace["marker_pattern"]}},
+        text=trace["text"], textposition="inside", insidetextanchor="start",
         customdata=trace["customdata"], showlegend=False,
         hovertemplate="%{y}: day %{base} to %{x}<br>status: %{customdata[0]}<extra></extra>",
     ))
@@ -279,6 +334,7 @@ class ReadinessExplorer(ExplorerDisplay):
             bar = self.figure.data[0]
             bar.base = fresh.data[0].base
             bar.marker = fresh.data[0].marker
+            bar.text = fresh.data[0].text
             bar.customdata = fresh.data[0].customdata
             self.figure.layout = fresh.layout
         self.summary.value = self._summary()
@@ -312,7 +368,8 @@ def blocked_figure() -> go.Figure:
         title={"text": "European CIOs and IT managers who block it at work (550 asked, 2012)"},
         yaxis={"tickformat": ".0%", "range": [0, 1]}, height=380, template="plotly_white",
         margin={"t": 60, "b": 110}, annotations=[_source_note("Easynet / Ipanema, \"Killer "
-                                                              "Apps\" survey, 2012")])
+                                                              "Apps 2012\", press release "
+                                                              "25 Jul 2012")])
     return figure
 
 
@@ -322,7 +379,8 @@ def policy_figure() -> go.Figure:
     data = social_policy_trend()
     figure = go.Figure([
         go.Bar(x=group["policy"].tolist(), y=group["share"].tolist(), name=str(year),
-               texttemplate="%{y:.0%}", textposition="outside")
+               texttemplate=f"{year}: %{{y:.0%}}", textposition="outside",
+               marker_pattern_shape="" if year == 2009 else "/")
         for year, group in data.groupby("year")])
     figure.update_layout(
         title={"text": "US CIOs: social sites at work, 2009 vs 2011"}, barmode="group",
@@ -337,7 +395,9 @@ def forecast_figure() -> go.Figure:
     data = social_media_forecast()
     figure = go.Figure([
         go.Bar(x=[str(y) for y in group["year"]], y=group["usd_bn"].tolist(), name=segment,
-               texttemplate="$%{y}bn", textposition="outside")
+               texttemplate="$%{y}bn" + (" ads" if segment == "advertising" else " all"),
+               textposition="outside",
+               marker_pattern_shape="/" if segment == "advertising" else "")
         for segment, group in data.groupby("segment", sort=False)])
     figure.update_layout(
         title={"text": "Social media revenue worldwide, US$ bn (2016: forecast)"},

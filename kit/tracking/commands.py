@@ -161,7 +161,6 @@ def run_lint(args: argparse.Namespace) -> int:
 
 def run_classify(args: argparse.Namespace) -> int:
     """``crosstalk channels classify``: 1 when some lines were malformed, else 0."""
-    import pandas as pd
 
     from kit.tracking.report import attribution_report
     from kit.tracking.sessions import load_sessions
@@ -176,12 +175,9 @@ def run_classify(args: argparse.Namespace) -> int:
                          hint="Give a session CSV or an access log in the combined format.")
     if args.format == "table":
         report = attribution_report(log, categories=categories)
-        shown = report.by_channel.copy()
-        shown["conversion_rate"] = shown["conversion_rate"].map(lambda v: f"{v:.1%}")
-        shown["cost"] = shown["cost"].map(lambda v: f"{v:.2f}")
-        shown["cost_per_conversion"] = shown["cost_per_conversion"].map(
-            lambda v: "-" if pd.isna(v) else f"{v:.2f}")
-        body = log.summary() + "\n\n" + shown.to_string(index=False) + "\n"
+        notes = "".join(f"\n{note}" for note in report.notes())
+        body = (log.summary() + "\n\n" + report.readable().to_string(index=False) + "\n"
+                + (notes[1:] + "\n" if notes else ""))
     else:
         frame = log.classified(categories)
         frame["channel"] = frame["channel"].astype(str)

@@ -16,7 +16,12 @@ inconsistent_value    warning  one campaign spells a value two ways (Email / ema
 unintended_channel    warning  the link lands in another channel than the sheet intends,
                                in Unassigned, or in Paid Other because GA4 does not know
                                the source
-internal_link         error    UTM on a link to the site itself: overwrites the real source
+organic_medium_on_ad  warning  a paid ad (``placement`` ads/paid/ppc) tagged with an organic
+                               medium such as ``social``: GA4 reports its clicks as Organic
+                               Social, free traffic; ``info`` when the sheet does not say
+                               whether the link is an ad (right for an organic post)
+internal_link         error    UTM on a link to the site itself: credits its sales to the
+                               internal campaign
 gclid_and_utm         warning  Google Ads auto-tagging and manual UTM on one link
 spaces                warning  spaces in a value ("spring sale" and "spring_sale" are two
                                rows; a raw space breaks the link)
@@ -45,10 +50,14 @@ __all__ = ["LINT_CHECKS", "lint_utm"]
 
 LINT_CHECKS: tuple[str, ...] = (
     "not_a_url", "untagged", "missing_parameter", "unknown_parameter", "inconsistent_value",
-    "unintended_channel", "internal_link", "gclid_and_utm", "spaces", "unencoded_characters",
+    "unintended_channel", "organic_medium_on_ad", "internal_link", "gclid_and_utm", "spaces",
+    "unencoded_characters",
 )
+_PAID_PLACEMENTS = frozenset({"ad", "ads", "advert", "advertising", "paid", "ppc", "cpc",
+                              "sponsored", "paid social", "paid_social", "paid search"})
 _SOURCE_INTERNAL = ("GA4 help 10917952 (tag links to your site from other sites and "
-                    "campaigns); Universal Analytics and GA4 guidance: do not tag internal links")
+                    "campaigns, not links within it); GA4 starts no new session when the "
+                    "campaign changes mid-session but credits later key events to it")
 _SOURCE_GCLID = ("Google Ads help, auto-tagging; GA4 help 10917952 — which value wins is "
                  "contested (it depends on an Ads setting): do not double-tag")
 _BAD_CHARS = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]|[^\x00-\x7f]")
@@ -90,6 +99,8 @@ def lint_utm(urls_or_frame: Iterable[str] | pd.DataFrame | str | Path, *,
     link will land with where the sheet means it to.  ``site`` is the site's own host
     (``www.example.com``): tagged links to it from the site itself are internal links;
     give it only for sheets of internal links, or the ``placement`` column ``internal``.
+    A ``placement`` of ``ads`` (or ``paid``, ``ppc``, ``sponsored``) marks a paid ad: an
+    organic medium on it is a warning; with no placement it is an ``info`` finding.
     ``categories`` replaces the kit's excerpt of Google's site lists for the channel check.
     Extra columns of the findings: ``where`` (file line or row), ``campaign``, ``channel``.
     """
@@ -172,8 +183,9 @@ def lint_utm(urls_or_frame: Iterable[str] | pd.DataFrame | str | Path, *,
             placement is not None and str(placement[position]).strip().lower() == "internal")
         if utm and internal:
             add(position, url, "internal_link", "error",
-                "A visitor who came from the paid campaign and clicks this banner is "
-                "re-labelled with the banner's tags: the campaign loses the credit.",
+                "A visitor who came from the paid campaign and clicks this banner keeps "
+                "the same session, but the sale is credited to the banner: the campaign "
+                "loses the credit for what it sold.",
                 "Remove utm_* from links between pages of the site; measure internal "
                 "promotions with events instead.", _SOURCE_INTERNAL, campaign)
         if utm:
@@ -188,6 +200,23 @@ def lint_utm(urls_or_frame: Iterable[str] | pd.DataFrame | str | Path, *,
                     f"GA4 puts source '{utm.get('utm_source', '')}' / medium "
                     f"'{utm.get('utm_medium', '')}' in {channel}; change utm_medium "
                     f"(and utm_source) to values the {want} rule matches.",
+                    SOURCE_CHANNELS, campaign, channel)
+            where = (str(placement[position]).strip().lower()
+                     if placement is not None and not pd.isna(placement[position]) else "")
+            if (channel.startswith("Organic") and where not in ("internal",)
+                    and (want is None or want == channel)
+                    and (where in _PAID_PLACEMENTS or (want is None and not where))):
+                paid = where in _PAID_PLACEMENTS
+                medium = utm.get("utm_medium", "")
+                add(position, url, "organic_medium_on_ad", "warning" if paid else "info",
+                    (f"This is a paid ad, but medium '{medium}' makes GA4 report its clicks as "
+                     f"{channel}: the ad's clicks look like free traffic and the Paid rows "
+                     "miss them." if paid else
+                     f"If this link is in a paid ad, GA4 reports its clicks as {channel} "
+                     f"(medium '{medium}'), as if they were free. Right for an organic post."),
+                    "For a paid ad use a paid medium GA4 recognises: paid_social (or cpc) "
+                    f"with source '{utm.get('utm_source', '')}'. Say which links are ads in a "
+                    "placement column (ads / organic) so the check can tell.",
                     SOURCE_CHANNELS, campaign, channel)
             elif want is None and channel in ("Unassigned", "Paid Other"):
                 reason = ("no channel rule matches" if channel == "Unassigned" else

@@ -1,14 +1,26 @@
 """The acquisition report a marketer reads: sessions, conversions and cost per channel.
 
 :func:`attribution_report` classifies every session into GA4's default channel group
-(last click: each session counts for the source it arrived with) and adds up sessions,
-conversions and cost per channel and campaign.  Cost comes from a ``cost`` column of the
-sessions (what each click cost); conversions from a ``converted`` column or a separate
-table of converting ``session_id``s.
+(each session counts for the source it arrived with) and adds up sessions, conversions
+and cost per channel and campaign.  Cost comes from a ``cost`` column of the sessions
+(what each click cost); conversions from a ``converted`` column or a separate table of
+converting ``session_id``s.
+
+Key events (conversions) are credited as GA4 credits them, by last click: when the
+sessions carry ``key_event_source`` / ``key_event_medium`` / ``key_event_campaign`` (the
+last campaign the visitor clicked before converting, e.g. a tagged banner on the site's
+own home page), a conversion counts for that channel and campaign, while the session
+stays with the source it arrived with.  GA4 starts no new session when the campaign
+changes mid-session (Universal Analytics did); the harm of a tagged internal link is
+that the sale is credited to the internal campaign.
+
+Data without conversions (an access log records requests, not purchases) or without cost
+report them as missing (``NaN``, shown "not in the data"), never as 0.
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,18 +32,58 @@ from kit.tracking.categories import SourceCategories
 from kit.tracking.channels import CHANNELS, classify_sessions
 from kit.tracking.sessions import SessionLog, load_sessions
 
-__all__ = ["REPORT_COLUMNS", "AttributionReport", "attribution_report"]
+__all__ = ["NO_CONVERSIONS", "NO_COST", "REPORT_COLUMNS", "AttributionReport",
+           "attribution_report"]
 
 REPORT_COLUMNS = ("channel", "campaign", "sessions", "conversions", "cost",
                   "conversion_rate", "cost_per_conversion")
 
 
+NO_CONVERSIONS = ("Conversions: not in this data (an access log records requests, not "
+                  "purchases). Match the shop's orders to the sessions first: a converted "
+                  "column, or orders by session_id.")
+NO_COST = "Cost: not in this data (import it from the ad platforms, or a cost column)."
+
+
 @dataclass(frozen=True)
 class AttributionReport:
-    """Per channel and campaign (``table``) and per channel (``by_channel``) totals."""
+    """Per channel and campaign (``table``) and per channel (``by_channel``) totals.
+
+    ``has_conversions`` / ``has_cost`` say whether the data held them; when not, those
+    columns are ``NaN`` and :meth:`notes` says why.
+    """
 
     table: pd.DataFrame
     by_channel: pd.DataFrame
+    has_conversions: bool = True
+    has_cost: bool = True
+
+    def notes(self) -> list[str]:
+        """What the data could not say, in plain words (empty when it had everything)."""
+        return ([] if self.has_conversions else [NO_CONVERSIONS]) + (
+            [] if self.has_cost else [NO_COST])
+
+    def readable(self) -> pd.DataFrame:
+        """``by_channel`` as a person reads it: rates as %, money with 2 decimals, and
+        "not in the data" where the data had no conversions or cost."""
+        shown = self.by_channel.copy()
+        missing = "not in the data"
+        shown["sessions"] = shown["sessions"].astype(int)
+        if self.has_conversions:
+            shown["conversions"] = shown["conversions"].astype(int)
+            shown["conversion_rate"] = shown["conversion_rate"].map(
+                lambda v: "—" if pd.isna(v) else f"{v:.1%}")
+        else:
+            for column in ("conversions", "conversion_rate", "cost_per_conversion"):
+                shown[column] = missing
+        shown["cost"] = (shown["cost"].map(lambda v: f"{v:,.2f}") if self.has_cost
+                         else missing)
+        if self.has_conversions and self.has_cost:
+            shown["cost_per_conversion"] = shown["cost_per_conversion"].map(
+                lambda v: "—" if pd.isna(v) else f"{v:,.2f}")
+        elif self.has_conversions:
+            shown["cost_per_conversion"] = missing
+        return shown
 
     def share(self, channel: str) -> float:
         """The share of all sessions that landed in ``channel`` (0 to 1)."""
@@ -45,30 +97,40 @@ class AttributionReport:
         return f"AttributionReport({int(self.by_channel['sessions'].sum())} sessions: {top})"
 
     def _repr_html_(self) -> str:
-        shown = self.by_channel.copy()
-        shown["cost"] = shown["cost"].map(lambda v: f"{v:,.2f}")
-        shown["conversion_rate"] = shown["conversion_rate"].map(lambda v: f"{v:.1%}")
-        shown["cost_per_conversion"] = shown["cost_per_conversion"].map(
-            lambda v: "—" if pd.isna(v) else f"{v:,.2f}")
-        return ("<p>Sessions, conversions and cost per GA4 default channel "
-                "(last click; GA4 help 9756891).</p>" + shown.to_html(index=False, escape=True))
+        notes = "".join(f"<p><i>{html.escape(note)}</i></p>" for note in self.notes())
+        return ("<p>Sessions per GA4 default channel of the session; conversions credited by "
+                "last click (GA4 help 9756891).</p>"
+                + self.readable().to_html(index=False, escape=True) + notes)
 
 
 def _totals(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sessions and cost by the session's ``keys``; conversions by the credited ones."""
     grouped = (frame.groupby(keys, observed=True, sort=False)
-               .agg(sessions=("channel", "size"), conversions=("converted", "sum"),
-                    cost=("cost", "sum")).reset_index())
-    grouped["conversions"] = grouped["conversions"].astype(int)
-    grouped["conversion_rate"] = grouped["conversions"] / grouped["sessions"]
+               .agg(sessions=("channel", "size"), cost=("cost", "sum")).reset_index())
+    credit = {key: f"credit_{key}" for key in keys}
+    won = (frame.groupby([credit[k] for k in keys], observed=True, sort=False)["converted"]
+           .sum().reset_index().rename(columns={v: k for k, v in credit.items()}))
+    won = won.rename(columns={"converted": "conversions"})
+    for key in keys:
+        grouped[key] = grouped[key].astype(str)
+        won[key] = won[key].astype(str)
+    grouped = grouped.merge(won, on=keys, how="outer", sort=False)
+    grouped["sessions"] = grouped["sessions"].fillna(0).astype(int)
+    grouped["cost"] = grouped["cost"].fillna(0.0)
+    grouped["conversions"] = grouped["conversions"].fillna(0).astype(int)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grouped["conversion_rate"] = (grouped["conversions"]
+                                      / grouped["sessions"].replace(0, np.nan)).round(4)
     grouped["cost_per_conversion"] = (grouped["cost"] / grouped["conversions"]
                                       .replace(0, np.nan)).round(2)
     grouped["cost"] = grouped["cost"].round(2)
     order = {channel: i for i, channel in enumerate(CHANNELS)}
-    grouped = grouped.sort_values(["sessions"], ascending=False, kind="stable")
+    grouped = grouped.sort_values(["sessions", "conversions"], ascending=False, kind="stable")
     grouped = grouped.sort_values("channel", key=lambda s: s.astype(str).map(order),
                                   kind="stable") if "campaign" in keys else grouped
     grouped["channel"] = grouped["channel"].astype(str)
-    return grouped.reset_index(drop=True)
+    return grouped[[*keys, "sessions", "conversions", "cost", "conversion_rate",
+                    "cost_per_conversion"]].reset_index(drop=True)
 
 
 def attribution_report(sessions: pd.DataFrame | SessionLog | str | Path,
@@ -78,8 +140,9 @@ def attribution_report(sessions: pd.DataFrame | SessionLog | str | Path,
 
     ``conversions`` may be a DataFrame with a ``session_id`` column (each row one
     conversion of that session); without it a ``converted`` column of the sessions is
-    used, and without that every conversion count is 0.  ``categories`` replaces the
-    kit's excerpt of Google's site lists (:mod:`kit.tracking.categories`).
+    used, and without that the report says conversions are not in the data (``NaN``,
+    never 0).  ``categories`` replaces the kit's excerpt of Google's site lists
+    (:mod:`kit.tracking.categories`).
     """
     if not isinstance(sessions, SessionLog):
         sessions = load_sessions(sessions, categories=categories)
@@ -88,8 +151,10 @@ def attribution_report(sessions: pd.DataFrame | SessionLog | str | Path,
     if "campaign" not in frame.columns:
         frame["campaign"] = "(not set)"
     frame["campaign"] = frame["campaign"].astype(object).fillna("(not set)").astype(str)
+    has_cost = "cost" in frame.columns
     frame["cost"] = pd.to_numeric(frame["cost"], errors="coerce").fillna(0.0) \
-        if "cost" in frame.columns else 0.0
+        if has_cost else 0.0
+    has_conversions = True
     if conversions is not None:
         if "session_id" not in conversions.columns or "session_id" not in frame.columns:
             raise InputError(
@@ -101,6 +166,22 @@ def attribution_report(sessions: pd.DataFrame | SessionLog | str | Path,
         frame["converted"] = pd.to_numeric(frame["converted"], errors="coerce").fillna(0)
     else:
         frame["converted"] = 0
+        has_conversions = False
+    credited = [f"key_event_{k}" for k in ("source", "medium", "campaign")]
+    if all(column in frame.columns for column in credited):
+        touch = pd.DataFrame({k: frame[f"key_event_{k}"] for k in ("source", "medium",
+                                                                     "campaign")})
+        frame["credit_channel"] = classify_sessions(touch, categories=categories)
+        frame["credit_campaign"] = (touch["campaign"].astype(object).fillna("(not set)")
+                                    .astype(str))
+    else:
+        frame["credit_channel"] = frame["channel"]
+        frame["credit_campaign"] = frame["campaign"]
     table = _totals(frame, ["channel", "campaign"])[list(REPORT_COLUMNS)]
     by_channel = _totals(frame, ["channel"])
-    return AttributionReport(table, by_channel)
+    for part in (table, by_channel):
+        if not has_conversions:
+            part[["conversions", "conversion_rate", "cost_per_conversion"]] = np.nan
+        if not has_cost:
+            part[["cost", "cost_per_conversion"]] = np.nan
+    return AttributionReport(table, by_channel, has_conversions, has_cost)

@@ -52,7 +52,8 @@ SCENARIOS: dict[str, tuple[str, str, dict[str, str]]] = {
         "Tagged, with common mistakes",
         "A redirect drops the gclid of Google ads; Bing links say 'Bing Ads' / 'CPC'; Facebook "
         "ads say medium 'social'; the banner says 'banner_ad'; the newsletter says medium "
-        "'newsletter'; and a tagged banner on the home page re-labels visitors who click it.",
+        "'newsletter'; and a tagged banner on the home page takes the credit for the sales "
+        "of visitors who click it.",
         {
             "google_ads": "",  # gclid lost in an http -> https redirect that drops the query
             "bing_ads": "utm_source=Bing%20Ads&utm_medium=CPC&utm_campaign=Spring_Sale",
@@ -66,8 +67,13 @@ INTERNAL_BANNER = "utm_source=homepage&utm_medium=banner&utm_campaign=spring_sal
 SIMULATION_ASSUMPTIONS: tuple[str, ...] = (
     "The same visits arrive in every scenario (seeded); only the landing addresses change.",
     "Browsers send the page they came from as referrer; e-mail apps send none.",
-    "In the 'mistakes' scenario 15% of visitors also click a tagged banner on the home page; "
-    "that starts a new session with the banner's tags, and a later purchase is credited to it.",
+    "In the 'mistakes' scenario 15% of visitors also click a tagged banner on the home page "
+    "before they buy. GA4 starts no new session for it (Universal Analytics did): the session "
+    "keeps the source it arrived with, but its purchase, a key event, is credited in GA4's "
+    "key-event attribution (last click) to the banner's campaign (homepage / banner, which "
+    "GA4 files under Display). The "
+    "same visitor's next direct visit would also inherit the banner as its source (not "
+    "simulated here).",
     "Cost is the true price of each paid click, shown in whichever channel the click lands in "
     "(GA4 itself shows cost only for linked Google Ads or imported cost data).",
     *ASSUMPTIONS,
@@ -86,24 +92,23 @@ def scenario_sessions(site: TrackingSite, scenario: str) -> pd.DataFrame:
         query = tags.get(kind, "").replace("{n}", f"{n:07d}")
         urls.append(f"{base}{path}" + (f"?{query}" if query else ""))
     visits["landing_url"] = pd.Series(urls, dtype=object)
-    if scenario == "mistakes":
-        clicked = visits[visits["browses_banner"]].copy()
-        clicked["landing_url"] = f"{base}{site.landing_path}?{INTERNAL_BANNER}"
-        clicked["referrer"] = f"{base}/"
-        clicked["kind"] = clicked["kind"] + "+home_banner"
-        clicked["session_id"] = clicked["session_id"] + "b"
-        clicked["timestamp"] = clicked["timestamp"] + pd.Timedelta(minutes=2)
-        clicked["cost"] = 0.0
-        clicked["paid"] = False  # the click on our own banner costs nothing
-        visits.loc[visits["browses_banner"], "converted"] = 0  # the purchase moves on
-        visits = pd.concat([visits, clicked], ignore_index=True).sort_values(
-            "timestamp", kind="stable").reset_index(drop=True)
     derived = [traffic_source(url, ref, site=site.host)
                for url, ref in zip(visits["landing_url"], visits["referrer"], strict=True)]
     visits[["source", "medium", "campaign"]] = pd.DataFrame(derived, dtype=object,
                                                               index=visits.index)
+    # The campaign a key event is credited to (last click): the session's own, unless the
+    # visitor clicked the tagged banner on the home page before buying ('mistakes').
+    for part in ("source", "medium", "campaign"):
+        visits[f"key_event_{part}"] = visits[part]
+    if scenario == "mistakes":
+        banner = traffic_source(f"{base}{site.landing_path}?{INTERNAL_BANNER}", f"{base}/",
+                                site=site.host)
+        clicked = visits["browses_banner"].to_numpy()
+        for part, value in zip(("source", "medium", "campaign"), banner, strict=True):
+            visits.loc[clicked, f"key_event_{part}"] = value
     columns = ["session_id", "timestamp", "kind", "paid", "landing_url", "referrer", "source",
-               "medium", "campaign", "cost", "converted", "ip", "user_agent"]
+               "medium", "campaign", "key_event_source", "key_event_medium",
+               "key_event_campaign", "cost", "converted", "ip", "user_agent"]
     return visits[columns]
 
 
@@ -114,10 +119,12 @@ class CampaignSimulation:
     site: TrackingSite
     sessions: dict[str, pd.DataFrame]
     reports: dict[str, AttributionReport]
-    paid_clicks: pd.DataFrame  # scenario, channel, clicks, cost, conversions
+    paid_clicks: pd.DataFrame  # scenario, channel, clicks, cost, conversions (credited)
 
     def where(self, scenario: str) -> pd.DataFrame:
-        """Where the campaign's paid clicks landed in ``scenario``, biggest first."""
+        """Where the campaign's paid clicks landed in ``scenario``, biggest first; the
+        ``conversions`` column is where their sales are credited (a row may have sales and
+        no clicks: the tagged home page banner of the 'mistakes' scenario)."""
         frame = self.paid_clicks[self.paid_clicks["scenario"] == scenario]
         return frame.drop(columns="scenario").reset_index(drop=True)
 
@@ -147,13 +154,22 @@ def simulate_campaign(site: TrackingSite | None = None,
     for scenario in scenarios:
         frame = scenario_sessions(site, scenario)
         frame["channel"] = classify_sessions(frame)
+        touch = frame[["key_event_source", "key_event_medium", "key_event_campaign"]]
+        frame["key_event_channel"] = classify_sessions(touch.set_axis(
+            ["source", "medium", "campaign"], axis=1))
         sessions[scenario] = frame
         reports[scenario] = attribution_report(SessionLog(scenario, frame, len(frame)))
         clicks = frame[frame["paid"]]
         grouped = (clicks.groupby("channel", observed=True)
-                   .agg(clicks=("session_id", "size"), cost=("cost", "sum"),
-                        conversions=("converted", "sum")).reset_index())
+                   .agg(clicks=("session_id", "size"), cost=("cost", "sum")).reset_index())
+        won = (clicks.groupby("key_event_channel", observed=True)["converted"].sum()
+               .rename("conversions").rename_axis("channel").reset_index())
         grouped["channel"] = grouped["channel"].astype(str)
+        won["channel"] = won["channel"].astype(str)
+        grouped = grouped.merge(won, on="channel", how="outer")
+        grouped["clicks"] = grouped["clicks"].fillna(0).astype(int)
+        grouped["cost"] = grouped["cost"].fillna(0.0)
+        grouped["conversions"] = grouped["conversions"].fillna(0).astype(int)
         grouped.insert(0, "scenario", scenario)
         grouped["cost"] = grouped["cost"].round(2)
         paid.append(grouped.sort_values(["clicks", "channel"], ascending=[False, True]))

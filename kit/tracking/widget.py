@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
+import pandas as pd
 import plotly.graph_objects as go
 
 from kit.display import ExplorerDisplay, readable_figure
@@ -32,7 +33,7 @@ from kit.tracking.simulate import (
 from kit.tracking.utm import build_utm
 
 __all__ = ["CampaignExplorer", "LinkBuilder", "campaign_explorer", "link_builder",
-           "scenario_figure"]
+           "scenario_alt_text", "scenario_figure"]
 
 _COLOURS = {
     "Paid Search": "#1f77b4", "Paid Social": "#9467bd", "Display": "#17becf", "Email": "#2ca02c",
@@ -61,7 +62,9 @@ def _summary(simulation: CampaignSimulation, scenario: str) -> str:
     intended = int(paid["clicks"].sum())
     report = simulation.reports[scenario].by_channel
     return (f"<p><b>{intended:,} of {total:,}</b> paid clicks are reported in a paid or "
-            "campaign channel; the rest look like free traffic.</p>"
+            "campaign channel; the rest look like free traffic. Sessions count for the source "
+            "they arrived with; conversions for the campaign GA4 credits them to (last "
+            "click).</p>"
             + report[["channel", "sessions", "conversions", "cost"]].to_html(index=False))
 
 
@@ -144,17 +147,36 @@ def campaign_explorer(site: TrackingSite | None = None, *,
     return CampaignExplorer(simulate_campaign(site), scenario=scenario)
 
 
+def scenario_alt_text(simulation: CampaignSimulation) -> str:
+    """One sentence per scenario saying what :func:`scenario_figure` shows."""
+    parts = []
+    for name in simulation.sessions:
+        where = simulation.where(name)
+        where = where[where["clicks"] > 0]
+        top = ", ".join(f"{c} {int(v):,}" for c, v in zip(where["channel"].astype(str),
+                                                            where["clicks"], strict=True))
+        parts.append(f"{SCENARIOS[name][0]}: {top}")
+    return ("Chart: the same paid clicks in three bars, one per way of tagging, split by the "
+            "channel GA4 reports them in. " + "; ".join(parts) + ".")
+
+
 @readable_figure
 def scenario_figure(simulation: CampaignSimulation) -> go.Figure:
-    """Stacked bars: for each scenario, the paid clicks per reported channel."""
+    """Stacked bars: for each scenario, the paid clicks per reported channel; each segment
+    is labelled with its channel, so the chart reads without colour."""
     table = simulation.paid_clicks
     labels = [SCENARIOS[name][0] for name in simulation.sessions]
     present = [c for c in CHANNELS if c in set(table["channel"].astype(str))]
     data = []
     for channel in present:
         rows = table[table["channel"].astype(str) == channel].set_index("scenario")["clicks"]
-        data.append(go.Bar(x=labels, y=[int(rows.get(name, 0)) for name in simulation.sessions],
-                           name=channel, marker_color=_COLOURS.get(channel, "#999"),
+        values = [int(rows.get(name, 0)) for name in simulation.sessions]
+        data.append(go.Bar(x=labels, y=values, name=channel,
+                           marker_color=_COLOURS.get(channel, "#999"),
+                           marker_line={"color": "#ffffff", "width": 1},
+                           text=[channel if v else "" for v in values],
+                           texttemplate="%{text} %{y}", textposition="inside",
+                           insidetextanchor="middle",
                            hovertemplate="%{x}<br>" + channel + ": %{y}<extra></extra>"))
     return go.Figure(data=data, layout={
         "title": {"text": "The same paid clicks, three ways of tagging the links"},
@@ -170,16 +192,18 @@ class LinkBuilder(ExplorerDisplay):
                   "GA4 channel it lands in and any mistakes (run the notebook to use it).")
 
     def __init__(self, url: str, *, source: str = "", medium: str = "",
-                 campaign: str = "") -> None:
+                 campaign: str = "", paid: bool = True) -> None:
         self.url = widgets.Text(value=url, description="Landing page:",
                                 layout={"width": "600px"})
         self.source = widgets.Text(value=source, description="utm_source:")
         self.medium = widgets.Text(value=medium, description="utm_medium:")
         self.campaign = widgets.Text(value=campaign, description="utm_campaign:")
+        self.paid = widgets.Checkbox(value=paid, description="this link is in a paid ad",
+                                     indent=False)
         self.output = widgets.HTML(self._render_html())
         self.widget = widgets.VBox([self.url, self.source, self.medium, self.campaign,
-                                    self.output])
-        for box in (self.url, self.source, self.medium, self.campaign):
+                                    self.paid, self.output])
+        for box in (self.url, self.source, self.medium, self.campaign, self.paid):
             box.observe(self._update, names="value")
 
     def result(self) -> dict[str, object]:
@@ -191,8 +215,10 @@ class LinkBuilder(ExplorerDisplay):
             return {"link": None, "channel": None, "problem": str(error).split("\n")[0],
                     "findings": None}
         channel = default_channel(self.source.value, self.medium.value, self.campaign.value)
+        sheet = pd.DataFrame({"url": [link], "placement": ["ads" if self.paid.value
+                                                           else "organic"]})
         return {"link": link, "channel": channel, "problem": None,
-                "findings": lint_utm([link])}
+                "findings": lint_utm(sheet)}
 
     def _render_html(self) -> str:
         result = self.result()
@@ -201,9 +227,11 @@ class LinkBuilder(ExplorerDisplay):
         findings = result["findings"]
         notes = "".join(f"<li><b>{html.escape(str(r.check))}</b>: {html.escape(r.business)}</li>"
                         for r in findings.itertuples(index=False))  # type: ignore[union-attr]
+        kind = "a paid ad" if self.paid.value else "an organic post or e-mail"
         return (f"<p><code>{html.escape(str(result['link']))}</code></p>"
                 f"<p>GA4 default channel: <b>{html.escape(str(result['channel']))}</b></p>"
-                + (f"<ul>{notes}</ul>" if notes else "<p>No tagging problems found.</p>"))
+                + (f"<ul>{notes}</ul>" if notes else
+                   f"<p>No tagging problems found for {kind}.</p>"))
 
     def _update(self, change: Mapping[str, Any]) -> None:
         self.output.value = self._render_html()
@@ -216,7 +244,7 @@ class LinkBuilder(ExplorerDisplay):
 
     def __repr__(self) -> str:
         return (f"LinkBuilder(source={self.source.value!r}, medium={self.medium.value!r}, "
-                f"campaign={self.campaign.value!r})")
+                f"campaign={self.campaign.value!r}, paid={self.paid.value!r})")
 
     def _repr_html_(self) -> str:
         return f"<p>{html.escape(self.PLAIN_TEXT)}</p>{self._render_html()}"
@@ -224,6 +252,6 @@ class LinkBuilder(ExplorerDisplay):
 
 def link_builder(url: str = "https://www.northpeak-outdoor.example/spring-sale/", *,
                  source: str = "facebook", medium: str = "social",
-                 campaign: str = "spring_sale") -> LinkBuilder:
+                 campaign: str = "spring_sale", paid: bool = True) -> LinkBuilder:
     """A :class:`LinkBuilder` preset with a classic mistake (paid ads tagged as 'social')."""
-    return LinkBuilder(url, source=source, medium=medium, campaign=campaign)
+    return LinkBuilder(url, source=source, medium=medium, campaign=campaign, paid=paid)

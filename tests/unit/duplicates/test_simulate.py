@@ -7,6 +7,8 @@ import pytest
 from kit.duplicates import PRESETS, near_duplicates
 from kit.duplicates.simulate import (
     CAUSES,
+    FIXES,
+    RECOMMENDED_FIXES,
     CrawlAssumptions,
     assumptions_table,
     score_against_truth,
@@ -68,6 +70,9 @@ def test_crawl_model_arithmetic() -> None:
     assert s["wasted_crawl_share"] == round(1 - s["real_pages"] / s["urls"], 3)
     assert list(result.by_cause["cause"]) == list(CAUSES)
     assert "assumed" in result._repr_html_()
+    kept = result.by_cause.loc[result.by_cause["fix"].isin(["none", "canonical"]), "urls"].sum()
+    assert s["urls_crawled_after_fixes"] == kept
+    assert s["days_after_fixes"] == round(kept / 100, 1)
     assert repr(result).startswith("CrawlResult(urls=")
 
 
@@ -98,3 +103,20 @@ def test_score_needs_every_url() -> None:
     clusters = near_duplicates(site.crawl_export().head(3))
     with pytest.raises(InputError, match="not in the clusters"):
         score_against_truth(clusters, site)
+
+
+def test_a_canonical_saves_no_crawling_and_blocking_does() -> None:
+    # Google must fetch a page to read its rel=canonical; robots.txt keeps the crawler off.
+    shape = SiteShape(facets=4, values_per_facet=6, session_ids=True)
+    causes = [c for c in CAUSES if c != "real"]
+    canonical_only = simulate_crawl(shape, fixes=dict.fromkeys(causes, "canonical")).summary
+    assert canonical_only["days_after_fixes"] == canonical_only["days_per_crawl_cycle"]
+    recommended = simulate_crawl(shape).summary
+    assert recommended["days_after_fixes"] < recommended["days_per_crawl_cycle"] / 5
+    blocked = simulate_crawl(shape, fixes={"filter": "robots"}).by_cause.set_index("cause")
+    assert blocked.loc["filter", "crawled_after_fix"] == 0
+    kept = simulate_crawl(shape, fixes={"filter": "canonical"}).by_cause.set_index("cause")
+    assert kept.loc["filter", "crawled_after_fix"] == kept.loc["filter", "urls"] > 0
+    assert set(RECOMMENDED_FIXES) == set(CAUSES) and set(RECOMMENDED_FIXES.values()) <= set(FIXES)
+    with pytest.raises(InputError, match="unknown"):
+        simulate_crawl(fixes={"filter": "noindex"})

@@ -12,6 +12,7 @@ from kit.duplicates.widget import (
     PLAIN_TEXT,
     TRY_THIS,
     clusters_figure,
+    crawl_alt_text,
     crawl_explorer,
     crawl_figure,
 )
@@ -42,7 +43,19 @@ def test_a_change_recounts_and_redraws(change: dict, grows: bool) -> None:
     assert explorer.summary.value != summary_before
     total = sum(trace.y[0] for trace in explorer.figure.data[:-1])
     assert total == after
-    assert explorer.figure.data[-1].y[0] == explorer.result.summary["days_per_crawl_cycle"]
+    days = explorer.figure.data[-1].y
+    s = explorer.result.summary
+    assert list(days) == [s["days_per_crawl_cycle"], s["days_after_fixes"],
+                          s["days_if_only_real_pages"]]
+    assert f"{s['urls']:,} URLs" in explorer.alt.value
+
+
+def test_charts_read_without_colour() -> None:
+    figure = crawl_figure()
+    stacked = figure.data[:-1]
+    assert len({trace.marker.pattern.shape for trace in stacked}) >= 8
+    assert all(trace.text[0] == trace.name for trace in stacked)
+    assert crawl_alt_text(simulate_crawl()).startswith("Chart: a crawler finds 1,904 URLs")
 
 
 def test_front_end_change_is_the_same_as_set() -> None:

@@ -20,11 +20,12 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str
 
 
 @pytest.mark.parametrize(("argv", "code"), [
-    ((), 1),                                          # default site falls over in the spike
+    ((), 1),                                          # default: 2 minutes overloaded, none lost
     (("--servers", "5"), 0),
     (("--cache-hit", "0.95"), 0),
     (("--spike", "1"), 0),
     (("--spike", "80", "--servers", "5"), 1),
+    (("--spike", "40", "--servers", "5", "--max-lost", "0.01"), 1),   # 0.2% lost, overloaded
     (("--servers", "4", "--max-lost", "0.9"), 1),     # overloaded minutes never cope
 ])
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
@@ -35,7 +36,9 @@ def test_capacity_exit_codes(capsys, argv: tuple[str, ...], code: int, fmt: str)
 def test_capacity_table_by_phase(capsys) -> None:
     code, out, err = run(capsys, "launch", "capacity", "--servers-needed")
     assert code == 1 and err == ""
-    assert "the site does NOT cope. Fewest servers that cope: 5." in out.splitlines()[0]
+    first = out.splitlines()[0]
+    assert first.startswith("90,807 visitors, 0 lost (0.0%)") and "2 minute(s) overloaded" in first
+    assert "does NOT cope: no headroom" in first and first.endswith("Fewest servers that cope: 5.")
     assert "before the spike" in out and "after the spike" in out
 
 

@@ -6,9 +6,11 @@ import plotly.graph_objects as go
 import pytest
 
 from kit.launch import (
+    Campaign,
     Site,
     blocked_at_work,
     capacity_table,
+    plan_launch,
     social_media_forecast,
     social_policy_trend,
 )
@@ -17,6 +19,7 @@ from kit.launch.widget import (
     READINESS_TEXT,
     TRY_THIS,
     blocked_figure,
+    capacity_alt_text,
     capacity_figure,
     forecast_figure,
     gantt_figure,
@@ -33,12 +36,28 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
     ({"reach": 3_000_000}, True), ({"rps_per_server": 60}, False),
 ])
 def test_a_change_recomputes_and_redraws(change: dict, more_lost: bool) -> None:
-    explorer = launch_explorer()
+    explorer = launch_explorer(Campaign(reach=2_000_000, spike=60))     # loses visitors
     before = explorer.report.summary["visitors_lost"]
     explorer.set(**change)
     after = explorer.report.summary["visitors_lost"]
     assert (after > before) if more_lost else (after < before)
-    assert list(explorer.figure.data[2].y) == explorer.report.table["visitors_lost"].tolist()
+    t = explorer.report.table
+    assert list(explorer.figure.data[2].y) == t["visitors_lost"].round(1).tolist()
+    assert list(explorer.figure.data[3].y) == t["wait_s"].round(3).tolist()
+    assert f"{after:,} of" in explorer.alt.value
+
+
+def test_chart_is_readable_without_colour_and_described() -> None:
+    figure = capacity_figure()
+    dashes = {trace.name: trace.line.dash for trace in figure.data if trace.type == "scatter"}
+    assert dashes["capacity (dashed)"] == "dash" and dashes["timeout (dotted)"] == "dot"
+    assert {a.text for a in figure.layout.annotations} >= {"capacity", "timeout 10 s"}
+    for trace in figure.data:                      # short numbers only, never long floats
+        assert all(len(repr(float(v)).replace("0.", "").lstrip("0")) <= 8 for v in trace.y)
+    text = capacity_alt_text(capacity_table())
+    assert text.startswith("Chart:") and "2 minute(s) from minute 60" in text
+    assert "0 of 90,807 visitors are lost" in text
+    assert "NOT DONE" in gantt_figure(plan_launch(it_joins="at launch")).data[0].text
 
 
 def test_unknown_control_and_display() -> None:

@@ -98,3 +98,24 @@ def test_checks_are_listed() -> None:
 def test_never_crashes_on_arbitrary_strings(urls) -> None:
     findings = lint_utm(urls)
     assert set(findings["check"]) <= set(LINT_CHECKS)
+
+
+@pytest.mark.parametrize(("placement", "severity"), [("ads", "warning"), ("Paid", "warning"),
+                                                     (None, "info")])
+def test_a_paid_facebook_ad_tagged_social_is_flagged(placement, severity) -> None:
+    url = ("https://www.example.com/sale/?utm_source=facebook&utm_medium=social"
+           "&utm_campaign=spring_sale")
+    sheet = pd.DataFrame({"url": [url]} | ({"placement": [placement]} if placement else {}))
+    findings = lint_utm(sheet)
+    assert findings["check"].tolist() == ["organic_medium_on_ad"]
+    assert findings["severity"].astype(str).tolist() == [severity]
+    assert "Organic Social" in findings["business"].iloc[0]
+    assert "paid_social" in findings["technical"].iloc[0]
+
+
+def test_an_organic_post_tagged_social_is_clean() -> None:
+    url = ("https://www.example.com/sale/?utm_source=facebook&utm_medium=social"
+           "&utm_campaign=spring_sale")
+    assert lint_utm(pd.DataFrame({"url": [url], "placement": ["organic"]})).empty
+    fixed = url.replace("medium=social", "medium=paid_social")
+    assert lint_utm(pd.DataFrame({"url": [fixed], "placement": ["ads"]})).empty
