@@ -260,15 +260,20 @@ def to_nginx(redirects: TableSource | RedirectMap) -> str:
         lines += ["", f"map $args {variable} {{", f'    default "{joiner}$args";', '    "" "";',
                   "}"]
     query_ifs: list[str] = []
+    raw_ifs: list[str] = []
     path_ifs: list[str] = []
     for status in sorted({rule.status for rule in rules}):
         gone = status in GONE_STATUSES
         by_uri: list[str] = []
         by_request: list[str] = []
+        by_raw_path: list[str] = []
         for rule in (r for r in rules if r.status == status):
             decoded = _decoded(rule.path)
-            if rule.query is not None or decoded is None or rule.raw:
+            if rule.query is not None:
                 by_request += _nginx_regex_entries(rule, gone)
+                continue
+            if decoded is None or rule.raw:  # tested after every query rule
+                by_raw_path += _nginx_regex_entries(rule, gone)
                 continue
             value = ('"1"' if gone or rule.target is None
                      else _nginx_quote(_nginx_target(rule.target, None)))
@@ -278,6 +283,7 @@ def to_nginx(redirects: TableSource | RedirectMap) -> str:
                 by_uri.append(f"    {_nginx_quote(decoded)} {value};")
         for variable, source, entries, ifs in (
             (f"$crosstalk_{status}_query", "$request_uri", by_request, query_ifs),
+            (f"$crosstalk_{status}_raw", "$request_uri", by_raw_path, raw_ifs),
             (f"$crosstalk_{status}", "$uri", by_uri, path_ifs),
         ):
             if not entries:
@@ -285,7 +291,7 @@ def to_nginx(redirects: TableSource | RedirectMap) -> str:
             lines += ["", f"map {source} {variable} {{", '    default "";', *entries, "}"]
             action = f"return {status};" if gone else f"return {status} {variable};"
             ifs.append(f'if ({variable} != "") {{ {action} }}')
-    server = ["", "# --- server { } ---", *query_ifs, *path_ifs]
+    server = ["", "# --- server { } ---", *query_ifs, *raw_ifs, *path_ifs]
     return "\n".join(lines + server) + "\n"
 
 

@@ -361,7 +361,7 @@ def test_nginx_query_keys_match_percent_escapes_in_either_hex_case() -> None:
 
 def test_nginx_non_utf8_path_goes_to_the_request_uri_map() -> None:
     config = to_nginx(frame(("/bad%FF", "/c", 301), ("/ok", "/d", 301)))
-    assert "map $request_uri $crosstalk_301_query" in config
+    assert "map $request_uri $crosstalk_301_raw" in config
     assert nginx_answer(config, "/bad%FF") == (301, "/c")
     assert nginx_answer(config, "/bad%ff") == (301, "/c")
     assert nginx_answer(config, "/bad%FFx") == (200, None)
@@ -453,6 +453,12 @@ def test_nginx_quoting(source: str, target: str, key: str, value: str) -> None:
     config = to_nginx(frame((source, target, 301)))
     assert f"    {key} {value};" in config
     assert nginx_answer(config, source) == (301, target)
+
+
+def test_nginx_query_rule_beats_a_raw_path_rule_across_statuses() -> None:
+    config = to_nginx(frame(("/caf%E9", "/plain", 301), ("/caf%E9?x=1", "/query", 302)))
+    assert nginx_answer(config, "/caf%E9?x=1&utm_source=n") == (302, "/query?utm_source=n")
+    assert nginx_answer(config, "/caf%E9?utm_source=n") == (301, "/plain?utm_source=n")
 
 
 def test_nginx_query_rule_beats_path_rule_for_the_same_path() -> None:
