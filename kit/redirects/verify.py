@@ -96,8 +96,16 @@ def _fetch(scheme: str, netloc: str, request: str, timeout: float
 
 
 def _same(location: str, expected: str, request_url: str) -> bool:
-    """Locations compared as browsers resolve them, percent-encoding either way."""
-    return unquote(urljoin(request_url, location)) == unquote(urljoin(request_url, expected))
+    """Locations compared as browsers resolve them, percent-encoding either way.  A
+    site-relative target (``/new``) matches on path, query and fragment whatever host the
+    server names (a staging server may answer with its canonical host)."""
+    got = unquote(urljoin(request_url, location))
+    if expected.startswith("/") and not expected.startswith("//"):
+        parts = urlsplit(got)
+        got = parts.path + (f"?{parts.query}" if parts.query else "") + (
+            f"#{parts.fragment}" if "#" in got else "")
+        return got == unquote(expected)
+    return got == unquote(urljoin(request_url, expected))
 
 
 def _judge(probe: _Probe, answer: tuple[int, str | None] | str, base: str) -> dict | None:
