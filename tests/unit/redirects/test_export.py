@@ -14,6 +14,8 @@ from urllib.parse import unquote_to_bytes
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kit.errors import InputError
 from kit.redirects import load_redirects, to_apache, to_csv, to_nginx
@@ -698,3 +700,29 @@ def test_cloudflare_csv() -> None:
         "/s?q=1", "/p", "/g"]
     with pytest.raises(InputError, match="--host"):
         to_cloudflare(frame(("/a", "/b", 301)))
+
+
+_SEGMENT = st.text(alphabet=st.sampled_from("abcXYZ019-_.~!$'()*+,;=:@é中%20"), min_size=1,
+                   max_size=8).filter(lambda t: ("%" not in t or "%20" in t) and t.strip("."))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_SEGMENT, min_size=1, max_size=3), st.sampled_from(["", "id=7", "q=a+b&p=2"]),
+       st.sampled_from(["/new", "/new?x=1", "/new#f", "https://x.example/n?y=2#g"]))
+def test_every_source_answers_its_target_with_the_visitors_tags(segments, query, target) -> None:
+    """Any path (non-ASCII, reserved characters), with or without a query: both exports
+    send the source, and the source with tags, where the map says."""
+    from urllib.parse import quote
+
+    from kit.redirects.export import redirect_location
+
+    source = "/" + "/".join(segments) + (f"?{query}" if query else "")
+    config_nginx, config_apache = to_nginx(frame((source, target, 301))), to_apache(
+        frame((source, target, 301)))
+    request = quote(source, safe="/?=&%;:@!$'()*+,~-._")
+    tagged = request + ("&" if query else "?") + "utm_source=n"
+    for answer in (nginx_answer, apache_answer):
+        config = config_nginx if answer is nginx_answer else config_apache
+        assert answer(config, request) == (301, target), (answer.__name__, request)
+        assert answer(config, tagged) == (301, redirect_location(target, "utm_source=n")), (
+            answer.__name__, tagged)
