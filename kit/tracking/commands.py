@@ -200,8 +200,9 @@ def run_classify(args: argparse.Namespace) -> int:
     else:
         frame = log.classified(categories)
         frame["channel"] = frame["channel"].astype(str)
-        if "timestamp" in frame.columns:
-            frame["timestamp"] = frame["timestamp"].astype(str)
+        for column in frame.columns:  # timestamp, end: as text, for CSV and JSON alike
+            if pd.api.types.is_datetime64_any_dtype(frame[column]):
+                frame[column] = frame[column].astype(str)
         body = (frame.to_csv(index=False, lineterminator="\n") if args.format == "csv"
                 else findings_to_json(frame))
     emit(body, args.out)

@@ -143,3 +143,14 @@ def test_classify_reads_gzipped_logs_in_a_named_format(capsys, tmp_path) -> None
     assert "access.log.1.gz line 4: not in the Apache vhost_combined log format" in err
     assert "4 lines read, 1 sessions (2 page views); 1 bot requests left out" in err
     assert out.splitlines()[1].split(",")[3:6] == ["google", "organic", "(organic)"]
+
+
+def test_classify_access_log_as_json(capsys, tmp_path) -> None:
+    path = tmp_path / "a.log"
+    path.write_text('10.0.0.1 - - [12/Mar/2025:10:00:00 +0000] "GET /a HTTP/1.1" 200 1 '
+                    '"https://www.google.de/" "Mozilla/5.0 A"\n')
+    code, out, err = run(capsys, "channels", "classify", path, "--format", "json")
+    row = json.loads(out)[0]
+    assert code == 0 and row["channel"] == "Organic Search" and row["pageviews"] == 1
+    assert row["timestamp"] == row["end"] == "2025-03-12 10:00:00+00:00"
+    assert "1 lines read, 1 sessions" in err
