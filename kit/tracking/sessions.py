@@ -43,7 +43,8 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -124,19 +125,19 @@ BOT_PATTERN = re.compile(
     r"rogerbot|screaming frog|sitebulb|gptbot|chatgpt-user|claudebot|ccbot|bytespider|"
     r"perplexitybot|amazonbot|pingdom|uptimerobot|statuscake|lighthouse|pagespeed|"
     r"curl/|wget/|python-requests|python-urllib|aiohttp|httpx|go-http-client|okhttp|"
-    r"java/|libwww-perl|apache-httpclient|node-fetch|axios/|guzzlehttp|scrapy|httpclient",
-    re.IGNORECASE)
-_QUOTED = r'"((?:[^"\\]|\\.)*)"'
+    r"java/|libwww-perl|apache-httpclient|node-fetch|axios/|guzzlehttp|scrapy|httpclient")
+# (lower-case; matched against the lower-cased user agent: ten times faster than IGNORECASE)
+_QUOTED = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
 
 
 def _field(name: str) -> str:
-    return rf'"(?P<{name}>(?:[^"\\]|\\.)*)"'
+    return rf'"(?P<{name}>[^"\\]*(?:\\.[^"\\]*)*)"'
 
 
 _COMMON = (r"(?P<ip>\S+) \S+ (?P<user>\S+) \[(?P<time>[^\]]+)\] " + _field("request")
            + r" (?P<status>\d{3}) (?:\d+|-)")
 _REFERRER_AGENT = " " + _field("referrer") + " " + _field("agent")
-_EXTRA = r'(?P<extra>(?: "(?:[^"\\]|\\.)*")*)'
+_EXTRA = r'(?P<extra>(?: "[^"\\]*(?:\\.[^"\\]*)*")*)'
 _FORMATS: dict[str, re.Pattern[str]] = {
     "combined": re.compile("^" + _COMMON + _REFERRER_AGENT + _EXTRA + r"\s*$"),
     "common": re.compile("^" + _COMMON + r"\s*$"),
@@ -218,10 +219,30 @@ def traffic_source(landing_url: str | None, referrer: str | None = None, *,
     return host, "referral", "(referral)"
 
 
+@lru_cache(maxsize=65536)
 def is_bot(user_agent: str | None) -> bool:
     """True for a crawler, monitor or HTTP library (:data:`BOT_PATTERN`) or no user agent."""
     agent = (user_agent or "").strip()
-    return agent in ("", "-") or bool(BOT_PATTERN.search(agent))
+    return agent in ("", "-") or bool(BOT_PATTERN.search(agent.lower()))
+
+
+_MONTHS = {name: number for number, name in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+_TIME = re.compile(r"^(\d{2})/([A-Z][a-z]{2})/(\d{4}):(\d{2}):(\d{2}):(\d{2}) "
+                   r"([+-])(\d{2})(\d{2})$")
+
+
+@lru_cache(maxsize=65536)
+def _parse_time(text: str) -> datetime:
+    """``%d/%b/%Y:%H:%M:%S %z`` (the logs' ``%t``), without strptime's cost per line;
+    ``ValueError`` for a date that does not exist or another shape."""
+    match = _TIME.match(text)
+    if match is None or match[2] not in _MONTHS:
+        return datetime.strptime(text, _TIME_FORMAT)  # raises the usual ValueError
+    day, _, year, hour, minute, second, sign, off_h, off_m = match.groups()
+    offset = timedelta(hours=int(off_h), minutes=int(off_m)) * (1 if sign == "+" else -1)
+    return datetime(int(year), _MONTHS[match[2]], int(day), int(hour), int(minute),
+                    int(second), tzinfo=timezone(offset))
 
 
 @dataclass
@@ -376,7 +397,7 @@ def parse_access_log(text: str | bytes, *, name: str = "access log", site: str |
                         f"line {_unescape(match['request'])!r} is not METHOD PATH)", shown))
             continue
         try:
-            when = datetime.strptime(match["time"], _TIME_FORMAT)
+            when = _parse_time(match["time"])
         except ValueError:
             bad.append((number, f"unreadable date {match['time']!r}", shown))
             continue
