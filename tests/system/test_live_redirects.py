@@ -192,3 +192,11 @@ def verify_tags() -> str:
     from kit.redirects.verify import TAGS
 
     return TAGS
+
+
+def test_apache_without_allow_encoded_slashes_answers_404_for_percent_2f(require_system) -> None:
+    """The documented difference: without 'AllowEncodedSlashes NoDecode' in the virtual host
+    Apache refuses %2F before any rewrite rule runs; the other rules still work."""
+    with apache_server(require_system, to_apache(_frame(MAP)), extra="") as running:
+        assert running.get("/a%2Fb").status == 404
+        assert _location_path(running.get(f"/about-us?{T}"), running) == f"/company/about?{T}"
