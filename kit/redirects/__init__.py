@@ -1,7 +1,8 @@
 """Module 01: "301 redirect the old pages to the new ones", done right.
 
 Suggest an old→new map, audit it the way a crawler meets it, export it for nginx,
-Apache or a spreadsheet, and simulate what each migration strategy costs.
+Apache, Netlify, Cloudflare or a spreadsheet, verify a live server against it, and
+simulate what each migration strategy costs.
 """
 
 from typing import TYPE_CHECKING
@@ -10,7 +11,15 @@ from kit._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from kit.redirects.audit import AUDIT_CHECKS, GOOGLEBOT_MAX_HOPS, audit_map
-    from kit.redirects.export import to_apache, to_csv, to_nginx
+    from kit.redirects.export import (
+        redirect_location,
+        to_apache,
+        to_cloudflare,
+        to_csv,
+        to_netlify,
+        to_nginx,
+        unsupported_rules,
+    )
     from kit.redirects.maps import RedirectMap, load_redirects
     from kit.redirects.simulate import (
         STRATEGIES,
@@ -21,6 +30,7 @@ if TYPE_CHECKING:
         strategy_map,
     )
     from kit.redirects.suggest import DEFAULT_MIN_SCORE, load_inventory, suggest_map
+    from kit.redirects.verify import verify_map
 
 __all__ = [
     "AUDIT_CHECKS",
@@ -34,12 +44,17 @@ __all__ = [
     "audit_map",
     "load_inventory",
     "load_redirects",
+    "redirect_location",
     "simulate_migration",
     "strategy_map",
     "suggest_map",
     "to_apache",
+    "to_cloudflare",
     "to_csv",
+    "to_netlify",
     "to_nginx",
+    "unsupported_rules",
+    "verify_map",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, __file__, __all__)

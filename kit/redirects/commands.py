@@ -8,7 +8,11 @@ Three actions, each a thin layer over the module's core functions:
   2 when the input cannot be read (see :mod:`kit.cli`).
 * ``suggest OLD NEW`` runs :func:`~kit.redirects.suggest.suggest_map` over two page
   inventories and writes the suggested map as CSV.
-* ``export MAP --format nginx|apache|csv`` writes the server configuration.
+* ``export MAP --format nginx|apache|netlify|cloudflare|csv`` writes the server
+  configuration; rules a format cannot express are named on stderr.
+* ``verify MAP --base-url URL`` requests every source from a live or staging server
+  (no redirect following; a tagged variant for each redirect) and reports every answer
+  that differs from the map.  Exit 0 when all agree, 1 on any mismatch, 2 on bad input.
 
 Machine-readable output (CSV, JSON, configs) goes to ``--out`` or stdout; summaries
 meant for people go to stderr whenever stdout carries data, so pipes stay clean.
@@ -38,9 +42,16 @@ exit status:
   2  the input cannot be used (the message names the file and line)
 """
 
+_VERIFY_EPILOG = """\
+exit status:
+  0  every source answered as the map says (plain and tagged)
+  1  at least one mismatch: wrong status, wrong Location, tags dropped, no answer
+  2  the input cannot be used (the message names the file and line)
+"""
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``crosstalk redirects {audit,suggest,export}`` to the top-level parser."""
+    """Add ``crosstalk redirects {audit,suggest,export,verify}`` to the top-level parser."""
     parser = subparsers.add_parser(
         "redirects",
         help="module 01: audit, suggest and export redirect maps",
@@ -99,15 +110,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     export = actions.add_parser(
         "export",
-        help="write a redirect map as nginx or Apache config, or as clean CSV",
+        help="write a redirect map as nginx, Apache, Netlify or Cloudflare config, or CSV",
         description="Export a redirect map for the server that will serve it.",
     )
     export.add_argument("map", metavar="MAP", help="redirect map CSV: source, target[, status]")
     export.add_argument(
-        "--format", choices=("nginx", "apache", "csv"), required=True, help="output format"
+        "--format", choices=("nginx", "apache", "netlify", "cloudflare", "csv"), required=True,
+        help="output format (netlify: a _redirects file; cloudflare: a Bulk Redirect list CSV)"
     )
+    export.add_argument("--host", metavar="HOST",
+                        help="cloudflare only: the host of the source URLs (default: the "
+                        "map's own site)")
     export.add_argument("--out", metavar="FILE", help="write the output here instead of stdout")
     export.set_defaults(handler=run_export)
+
+    verify = actions.add_parser(
+        "verify",
+        help="check a live or staging server against the map, source by source",
+        description="Request every source of the map from a server (redirects are not "
+        "followed; each redirect also with campaign tags) and report every status or "
+        "Location that differs from the map.",
+        epilog=_VERIFY_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    verify.add_argument("map", metavar="MAP", help="redirect map CSV: source, target[, status]")
+    verify.add_argument("--base-url", required=True, metavar="URL",
+                        help="the server to check, e.g. https://staging.example.com")
+    verify.add_argument("--jobs", type=int, default=4, metavar="N",
+                        help="requests at a time, 1 to 16 (default: %(default)s)")
+    verify.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="per request (default: %(default)s)")
+    verify.add_argument("--no-tags", dest="tagged", action="store_false",
+                        help="do not request the tagged variant of each redirect")
+    verify.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                        help="how to print the findings (default: %(default)s)")
+    verify.add_argument("--out", metavar="FILE", help="write the findings here instead of stdout")
+    verify.set_defaults(handler=run_verify)
 
 
 # --- handlers -------------------------------------------------------------------------------
@@ -161,8 +199,32 @@ def run_suggest(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """``crosstalk redirects export``: write nginx, Apache or CSV output; always 0."""
-    from kit.redirects import to_apache, to_csv, to_nginx
+    from kit.redirects.export import (
+        to_apache,
+        to_cloudflare,
+        to_csv,
+        to_netlify,
+        to_nginx,
+        unsupported_rules,
+    )
+    from kit.redirects.maps import load_redirects
 
-    exporters = {"nginx": to_nginx, "apache": to_apache, "csv": to_csv}
-    emit(exporters[args.format](args.map), args.out)
+    rmap = load_redirects(args.map)
+    exporters = {"nginx": to_nginx, "apache": to_apache, "netlify": to_netlify,
+                 "csv": to_csv, "cloudflare": lambda m: to_cloudflare(m, host=args.host)}
+    emit(exporters[args.format](rmap), args.out)
+    if args.format in ("netlify", "cloudflare"):
+        for problem in unsupported_rules(rmap, args.format):
+            print(f"{Path(args.map).name}: left out: {problem}", file=sys.stderr)
     return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """``crosstalk redirects verify``: 1 when any source answers differently, else 0."""
+    from kit.redirects.verify import verify_map
+
+    findings = verify_map(args.map, args.base_url, jobs=args.jobs, timeout=args.timeout,
+                          tagged=args.tagged)
+    summary = format_summary(findings, name=f"{Path(args.map).name} on {args.base_url}")
+    emit_findings(findings, summary, args.format, args.out)
+    return 1 if len(findings) else 0

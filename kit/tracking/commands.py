@@ -5,7 +5,8 @@
 * ``utm lint FILE`` checks a tagging sheet (CSV with ``url``; optional ``intended_channel``,
   ``placement``) or a text file with one link per line.  Exit 0 when no error-severity
   finding, 1 when some, 2 when the file cannot be read.
-* ``channels classify FILE`` reads a session CSV or a combined-format access log and
+* ``channels classify FILE`` reads a session CSV or an access log (combined, common,
+  nginx ``main`` or Apache ``vhost_combined``; ``.gz`` too; ``--log-format``) and
   prints sessions, conversions and cost per GA4 channel (``--format table``), or every
   session with its channel (``csv``/``json``).  Malformed log lines are counted and
   listed on stderr, never fatal: exit 0 when every line was read, 1 when some were
@@ -89,11 +90,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     classify = c_actions.add_parser(
         "classify", help="sessions, conversions and cost per channel from a session log",
         description="Read a session CSV (source, medium, campaign; or landing_url and "
-        "referrer) or a combined-format access log, and classify each session.",
+        "referrer) or an access log (plain or .gz), group its page views into sessions per "
+        "visitor (30 minutes of inactivity end one; bots, files and redirects are left out), "
+        "and classify each session.",
         epilog=_CLASSIFY_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     classify.add_argument("file", metavar="FILE", help="session CSV or access log")
     classify.add_argument("--site", metavar="HOST",
                           help="the site's own host (its referrers are not new sessions)")
+    classify.add_argument("--log-format", default="auto",
+                          choices=("auto", "combined", "common", "main", "vhost_combined"),
+                          help="access log format: combined (Apache/nginx default), common, "
+                          "nginx main, Apache vhost_combined (default: %(default)s, detected)")
+    classify.add_argument("--visitor-cookie", metavar="NAME",
+                          help="a cookie (logged as a trailing quoted Cookie field) that "
+                          "identifies visitors instead of IP address + user agent")
+    classify.add_argument("--new-source-starts-session", action="store_true",
+                          help="start a new session when a page view brings a new campaign or "
+                          "referrer (Universal Analytics did; GA4 does not)")
     _categories(classify)
     _formats(classify)
     classify.set_defaults(handler=run_classify)
@@ -166,7 +179,9 @@ def run_classify(args: argparse.Namespace) -> int:
     from kit.tracking.sessions import load_sessions
 
     categories = _source_categories(args)
-    log = load_sessions(Path(args.file), site=args.site, categories=categories)
+    log = load_sessions(Path(args.file), site=args.site, categories=categories,
+                        log_format=args.log_format, visitor_cookie=args.visitor_cookie,
+                        new_source_starts_session=args.new_source_starts_session)
     if log.sessions.empty:
         raise InputError(f"{log.name}: no sessions could be read "
                          f"({len(log.malformed)} malformed lines).",
@@ -181,8 +196,9 @@ def run_classify(args: argparse.Namespace) -> int:
     else:
         frame = log.classified(categories)
         frame["channel"] = frame["channel"].astype(str)
-        if "timestamp" in frame.columns:
-            frame["timestamp"] = frame["timestamp"].astype(str)
+        for column in frame.columns:  # timestamp, end: as text, for CSV and JSON alike
+            if pd.api.types.is_datetime64_any_dtype(frame[column]):
+                frame[column] = frame[column].astype(str)
         body = (frame.to_csv(index=False, lineterminator="\n") if args.format == "csv"
                 else findings_to_json(frame))
     emit(body, args.out)

@@ -9,7 +9,7 @@ query string or fragment the link already has; :func:`parse_utm` reads them back
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote_plus, urlsplit, urlunsplit
 
 from kit.errors import InputError
 
@@ -56,8 +56,9 @@ def build_utm(url: str, *, source: str, medium: str, campaign: str, **optional: 
     ``optional`` takes the other GA4 parameters by short name (``id``, ``term``,
     ``content``, ``source_platform``, ``creative_format``, ``marketing_tactic``) or full
     name (``utm_term``).  Values are percent-encoded; existing ``utm_*`` parameters of the
-    link are replaced, every other parameter stays where it was.  Empty values and unknown
-    parameter names raise :class:`~kit.errors.InputError`.
+    link (also with an encoded name such as ``%75tm_source``) are replaced, every other
+    parameter stays where it was.  Empty values and unknown parameter names raise
+    :class:`~kit.errors.InputError`.
     """
     scheme, netloc, path, query, fragment = _check_url(url)
     values: dict[str, str] = {}
@@ -75,8 +76,9 @@ def build_utm(url: str, *, source: str, medium: str, campaign: str, **optional: 
         if not isinstance(value, str) or not value.strip():
             raise InputError(f"{key} is empty: give it a value, or leave the parameter out.")
         values[key] = value
+    # a name may be percent-encoded (%75tm_source): compare it decoded, as GA4 reads it
     kept = [part for part in query.split("&") if part and
-            part.split("=", 1)[0].lower() not in UTM_PARAMETERS]
+            unquote_plus(part.split("=", 1)[0]).strip().lower() not in UTM_PARAMETERS]
     added = [f"{key}={quote(values[key], safe=_SAFE)}" for key in UTM_PARAMETERS if key in values]
     return urlunsplit((scheme, netloc, path or "/", "&".join(kept + added), fragment))
 

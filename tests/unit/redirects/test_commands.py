@@ -189,6 +189,7 @@ def test_help_documents_the_exit_codes(capsys) -> None:
         pytest.param("nginx", 'if ($crosstalk_410 != "") { return 410; }', id="nginx"),
         pytest.param("apache", "RewriteRule ^/?a$ /x [R=301,L,NE]", id="apache"),
         pytest.param("csv", "source,target,status\n/a,/x,301\n/b,/y,308\n", id="csv"),
+        pytest.param("netlify", "/a /x 301\n/b /y 308\n", id="netlify"),
     ],
 )
 def test_export_formats(capsys, write_csv, tmp_path: Path, fmt: str, expected: str) -> None:
@@ -199,6 +200,38 @@ def test_export_formats(capsys, write_csv, tmp_path: Path, fmt: str, expected: s
                        "--out", target)
     assert code == 0 and out == ""
     assert expected in target.read_text(encoding="utf-8")
+
+
+def test_export_names_what_netlify_and_cloudflare_cannot_express(capsys, write_csv) -> None:
+    code, out, err = run(capsys, "redirects", "export", write_csv(CLEAN), "--format",
+                         "cloudflare", "--host", "old.example")
+    assert code == 0
+    assert out == ("old.example/a,https://old.example/x,301,TRUE,FALSE,FALSE,FALSE\n"
+                   "old.example/b,https://old.example/y,308,TRUE,FALSE,FALSE,FALSE\n")
+    assert "map.csv: left out: /c: Cloudflare Bulk Redirects send 301, 302, 307 or 308" in err
+    code, _, err = run(capsys, "redirects", "export", write_csv(CLEAN), "--format", "netlify")
+    assert code == 0 and "left out: /c: status 410" in err
+    code, _, err = run(capsys, "redirects", "export", write_csv(CLEAN), "--format", "cloudflare")
+    assert code == 2 and "--host" in err
+
+
+def test_verify_refuses_bad_options_before_any_request(capsys, write_csv) -> None:
+    code, _, err = run(capsys, "redirects", "verify", write_csv(CLEAN), "--base-url", "ftp://x")
+    assert code == 2 and "not a web address" in err
+    code, _, err = run(capsys, "redirects", "verify", write_csv(CLEAN), "--base-url",
+                       "http://127.0.0.1:9", "--jobs", "100")
+    assert code == 2 and "1 to 16" in err
+
+
+def test_verify_reports_a_server_that_does_not_answer(capsys, write_csv) -> None:
+    """Port 9 (discard) on loopback is closed: every source is 'no_answer', exit 1."""
+    code, out, _ = run(capsys, "redirects", "verify", write_csv(CLEAN), "--base-url",
+                       "http://127.0.0.1:9", "--timeout", "2", "--format", "csv")
+    frame = pd.read_csv(io.StringIO(out))
+    assert code == 1 and set(frame["check"]) == {"no_answer"}
+    assert len(frame) == 5  # /a, /b, /c plain; /a and /b tagged
+    assert list(frame.columns[:6]) == ["subject", "check", "severity", "business", "technical",
+                                       "source"]
 
 
 def test_export_bad_map_exits_2(capsys, write_csv) -> None:

@@ -14,6 +14,8 @@ from urllib.parse import unquote_to_bytes
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kit.errors import InputError
 from kit.redirects import load_redirects, to_apache, to_csv, to_nginx
@@ -97,7 +99,9 @@ class _NginxMap:
                 self.default = value
                 continue
             key = _unquote_nginx(key)
-            if key.startswith("~*"):
+            if key == "":
+                self.exact[""] = value
+            elif key.startswith("~*"):
                 self.regexes.append((re.compile(key[2:], re.ASCII | re.IGNORECASE), value))
             elif key.startswith("~"):
                 self.regexes.append((re.compile(key[1:], re.ASCII), value))
@@ -107,14 +111,16 @@ class _NginxMap:
                 assert key not in self.exact, f"conflicting parameter {key!r}"
                 self.exact[key] = value
 
-    def lookup(self, subject: str) -> str:
+    def lookup(self, subject: str) -> tuple[str, re.Match[str] | None]:
+        """The value, and the regex match whose captures ``$1``.. the value may use."""
         found = self.exact.get(_ascii_lower(subject))
         if found is not None:
-            return found
+            return found, None
         for pattern, value in self.regexes:
-            if pattern.search(subject):
-                return value
-        return self.default
+            match = pattern.search(subject)
+            if match:
+                return value, match
+        return self.default, None
 
 
 def nginx_answer(config: str, request: str) -> tuple[int, str | None]:
@@ -137,15 +143,24 @@ def nginx_answer(config: str, request: str) -> tuple[int, str | None]:
     maps = {var: _NginxMap(source, body) for source, var, body in _MAP_BLOCK.findall(config)}
     assert not set(maps) & set(inputs)
 
-    def expand(value: str) -> str:
+    def expand(value: str, captures: re.Match[str] | None = None) -> str:
         assert not re.search(r"\$(?!\{\w+\}|\w)", value), f"invalid variable name in {value!r}"
-        return _VARIABLE.sub(lambda m: variable("$" + (m.group(1) or m.group(2))), value)
+
+        def one(m: re.Match[str]) -> str:
+            name = m.group(1) or m.group(2)
+            if name.isdigit():  # a capture of the map's regex
+                assert captures is not None and int(name) <= captures.re.groups, name
+                return captures.group(int(name)) or ""
+            return variable("$" + name)
+
+        return _VARIABLE.sub(one, value)
 
     def variable(var: str) -> str:
         if var in inputs:
             return inputs[var]
         nginx_map = maps[var]  # an unknown variable is a config error: KeyError
-        return expand(nginx_map.lookup(variable(nginx_map.source)))
+        value, captures = nginx_map.lookup(variable(nginx_map.source))
+        return expand(value, captures)
 
     for var, status, returned in _IF.findall(config):
         if variable(var) != "":
@@ -179,12 +194,14 @@ def apache_answer(config: str, request: str) -> tuple[int, str | None]:
     """(status, Location) for ``request`` under mod_rewrite in a vhost; 200 if no rule."""
     path, _, query = request.partition("?")
     path = _decoded_bytes(path)
-    conditions: list[str] = []
+    conditions: list[tuple[str, str]] = []
+    the_request = f"GET {request} HTTP/1.1"
     for line in _bytes_of(config).splitlines():
         if line.startswith("RewriteCond "):
             _, variable, pattern = line.split()
-            assert variable == "%{QUERY_STRING}"
-            conditions.append(pattern)
+            assert variable in ("%{QUERY_STRING}", "%{THE_REQUEST}"), variable
+            conditions.append((the_request if variable == "%{THE_REQUEST}" else query,
+                               pattern))
             continue
         if not line.startswith("RewriteRule "):
             continue
@@ -192,8 +209,8 @@ def apache_answer(config: str, request: str) -> tuple[int, str | None]:
         rule = re.search(pattern, path, re.ASCII)
         cond = None
         applies = rule is not None
-        for condition in conditions:
-            cond = re.search(condition, query, re.ASCII)
+        for subject, condition in conditions:
+            cond = re.search(condition, subject, re.ASCII)
             applies = applies and cond is not None
         conditions = []
         if not applies:
@@ -244,7 +261,8 @@ def test_apache_answers(request_uri: str, expected: tuple[int, str | None]) -> N
 
 
 def _entry_lines(config: str) -> list[str]:
-    return [line.strip() for line in config.splitlines() if line.startswith('    "')]
+    return [line.strip() for line in config.splitlines()
+            if line.startswith('    "') and not line.startswith('    "" ')]
 
 
 def test_nginx_lists_each_source_once() -> None:
@@ -252,7 +270,9 @@ def test_nginx_lists_each_source_once() -> None:
     keys = [line.split('" ', 1)[0] + '"' for line in _entry_lines(config)]
     assert sorted(keys) == sorted(
         ['"/old-a"', '"/old-b"', '"/promo"', '"/gone"', '"/missing"',
-         r'"~^/search\\?q=shoes$"']
+         # the query rule alone, then with the visitor's parameters after, before, around
+         r'"~^/search\\?q=shoes$"', r'"~^/search\\?q=shoes&(.+)$"',
+         r'"~^/search\\?(.+)&q=shoes$"', r'"~^/search\\?(.+)&q=shoes&(.+)$"']
     )
     assert "/elsewhere" not in config
     assert '"/same"' not in config
@@ -302,12 +322,26 @@ def test_nginx_passes_the_visitors_query_on_path_rules_only() -> None:
     assert nginx_answer(config, "/a?utm_source=x") == (301, "/b?utm_source=x")
     assert nginx_answer(config, "/a?utm_source=x&gclid=7") == (301, "/b?utm_source=x&gclid=7")
     assert nginx_answer(config, "/a") == (301, "/b")  # no dangling '?'
-    assert nginx_answer(config, "/n?utm_source=x") == (301, "/b?x=1")  # the target's own query
+    # the target's own query first, then the visitor's
+    assert nginx_answer(config, "/n?utm_source=x") == (301, "/b?x=1&utm_source=x")
+    assert nginx_answer(config, "/n") == (301, "/b?x=1")
     assert nginx_answer(config, "/s?q=1") == (301, "/t")  # a query rule: its query is consumed
-    assert nginx_answer(config, "/s?q=1&utm_source=x") == (200, None)  # exact query only
+    assert nginx_answer(config, "/s?q=1&utm_source=x") == (301, "/t?utm_source=x")
+    assert nginx_answer(config, "/s?utm_source=x&q=1") == (301, "/t?utm_source=x")
+    assert nginx_answer(config, "/s?a=1&q=1&b=2") == (301, "/t?a=1&b=2")
+    assert nginx_answer(config, "/s?q=12") == (200, None)
     assert nginx_answer(config, "/g?utm_source=x") == (410, None)
-    assert '    "/a" "/b$is_args$args";' in config
-    assert '    "/n" "/b?x=1";' in config
+    assert '    "/a" "/b$crosstalk_is_args";' in config
+    assert '    "/n" "/b?x=1$crosstalk_and_args";' in config
+
+
+def test_nginx_puts_the_visitors_query_before_a_fragment() -> None:
+    config = to_nginx(frame(("/a", "/faq#ship", 301), ("/b", "/o?c=1#t", 301),
+                            ("/q?id=1", "/p#top", 301)))
+    assert nginx_answer(config, "/a") == (301, "/faq#ship")
+    assert nginx_answer(config, "/a?utm_source=x") == (301, "/faq?utm_source=x#ship")
+    assert nginx_answer(config, "/b?utm_source=x") == (301, "/o?c=1&utm_source=x#t")
+    assert nginx_answer(config, "/q?id=1&utm_source=x") == (301, "/p?utm_source=x#top")
 
 
 def test_nginx_query_keys_are_exact_and_escape_regex_characters() -> None:
@@ -315,7 +349,8 @@ def test_nginx_query_keys_are_exact_and_escape_regex_characters() -> None:
     assert nginx_answer(config, "/s.php?q=a+b&p=(1)") == (301, "/t")
     assert nginx_answer(config, "/sxphp?q=a+b&p=(1)") == (200, None)
     assert nginx_answer(config, "/s.php?q=aab&p=1") == (200, None)
-    assert nginx_answer(config, "/s.php?q=a+b&p=(1)&more") == (200, None)
+    assert nginx_answer(config, "/s.php?q=a+b&p=(1)&more") == (301, "/t?more")
+    assert nginx_answer(config, "/s.php?q=a+b&p=(1)x") == (200, None)
     assert nginx_answer(config, "/x/s.php?q=a+b&p=(1)") == (200, None)
 
 
@@ -328,7 +363,7 @@ def test_nginx_query_keys_match_percent_escapes_in_either_hex_case() -> None:
 
 def test_nginx_non_utf8_path_goes_to_the_request_uri_map() -> None:
     config = to_nginx(frame(("/bad%FF", "/c", 301), ("/ok", "/d", 301)))
-    assert "map $request_uri $crosstalk_301_query" in config
+    assert "map $request_uri $crosstalk_301_raw" in config
     assert nginx_answer(config, "/bad%FF") == (301, "/c")
     assert nginx_answer(config, "/bad%ff") == (301, "/c")
     assert nginx_answer(config, "/bad%FFx") == (200, None)
@@ -337,8 +372,8 @@ def test_nginx_non_utf8_path_goes_to_the_request_uri_map() -> None:
 
 def test_nginx_source_with_capitals_becomes_a_case_sensitive_regex_key() -> None:
     config = to_nginx(frame(("/Old-Page", "/new", 301), ("/plain", "/p", 301)))
-    assert '    "~^/Old\\\\-Page$" "/new$is_args$args";' in config
-    assert '    "/plain" "/p$is_args$args";' in config  # lower-case sources stay hash keys
+    assert '    "~^/Old\\\\-Page$" "/new$crosstalk_is_args";' in config
+    assert '    "/plain" "/p$crosstalk_is_args";' in config  # lower-case sources stay hash keys
     assert nginx_answer(config, "/Old-Page") == (301, "/new")
     assert nginx_answer(config, "/Old-Page?utm_source=x") == (301, "/new?utm_source=x")
     assert nginx_answer(config, "/old-page") == (200, None)
@@ -347,7 +382,7 @@ def test_nginx_source_with_capitals_becomes_a_case_sensitive_regex_key() -> None
 
 def test_nginx_case_variant_sources_each_get_their_own_rule() -> None:
     config = to_nginx(frame(("/a", "/x", 301), ("/A", "/y", 302)))
-    assert '    "~^/a$" "/x$is_args$args";' in config
+    assert '    "~^/a$" "/x$crosstalk_is_args";' in config
     assert nginx_answer(config, "/a") == (301, "/x")
     assert nginx_answer(config, "/A") == (302, "/y")
 
@@ -376,8 +411,8 @@ def test_nginx_case_only_move_to_an_absolute_target_on_the_same_site_does_not_lo
 def test_nginx_writes_a_literal_dollar_in_targets() -> None:
     config = to_nginx(frame(("/a", "/b$1?x=$y", 301), ("/c", "/d$args", 302)))
     assert 'geo $crosstalk_dollar { default "$"; }' in config
-    assert '    "/a" "/b${crosstalk_dollar}1?x=${crosstalk_dollar}y";' in config
-    assert nginx_answer(config, "/a?z=1") == (301, "/b$1?x=$y")
+    assert '    "/a" "/b${crosstalk_dollar}1?x=${crosstalk_dollar}y$crosstalk_and_args";' in config
+    assert nginx_answer(config, "/a?z=1") == (301, "/b$1?x=$y&z=1")
     assert nginx_answer(config, "/c?z=1") == (302, "/d$args?z=1")
 
 
@@ -408,16 +443,24 @@ def test_nginx_bucket_size_fits_the_longest_key(length: int) -> None:
 @pytest.mark.parametrize(
     ("source", "target", "key", "value"),
     [
-        pytest.param("/caf%C3%A9", "/b", '"/café"', '"/b$is_args$args"', id="decoded-uri"),
-        pytest.param('/a%22b', '/b', '"/a\\"b"', '"/b$is_args$args"', id="quote-escaped"),
-        pytest.param('/a%5Cb', '/b', '"/a\\\\b"', '"/b$is_args$args"', id="backslash-escaped"),
-        pytest.param("/a", "/b?x=1&y=2", '"/a"', '"/b?x=1&y=2"', id="target-query"),
+        pytest.param("/caf%C3%A9", "/b", '"/café"', '"/b$crosstalk_is_args"', id="decoded-uri"),
+        pytest.param('/a%22b', '/b', '"/a\\"b"', '"/b$crosstalk_is_args"', id="quote-escaped"),
+        pytest.param('/a%5Cb', '/b', '"/a\\\\b"', '"/b$crosstalk_is_args"',
+                     id="backslash-escaped"),
+        pytest.param("/a", "/b?x=1&y=2", '"/a"', '"/b?x=1&y=2$crosstalk_and_args"',
+                     id="target-query"),
     ],
 )
 def test_nginx_quoting(source: str, target: str, key: str, value: str) -> None:
     config = to_nginx(frame((source, target, 301)))
     assert f"    {key} {value};" in config
     assert nginx_answer(config, source) == (301, target)
+
+
+def test_nginx_query_rule_beats_a_raw_path_rule_across_statuses() -> None:
+    config = to_nginx(frame(("/caf%E9", "/plain", 301), ("/caf%E9?x=1", "/query", 302)))
+    assert nginx_answer(config, "/caf%E9?x=1&utm_source=n") == (302, "/query?utm_source=n")
+    assert nginx_answer(config, "/caf%E9?utm_source=n") == (301, "/plain?utm_source=n")
 
 
 def test_nginx_query_rule_beats_path_rule_for_the_same_path() -> None:
@@ -478,10 +521,16 @@ def test_apache_lines_survive_whitespace_in_decoded_paths() -> None:
 def test_apache_escapes_backreference_characters_in_targets(target: str, written: str) -> None:
     config = to_apache(frame(("/p", target, 301), ("/q?k=1", target, 302)))
     rules = [line for line in config.splitlines() if line.startswith("RewriteRule")]
-    assert [rule.split()[2] for rule in rules] == [written, written]
-    assert not any(re.search(r"(?<!\\)[%$]\d", rule.split()[2]) for rule in rules)
+    substitutions = [rule.split()[2] for rule in rules]
+    assert written in substitutions
+    assert all(sub.startswith(written) for sub in substitutions)
+    # the only back-references are the visitor's parameters (%1, %2) the export adds
+    assert not any(re.search(r"(?<!\\)[%$]\d", re.sub(r"[?&]%[12]", "", sub))
+                   for sub in substitutions)
     assert apache_answer(config, "/p") == (301, target)
     assert apache_answer(config, "/q?k=1") == (302, target)
+    assert apache_answer(config, "/q?k=1&u=2") == (302, target + ("&" if "?" in target
+                                                                  else "?") + "u=2")
 
 
 def test_apache_query_rule_beats_path_rule_for_the_same_path() -> None:
@@ -498,8 +547,20 @@ def test_apache_writes_query_rules_first() -> None:
     assert lines == [
         "RewriteCond %{QUERY_STRING} ^x=1$",
         "RewriteRule ^/?a$ /q1 [R=302,L,NE,QSD]",
+        "RewriteCond %{QUERY_STRING} ^x=1&(.+)$",
+        "RewriteRule ^/?a$ /q1?%1 [R=302,L,NE,QSD]",
+        "RewriteCond %{QUERY_STRING} ^(.+)&x=1$",
+        "RewriteRule ^/?a$ /q1?%1 [R=302,L,NE,QSD]",
+        "RewriteCond %{QUERY_STRING} ^(.+)&x=1&(.+)$",
+        "RewriteRule ^/?a$ /q1?%1&%2 [R=302,L,NE,QSD]",
         "RewriteCond %{QUERY_STRING} ^y=2$",
         "RewriteRule ^/?b$ /q2 [R=301,L,NE,QSD]",
+        "RewriteCond %{QUERY_STRING} ^y=2&(.+)$",
+        "RewriteRule ^/?b$ /q2?%1 [R=301,L,NE,QSD]",
+        "RewriteCond %{QUERY_STRING} ^(.+)&y=2$",
+        "RewriteRule ^/?b$ /q2?%1 [R=301,L,NE,QSD]",
+        "RewriteCond %{QUERY_STRING} ^(.+)&y=2&(.+)$",
+        "RewriteRule ^/?b$ /q2?%1&%2 [R=301,L,NE,QSD]",
         "RewriteRule ^/?a$ /plain [R=301,L,NE]",
         "RewriteRule ^/?b$ - [G,L]",
         "RewriteRule ^/?c$ /d [R=308,L,NE]",
@@ -511,7 +572,23 @@ def test_apache_writes_query_rules_first() -> None:
 def test_apache_passes_the_visitors_query_on_path_rules() -> None:
     config = to_apache(frame(("/a", "/b", 301), ("/n", "/b?x=1", 301)))
     assert apache_answer(config, "/a?utm_source=x") == (301, "/b?utm_source=x")
-    assert apache_answer(config, "/n?utm_source=x") == (301, "/b?x=1")
+    assert apache_answer(config, "/n?utm_source=x") == (301, "/b?x=1&utm_source=x")
+    assert apache_answer(config, "/n") == (301, "/b?x=1")
+
+
+def test_apache_puts_the_visitors_query_before_a_fragment() -> None:
+    config = to_apache(frame(("/a", "/faq#ship", 301), ("/q?id=1", "/p#top", 301)))
+    assert apache_answer(config, "/a") == (301, "/faq#ship")
+    assert apache_answer(config, "/a?utm_source=x") == (301, "/faq?utm_source=x#ship")
+    assert apache_answer(config, "/q?utm_source=x&id=1") == (301, "/p?utm_source=x#top")
+
+
+def test_apache_matches_double_slash_and_encoded_slash_sources_on_the_request_line() -> None:
+    config = to_apache(frame(("/a%2Fb", "/ab", 301), ("/old//page", "/p", 301)))
+    assert "RewriteCond %{THE_REQUEST}" in config
+    assert apache_answer(config, "/a%2Fb?utm_source=x") == (301, "/ab?utm_source=x")
+    assert apache_answer(config, "/old//page") == (301, "/p")
+    assert apache_answer(config, "/a/b") == (200, None)
 
 
 def test_apache_non_utf8_source_matches_its_own_bytes() -> None:
@@ -571,3 +648,81 @@ def test_csv_from_a_csv_path(write_csv) -> None:
 def test_exports_refuse_bad_maps(export, write_csv) -> None:
     with pytest.raises(InputError, match=r"map\.csv line 2"):
         export(write_csv("source,target\nold page,/b\n"))
+
+
+# --- Netlify, Cloudflare and the shared rules ---------------------------------------------
+
+
+def test_export_rules_read_a_bare_question_mark_as_the_plain_path() -> None:
+    from kit.redirects.export import export_rules
+
+    rules = export_rules(frame(("/q?", "/a", 301), ("/q", "/b", 301), ("/s?x=1", "/c", 302)))
+    assert [(r.path, r.query, r.target) for r in rules] == [("/q", None, "/a"),
+                                                          ("/s", "x=1", "/c")]
+
+
+@pytest.mark.parametrize(("target", "extra", "location"), [
+    ("/b", "", "/b"),
+    ("/b", "u=1", "/b?u=1"),
+    ("/b?x=1", "u=1", "/b?x=1&u=1"),
+    ("/b#f", "u=1", "/b?u=1#f"),
+    ("/b?x=1#f", "u=1", "/b?x=1&u=1#f"),
+    ("https://x.example/b#", "u=1", "https://x.example/b?u=1#"),
+])
+def test_redirect_location(target: str, extra: str, location: str) -> None:
+    from kit.redirects.export import redirect_location
+
+    assert redirect_location(target, extra) == location
+
+
+def test_netlify_file() -> None:
+    from kit.redirects.export import to_netlify, unsupported_rules
+
+    text = to_netlify(frame(("/a", "/b", 301), ("/s?q=red+shoes&p=2", "/shoes#top", 302),
+                            ("/caf%C3%A9", "/cafe", 308), ("/naïve", "/n", 301),
+                            ("/g", None, 410)))
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    assert lines == ["/a /b 301", "/s q=red+shoes p=2 /shoes#top 302", "/caf%C3%A9 /cafe 308",
+                     "/na%C3%AFve /n 301"]
+    assert [p.split(":")[0] for p in unsupported_rules(MAP, "netlify")] == ["/gone", "/missing"]
+
+
+def test_cloudflare_csv() -> None:
+    from kit.redirects.export import to_cloudflare, unsupported_rules
+
+    rules = frame(("https://old.example/a", "/b", 301), ("/c", "https://x.example/d?y=1", 302),
+                  ("/s?q=1", "/t", 301), ("/p", "/q", 303), ("/g", None, 410))
+    rows = to_cloudflare(rules).splitlines()
+    assert rows == ["old.example/a,https://old.example/b,301,TRUE,FALSE,FALSE,FALSE",
+                    "old.example/c,https://x.example/d?y=1,302,FALSE,FALSE,FALSE,FALSE"]
+    assert to_cloudflare(rules, host="www.old.example").startswith("www.old.example/a,")
+    assert [p.split(":")[0] for p in unsupported_rules(rules, "cloudflare")] == [
+        "/s?q=1", "/p", "/g"]
+    with pytest.raises(InputError, match="--host"):
+        to_cloudflare(frame(("/a", "/b", 301)))
+
+
+_SEGMENT = st.text(alphabet=st.sampled_from("abcXYZ019-_.~!$'()*+,;=:@é中%20"), min_size=1,
+                   max_size=8).filter(lambda t: ("%" not in t or "%20" in t) and t.strip("."))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_SEGMENT, min_size=1, max_size=3), st.sampled_from(["", "id=7", "q=a+b&p=2"]),
+       st.sampled_from(["/new", "/new?x=1", "/new#f", "https://x.example/n?y=2#g"]))
+def test_every_source_answers_its_target_with_the_visitors_tags(segments, query, target) -> None:
+    """Any path (non-ASCII, reserved characters), with or without a query: both exports
+    send the source, and the source with tags, where the map says."""
+    from urllib.parse import quote
+
+    from kit.redirects.export import redirect_location
+
+    source = "/" + "/".join(segments) + (f"?{query}" if query else "")
+    config_nginx, config_apache = to_nginx(frame((source, target, 301))), to_apache(
+        frame((source, target, 301)))
+    request = quote(source, safe="/?=&%;:@!$'()*+,~-._")
+    tagged = request + ("&" if query else "?") + "utm_source=n"
+    for answer in (nginx_answer, apache_answer):
+        config = config_nginx if answer is nginx_answer else config_apache
+        assert answer(config, request) == (301, target), (answer.__name__, request)
+        assert answer(config, tagged) == (301, redirect_location(target, "utm_source=n")), (
+            answer.__name__, tagged)

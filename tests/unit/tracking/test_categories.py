@@ -114,3 +114,16 @@ def test_report_derives_sources_with_the_sheet_too(sheet) -> None:
     report = attribution_report(visits, categories=sheet)
     assert report.table[["channel", "campaign"]].values.tolist() == [
         ["Organic Search", "(organic)"]]
+
+
+@pytest.mark.parametrize(("source", "medium", "channel"), [
+    ("ig", "paid", "Paid Social"), ("fb", "cpc", "Paid Social"), ("ig", "social", "Organic Social"),
+    ("IGShopping", "cpc", "Paid Shopping"), ("line", "referral", "Organic Social"),
+    ("mail.google.com", "referral", "Referral"), ("docs.google.com", "referral", "Referral"),
+    ("com.google.android.gm", "referral", "Referral"), ("mail.yahoo.com", "referral", "Referral"),
+])
+def test_short_social_codes_and_mail_hosts(source: str, medium: str, channel: str) -> None:
+    """Google's list files the short codes under social; mail and docs hosts are on no list."""
+    from kit.tracking import default_channel
+
+    assert default_channel(source, medium) == channel

@@ -123,3 +123,34 @@ def test_bad_sheet_is_a_clear_error(capsys, write_csv) -> None:
     code, _, err = run(capsys, "channels", "classify", write_csv("source,medium\na,b\n"),
                        "--source-categories", sheet)
     assert code == 2 and "categories.csv line 2" in err and "Traceback" not in err
+
+
+def test_classify_reads_gzipped_logs_in_a_named_format(capsys, tmp_path) -> None:
+    import gzip
+
+    lines = ['shop.example:443 10.0.0.1 - - [12/Mar/2025:10:00:00 +0000] "GET /a HTTP/1.1" 200 1 '
+             '"https://www.google.de/" "Mozilla/5.0 A"',
+             'shop.example:443 10.0.0.1 - - [12/Mar/2025:10:01:00 +0000] "GET /b HTTP/1.1" 200 1 '
+             '"https://shop.example/a" "Mozilla/5.0 A"',
+             'shop.example:443 10.0.0.2 - - [12/Mar/2025:10:02:00 +0000] "GET /a HTTP/1.1" 200 1 '
+             '"-" "Googlebot/2.1"',
+             '10.0.0.3 - - [12/Mar/2025:10:03:00 +0000] "GET /a HTTP/1.1" 200 1 "-" "x"']
+    path = tmp_path / "access.log.1.gz"
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    code, out, err = run(capsys, "channels", "classify", path, "--site", "shop.example",
+                         "--log-format", "vhost_combined", "--format", "csv")
+    assert code == 1  # the combined line is malformed in this format, named by its number
+    assert "access.log.1.gz line 4: not in the Apache vhost_combined log format" in err
+    assert "4 lines read, 1 sessions (2 page views); 1 bot requests left out" in err
+    assert out.splitlines()[1].split(",")[3:6] == ["google", "organic", "(organic)"]
+
+
+def test_classify_access_log_as_json(capsys, tmp_path) -> None:
+    path = tmp_path / "a.log"
+    path.write_text('10.0.0.1 - - [12/Mar/2025:10:00:00 +0000] "GET /a HTTP/1.1" 200 1 '
+                    '"https://www.google.de/" "Mozilla/5.0 A"\n')
+    code, out, err = run(capsys, "channels", "classify", path, "--format", "json")
+    row = json.loads(out)[0]
+    assert code == 0 and row["channel"] == "Organic Search" and row["pageviews"] == 1
+    assert row["timestamp"] == row["end"] == "2025-03-12 10:00:00+00:00"
+    assert "1 lines read, 1 sessions" in err

@@ -74,3 +74,11 @@ def test_round_trip(source, medium, campaign, optional, query, fragment) -> None
                 **{f"utm_{k}": v for k, v in optional.items()}}
     assert parse_utm(built) == {k: expected[k] for k in UTM_PARAMETERS if k in expected}
     assert built.endswith(fragment) and (not query or query[1:] in built)
+
+
+def test_build_replaces_a_percent_encoded_utm_name() -> None:
+    """``%75tm_source`` is ``utm_source`` to GA4: the old value must not win."""
+    url = build_utm("https://x.example/?%75tm_source=old&id=1&UTM_Medium=x", source="new",
+                    medium="email", campaign="c")
+    assert url == "https://x.example/?id=1&utm_source=new&utm_medium=email&utm_campaign=c"
+    assert parse_utm(url)["utm_source"] == "new"
