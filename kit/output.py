@@ -191,11 +191,12 @@ def writable(out: str | Path, *, option: str = "--out") -> Path:
     """``out`` as a Path a file can be written to, or an InputError naming ``option``."""
     path = Path(out)
     if path.is_dir():
-        raise InputError(f"{option} {str(out)!r} is a folder; give a file name inside it, "
-                         f"e.g. {str(path / 'out.csv')!r}.")
+        raise InputError(f"{option} {str(out)!r}: cannot write there, it is a folder; give a "
+                         f"file name inside it, e.g. {str(path / 'out.csv')!r}.")
     if not path.parent.is_dir():
-        raise InputError(f"{option} {str(out)!r}: the folder {str(path.parent)!r} does not "
-                         "exist.", hint="Create it first, or write somewhere else.")
+        raise InputError(f"{option} {str(out)!r}: cannot write there, the folder "
+                         f"{str(path.parent)!r} does not exist.",
+                         hint="Create it first, or write somewhere else.")
     return path
 
 

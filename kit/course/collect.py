@@ -169,8 +169,9 @@ def _from_zip(path: Path, label: str, hint: str | None, learners: set[str]) -> I
         budget = MAX_ZIP_BYTES
         for info in infos:
             inner = PurePosixPath(info.filename.replace("\\", "/"))
-            if info.is_dir() or any(p.startswith((".", "__MACOSX")) for p in inner.parts):
-                continue
+            if info.is_dir() or any(p.startswith((".", "__MACOSX")) and p != ".."
+                                    for p in inner.parts):
+                continue  # folders, hidden files, macOS resource forks
             folder_hint = next((m for part in inner.parts[:-1]
                                 for m in [_one(part, learners)] if m), None)
             where = f"{label}:{info.filename}"

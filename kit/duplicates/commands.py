@@ -102,7 +102,8 @@ def run_find(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise InputError(f"--origin: {error}.") from None
     if not 0.3 <= args.threshold <= 1:  # also false for nan
-        raise InputError(f"--threshold {args.threshold}: expected a resemblance from 0.3 to 1.",
+        raise InputError(f"--threshold {args.threshold:g} is outside 0.3-1 (the resemblance of "
+                         "two pages' text).",
                          hint="0.8 (the default) finds near-copies; 0.5 also finds pages "
                               "that share half their text.")
     report = find_duplicates(path, threshold=args.threshold, policy=args.policy,

@@ -174,8 +174,6 @@ def run_suggest(args: argparse.Namespace) -> int:
     if args.min_score is not None and not 0 <= args.min_score <= 1:
         raise InputError(f"--min-score {args.min_score:g}: expected a similarity between 0 "
                          "and 1.", hint="Try 0.5; lower accepts weaker matches.")
-    for option, value in (("OLD", args.old), ("NEW", args.new)):
-        _existing_file(value, option)
     suggested = suggest_map(args.old, args.new, **options)
     emit(csv_text(suggested), args.out)
     counts = suggested["status"].value_counts()
@@ -187,15 +185,6 @@ def run_suggest(args: argparse.Namespace) -> int:
         file=sys.stdout if args.out else sys.stderr,
     )
     return 0
-
-
-def _existing_file(value: str, what: str) -> None:
-    """A CSV argument must name an existing file (never read as anything else)."""
-    path = Path(value)
-    if path.is_dir():
-        raise InputError(f"{what} {value!r} is a folder; give the CSV file inside it.")
-    if not path.exists():
-        raise InputError(f"{what} {value!r}: no such file.", hint="Check the path.")
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -140,7 +140,7 @@ def _base_url(value: str, option: str = "--base-url") -> None:
     try:
         sitemap_location(value)
     except (InputError, ValueError):
-        raise InputError(f"{option} {value!r} is not an http(s) URL like "
+        raise InputError(f"{option}: base URL {value!r} is not an http(s) URL like "
                          "https://www.example.com/ .",
                          hint="Give the address the files are served from.") from None
 
@@ -151,7 +151,8 @@ def _input_file(value: str, what: str) -> Path:
     if path.is_dir():
         raise InputError(f"{what} {value!r} is a folder; give the file inside it.")
     if not path.is_file():
-        raise InputError(f"{what} {value!r}: no such file.", hint="Check the path.")
+        raise InputError(f"{what} {value!r}: cannot be read (no such file).",
+                         hint="Check the path.")
     return path
 
 

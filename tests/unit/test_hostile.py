@@ -544,3 +544,24 @@ def test_redirects_export_does_not_drop_a_duplicated_source(capsys, tmp_path: Pa
 
 if os.name != "posix":  # pragma: no cover
     pytest.skip("POSIX paths", allow_module_level=True)
+
+
+@pytest.mark.parametrize(("statuses", "code"), [
+    (["graded", "failed", "failed"], 1), (["graded", "needs manual grading"], 0), ([], 1)])
+def test_grade_exit_code_follows_the_policy(capsys, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            statuses: list[str], code: int) -> None:
+    import kit.course.grade as grade
+
+    def fake(course, assignment, **options):
+        outcomes = [grade.Outcome(learner=f"l{i}", assignment=assignment, status=status,
+                                  reason="kernel died" if status == "failed" else "",
+                                  sandboxed=True)
+                    for i, status in enumerate(statuses)]
+        return grade.GradeRun(assignment, outcomes)
+
+    monkeypatch.setattr(grade, "grade_assignment", fake)
+    result = run(capsys, ["grade", str(fake_course(tmp_path / "course")), "01-redirects"])
+    assert result.code == code, result.text
+    if not statuses:
+        assert "nothing to grade" in result.out
