@@ -16,13 +16,20 @@ _RAW = argparse.RawDescriptionHelpFormatter
 
 def _epilog(zero: str, one: str | None, two: str) -> str:
     """The exit-code policy (0 clean, 1 findings or failed items, 2 unusable input)."""
-    lines = ["exit status:", f"  0  {zero}"]
-    if one:
-        lines.append(f"  1  {one}")
-    lines.append(f"  2  {two}")
+    import textwrap
+
+    lines = ["exit status:"]
+    for code, text in (("0", zero), ("1", one), ("2", two)):
+        if text:
+            lines += textwrap.wrap(text, width=88, initial_indent=f"  {code}  ",
+                                   subsequent_indent="     ")
     return "\n".join(lines) + "\n"
 
 
+_REPORT_CSV_NOTE = """
+The CSV starts with a UTF-8 BOM (Excel reads accents right); cells that start with
+= + - @ get a leading ' so no spreadsheet runs them.
+"""
 _NOT_A_COURSE = "DIR is not a course folder (made by `crosstalk course init`)"
 
 
@@ -89,8 +96,9 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
                        "the reason; the others were filed)",
                        f"{_NOT_A_COURSE}, the assignment is unknown, or there is no roster"),
         formatter_class=_RAW)
-    collect.add_argument("dir", type=Path, help="the course folder")
-    collect.add_argument("assignment", help="assignment id, e.g. 01-redirects")
+    collect.add_argument("dir", type=Path, metavar="DIR", help="the course folder")
+    collect.add_argument("assignment", metavar="ASSIGNMENT",
+                            help="assignment id, e.g. 01-redirects")
     collect.add_argument("files", nargs="+", type=Path, metavar="FILE",
                          help="notebooks, folders or zip files")
     collect.add_argument("--replace", action="store_true",
@@ -108,8 +116,9 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
                        "was nothing to grade",
                        f"{_NOT_A_COURSE}, the assignment is unknown, or --jobs is not a "
                        "positive number"), formatter_class=_RAW)
-    grade.add_argument("dir", type=Path, help="the course folder")
-    grade.add_argument("assignment", help="assignment id, e.g. 01-redirects")
+    grade.add_argument("dir", type=Path, metavar="DIR", help="the course folder")
+    grade.add_argument("assignment", metavar="ASSIGNMENT",
+                            help="assignment id, e.g. 01-redirects")
     grade.add_argument("--jobs", "-j", type=int, default=2,
                        help="notebooks graded at once (default 2; about one per CPU core)")
     grade.add_argument("--force", action="store_true",
@@ -126,8 +135,9 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
         epilog=_epilog("a page was written for every graded learner",
                        "no learner has been graded yet (run `crosstalk grade` first)",
                        f"{_NOT_A_COURSE}, or the assignment is unknown"), formatter_class=_RAW)
-    feedback.add_argument("dir", type=Path, help="the course folder")
-    feedback.add_argument("assignment", help="assignment id, e.g. 01-redirects")
+    feedback.add_argument("dir", type=Path, metavar="DIR", help="the course folder")
+    feedback.add_argument("assignment", metavar="ASSIGNMENT",
+                            help="assignment id, e.g. 01-redirects")
     feedback.set_defaults(handler=run_feedback)
 
     report = subparsers.add_parser(
@@ -137,11 +147,9 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
                     "as one self-contained HTML file (no CDN) and a CSV beside it.",
         epilog=_epilog("the report was written", None,
                        f"{_NOT_A_COURSE}, or --out is a folder, in a missing folder or not "
-                       "an .html file") + "\nThe CSV starts with a UTF-8 BOM (Excel reads "
-                       "accents right); cells that start with = + - @ get a leading ' so no "
-                       "spreadsheet runs them.\n", formatter_class=_RAW)
-    report.add_argument("dir", type=Path, help="the course folder")
-    report.add_argument("--out", type=Path, default=None,
+                       "an .html file") + _REPORT_CSV_NOTE, formatter_class=_RAW)
+    report.add_argument("dir", type=Path, metavar="DIR", help="the course folder")
+    report.add_argument("--out", type=Path, default=None, metavar="FILE.html",
                         help="HTML file (default DIR/report.html); the CSV goes next to it")
     report.set_defaults(handler=run_report)
 
@@ -153,7 +161,8 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
         epilog=_epilog("the demo course was built", None,
                        "DIR is a file or a folder that is not empty, or --learners / --jobs "
                        "is not a positive number"), formatter_class=_RAW)
-    demo.add_argument("dir", type=Path, help="a new folder for the demo course")
+    demo.add_argument("dir", type=Path, metavar="DIR",
+                      help="a new (or empty) folder for the demo course")
     demo.add_argument("--learners", type=int, default=12, help="cohort size (default 12)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument("--jobs", "-j", type=int, default=2,
@@ -180,9 +189,10 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_roster(args: argparse.Namespace) -> int:
-    from kit.course.coursedir import import_roster, open_course
+    from kit.course.coursedir import import_roster, open_course, read_roster
 
     course = open_course(_folder(args.dir, "--dir"))
+    read_roster(args.file)  # every bad row named before the gradebook is opened
     roster = import_roster(course, args.file)
     counts = roster["role"].value_counts().to_dict()
     print(f"roster: {len(roster)} learner(s) " + ", ".join(f"{k}: {v}" for k, v in
