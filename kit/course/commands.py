@@ -19,6 +19,12 @@ exit status:
   2  no course here: no nbgrader_config.py in --root (or in the current folder or any
      folder above it), or a solution notebook cannot be built (the cell is named)
 """
+_HANDOUT_EPILOG = """\
+exit status:
+  0  the learners' copy was written
+  2  DIR is a file or a folder that is not empty, or the copy would hold an answer line
+     (nothing is left behind then)
+"""
 _REFRESH_EPILOG = """\
 exit status:
   0  every notebook ran and was saved
@@ -75,8 +81,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "a Makefile whose `make lab` installs the kit and starts JupyterLab. No "
                     "solutions, hidden tests, rubric samples, facilitator guide or team-lead "
                     "notebook: the command refuses to finish if any answer line is inside.",
-        epilog="Exit codes: 0 written; 2 DIR is not empty, or the copy would hold an answer.")
-    handout.add_argument("dir", type=Path, help="a new (or empty) folder for the copy")
+        epilog=_HANDOUT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    handout.add_argument("dir", type=Path, metavar="DIR",
+                         help="a new (or empty) folder for the copy")
     handout.add_argument("--no-wheel", action="store_true",
                          help="leave out the kit's wheel; the README then names the package "
                               "(crosstalk-kit) to install from the package index")

@@ -23,8 +23,8 @@ def _leaves(parser: argparse.ArgumentParser,
 ACTIONS = _leaves(build_parser())
 
 
-def test_there_are_21_actions() -> None:
-    assert len(ACTIONS) == 21, [name for name, _ in ACTIONS]
+def test_every_action_is_listed() -> None:
+    assert len(ACTIONS) >= 23, [name for name, _ in ACTIONS]  # 21 of issue 19, handout, schedule
 
 
 @pytest.mark.parametrize(("name", "parser"), ACTIONS, ids=[name for name, _ in ACTIONS])

@@ -486,6 +486,11 @@ COURSE_CASES = [
     (["exercises", "build", "--root", "{missing}"], "{missing}"),
     (["exercises", "build", "--root", "{folder}"], "{folder}"),
     (["exercises", "build", "--check", "--root", "{folder}"], "{folder}"),
+    (["handout", "{nonempty}"], "{nonempty}"),
+    (["handout", "{file}"], "{file}"),
+    (["schedule", "{missing}"], "{missing}"),
+    (["schedule", "{folder}"], "{folder}"),
+    (["schedule", "--check", "{file}"], "{file}"),
 ]
 
 
