@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from kit.errors import InputError
+from kit.output import EXIT_CODES
 
 __all__ = ["main"]
 
@@ -33,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crosstalk",
         description="Crosstalk: the tools behind the Marketing x IT workshop.",
+        epilog=EXIT_CODES + "\nEach command's --help says what 1 and 2 mean for it.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
@@ -62,6 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except InputError as error:
         print(f"crosstalk: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a file the checks above could not foresee (permissions, disk)
+        where = f" {error.filename!r}" if error.filename else ""
+        print(f"crosstalk {args.command}:{where} {error.strerror or error}.\n"
+              "Check the path and that you may read (or write) it.", file=sys.stderr)
         return 2
     except ModuleNotFoundError as error:
         extra = missing_extra(error)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -18,18 +19,76 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "CSV_BOM",
+    "EXIT_CODES",
     "TABLE_WIDTH",
+    "csv_text",
     "emit",
     "emit_findings",
+    "excel_ready",
     "findings_text",
     "findings_to_csv",
     "findings_to_json",
     "format_summary",
     "format_table",
+    "neutralise_cell",
+    "safe_for_spreadsheets",
+    "writable",
 ]
 
 TABLE_WIDTH = 100
 _INDENT = " " * 4
+
+EXIT_CODES = """\
+exit status (every crosstalk command):
+  0  clean: nothing to report
+  1  findings, or some items failed (listed; the rest was done)
+  2  the input cannot be used: the message names the file, line or option and the fix
+"""
+"""The one exit-code policy, shown at the end of every command's ``--help``."""
+
+CSV_BOM = "\ufeff"
+"""Written first in every ``.csv`` file the kit writes with ``--out``: Excel then reads UTF-8."""
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?$")
+
+
+def neutralise_cell(value: object) -> object:
+    """A text cell a spreadsheet will not run as a formula (OWASP, "CSV Injection").
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'``, so Excel, LibreOffice and Google Sheets show it as text instead of
+    evaluating ``=HYPERLINK(...)`` or ``=cmd|...``.  Text that is a plain number (``-3``,
+    ``+1.5``, ``-20%``) is left alone; non-text values (numbers the kit computed, dates,
+    missing values) are returned unchanged.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START) \
+            and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell and column name passed through
+    :func:`neutralise_cell`; numeric columns are untouched."""
+    from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
+
+    safe = frame.copy()
+    for position in range(safe.shape[1]):
+        column = safe.iloc[:, position]
+        if not (is_numeric_dtype(column) or is_bool_dtype(column)
+                or is_datetime64_any_dtype(column)):
+            safe.isetitem(position, column.map(neutralise_cell))
+    safe.columns = [neutralise_cell(str(name)) for name in safe.columns]
+    return safe
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV text (header row, no index, ``\\n`` line ends) with every text cell
+    made safe for spreadsheets (:func:`neutralise_cell`).  Every CSV the kit writes for
+    people goes through here; :func:`emit` adds the BOM when it writes a ``.csv`` file."""
+    return safe_for_spreadsheets(frame).to_csv(index=False, lineterminator="\n")
 
 
 def format_summary(findings: pd.DataFrame, *, name: str) -> str:
@@ -108,20 +167,56 @@ def findings_to_json(findings: pd.DataFrame) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
+def excel_ready(path: str | Path) -> Path:
+    """Rewrite a CSV file another part of the kit wrote so people can open it in Excel:
+    every cell through :func:`neutralise_cell` and a UTF-8 BOM first."""
+    import csv
+    import io
+
+    path = Path(path)
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = [[neutralise_cell(cell) for cell in row] for row in csv.reader(handle)]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(CSV_BOM + buffer.getvalue(), encoding="utf-8")
+    return path
+
+
 def findings_to_csv(findings: pd.DataFrame) -> str:
-    """Findings as CSV with a header row, every column in frame order."""
-    return findings.to_csv(index=False, lineterminator="\n")
+    """Findings as CSV with a header row, every column in frame order (:func:`csv_text`)."""
+    return csv_text(findings)
 
 
-def emit(text: str, out: str | None) -> None:
-    """Write ``text`` to the file ``out``, or to stdout when ``out`` is None."""
+def writable(out: str | Path, *, option: str = "--out") -> Path:
+    """``out`` as a Path a file can be written to, or an InputError naming ``option``."""
+    path = Path(out)
+    if path.is_dir():
+        raise InputError(f"{option} {str(out)!r}: cannot write there, it is a folder; give a "
+                         f"file name inside it, e.g. {str(path / 'out.csv')!r}.")
+    if not path.parent.is_dir():
+        raise InputError(f"{option} {str(out)!r}: cannot write there, the folder "
+                         f"{str(path.parent)!r} does not exist.",
+                         hint="Create it first, or write somewhere else.")
+    return path
+
+
+def emit(text: str, out: str | Path | None) -> None:
+    """Write ``text`` to the file ``out``, or to stdout when ``out`` is None.
+
+    A ``.csv`` file starts with a UTF-8 byte-order mark (:data:`CSV_BOM`) so that Excel
+    shows accents right; stdout never gets one (pipes stay plain UTF-8).
+    """
     if out is None:
         sys.stdout.write(text)
         return
+    path = writable(out)
+    if path.suffix.lower() == ".csv" and not text.startswith(CSV_BOM):
+        text = CSV_BOM + text
     try:
-        Path(out).write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise InputError(f"cannot write {out!r}: {error.strerror or error}.") from None
+        raise InputError(f"--out {str(out)!r}: cannot write it ({error.strerror or error}).",
+                         hint="Choose a file in a folder you can write to.") from None
 
 
 def findings_text(findings: pd.DataFrame, fmt: str, *, summary: str) -> str:

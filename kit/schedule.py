@@ -393,7 +393,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser(
         "schedule", help="regenerate the facilitator guide's timing tables from kit/schedule.py",
         description="Rewrite the timing tables of the facilitator's guide between its "
-                    "<!-- schedule:NAME --> markers from the day's schedule data.")
+                    "<!-- schedule:NAME --> markers from the day's schedule data.",
+        epilog="exit status:\n  0  the tables are current (or were rewritten)\n"
+               "  1  with --check: some table is out of date (named)\n"
+               "  2  the guide cannot be read or has no usable markers\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     _arguments(parser)
     parser.set_defaults(handler=_run)
 

@@ -47,6 +47,7 @@ class Table:
 def read_table(source: TableSource, *, what: str) -> Table:
     """Read ``source`` (DataFrame or CSV path) as text columns, or raise a clear InputError."""
     if isinstance(source, pd.DataFrame):
+        _refuse_repeats([str(c) for c in source.columns], f"the {what}", "its columns")
         return Table(source.copy(), what, from_file=False)
     if not isinstance(source, str | Path):
         raise InputError(
@@ -64,6 +65,7 @@ def read_table(source: TableSource, *, what: str) -> Table:
             header = next(reader, None)
             while header is not None and not any(cell.strip() for cell in header):
                 header = next(reader, None)
+            header_line = reader.line_num
             records: list[list[str]] = []
             lines: list[int] = []
             start_line = reader.line_num + 1
@@ -83,6 +85,7 @@ def read_table(source: TableSource, *, what: str) -> Table:
             hint=f"A {what} CSV needs a header row and at least one data row.",
         )
     columns = [cell.strip() for cell in header]
+    _refuse_repeats(columns, path.name, f"{path.name} line {header_line}")
     ragged = [line for line, record in zip(lines, records, strict=True)
               if len(record) > len(columns)]
     if ragged:
@@ -95,6 +98,20 @@ def read_table(source: TableSource, *, what: str) -> Table:
     padded = [record + [""] * (len(columns) - len(record)) for record in records]
     frame = pd.DataFrame(padded, columns=columns, dtype=object)
     return Table(frame, path.name, from_file=True, lines=lines)
+
+
+def _refuse_repeats(columns: Sequence[str], name: str, where: str) -> None:
+    """An InputError when a column name (case-insensitive, blanks aside) appears twice."""
+    first: dict[str, int] = {}
+    problems = []
+    for number, column in enumerate(columns, start=1):
+        key = column.strip().lower()
+        if key and key in first:
+            problems.append(f"{where}: column {number} {column!r} repeats column {first[key]}")
+        first.setdefault(key, number)
+    if problems:
+        raise InputError(f"{name}: the header names a column twice; which one to read would "
+                         "be a guess.", problems, hint="Rename or delete the repeated column.")
 
 
 def rename_columns(

@@ -39,6 +39,15 @@ _HOST = re.compile(
     r"^(?:[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$"
 )
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_PORT = re.compile(r":([0-9]{1,5})$")
+
+
+def _host_ok(hostport: str) -> bool:
+    """A well-formed host with, if any, a port from 0 to 65535."""
+    port = _PORT.search(hostport)
+    return bool(_HOST.match(hostport)) and (port is None or int(port.group(1)) <= 65535)
+
+
 _BAD_CHARS = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
 
 
@@ -80,7 +89,7 @@ def _split_origin(origin: str) -> tuple[str, str]:
     if not match:
         raise ValueError(f"site origin {origin!r} is not an http(s) URL like https://example.com")
     scheme = match.group(1).lower()
-    if match.group(3) not in ("", "/") or not _HOST.match(match.group(2)):
+    if match.group(3) not in ("", "/") or not _host_ok(match.group(2)):
         raise ValueError(f"site origin {origin!r} should be scheme and host only, like "
                          "https://example.com")
     return scheme, _normal_host(match.group(2), scheme)
@@ -109,7 +118,7 @@ def is_url(value: object) -> bool:
     if value.startswith("/"):
         return not value.startswith("//")
     match = _ABSOLUTE.match(value)
-    return bool(match) and bool(_HOST.match(match.group(2).rsplit("@", 1)[-1]))
+    return bool(match) and _host_ok(match.group(2).rsplit("@", 1)[-1])
 
 
 def safe_normalize(url: str) -> str:

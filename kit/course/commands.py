@@ -12,6 +12,27 @@ from kit.errors import InputError
 
 __all__ = ["register"]
 
+_BUILD_EPILOG = """\
+exit status:
+  0  exercises/ was rebuilt (or, with --check, is up to date)
+  1  with --check: exercises/ is stale (the files that differ are listed)
+  2  no course here: no nbgrader_config.py in --root (or in the current folder or any
+     folder above it), or a solution notebook cannot be built (the cell is named)
+"""
+_HANDOUT_EPILOG = """\
+exit status:
+  0  the learners' copy was written
+  2  DIR is a file or a folder that is not empty, or the copy would hold an answer line
+     (nothing is left behind then)
+"""
+_REFRESH_EPILOG = """\
+exit status:
+  0  every notebook ran and was saved
+  1  some notebooks failed (each is named with the failing cell; the file is unchanged)
+  2  a path is not a notebook (missing, a folder, not .ipynb, not readable), or no
+     workshops/ folder is found from the current folder; nothing was run
+"""
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``exercises`` command group to the ``crosstalk`` parser."""
@@ -26,11 +47,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="regenerate exercises/ from solutions/",
         description="Regenerate exercises/ from solutions/ with nbgrader generate_assignment, "
                     "in a temporary course directory (no gradebook.db is left behind).",
+        epilog=_BUILD_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     build.add_argument("--check", action="store_true",
                        help="build into a temporary folder and exit 1 if exercises/ is stale")
-    build.add_argument("--root", type=Path, default=None,
-                       help="course root with nbgrader_config.py (default: found from the cwd)")
+    build.add_argument("--root", type=Path, default=None, metavar="DIR",
+                       help="course root with nbgrader_config.py (default: the current folder "
+                            "or the nearest folder above it that has one)")
     build.set_defaults(handler=run_build)
 
     notebooks = subparsers.add_parser(
@@ -40,9 +64,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "its outputs (widget state dropped), as the nbval tests expect.",
     )
     notebook_actions = notebooks.add_subparsers(dest="action", metavar="ACTION", required=True)
-    refresh = notebook_actions.add_parser("refresh", help="execute notebooks in place")
-    refresh.add_argument("paths", nargs="*", type=Path,
-                         help="notebooks to refresh (default: workshops/*.ipynb)")
+    refresh = notebook_actions.add_parser(
+        "refresh", help="execute notebooks in place",
+        description="Run each notebook top to bottom in a fresh kernel and store its outputs.",
+        epilog=_REFRESH_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    refresh.add_argument("paths", nargs="*", type=Path, metavar="NOTEBOOK",
+                         help="notebooks to refresh (default: workshops/*.ipynb of the course "
+                              "found from the current folder)")
     refresh.set_defaults(handler=run_refresh)
 
     handout = subparsers.add_parser(
@@ -53,8 +81,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "a Makefile whose `make lab` installs the kit and starts JupyterLab. No "
                     "solutions, hidden tests, rubric samples, facilitator guide or team-lead "
                     "notebook: the command refuses to finish if any answer line is inside.",
-        epilog="Exit codes: 0 written; 2 DIR is not empty, or the copy would hold an answer.")
-    handout.add_argument("dir", type=Path, help="a new (or empty) folder for the copy")
+        epilog=_HANDOUT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    handout.add_argument("dir", type=Path, metavar="DIR",
+                         help="a new (or empty) folder for the copy")
     handout.add_argument("--no-wheel", action="store_true",
                          help="leave out the kit's wheel; the README then names the package "
                               "(crosstalk-kit) to install from the package index")
@@ -65,12 +94,64 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     register_team(subparsers)
 
 
+def _course_root(root: Path | None) -> Path:
+    """``--root``, or the nearest folder from the cwd up with nbgrader_config.py.
+
+    Never the kit's own repository by surprise: outside a course this is an error.
+    """
+    from kit.course.exercises import CONFIG_FILE
+
+    if root is not None:
+        if not root.is_dir():
+            raise InputError(f"--root {str(root)!r}: no such folder.", hint="Check the path.")
+        if not (root / CONFIG_FILE).is_file():
+            raise InputError(f"--root {str(root)!r}: no {CONFIG_FILE} there; it is not a "
+                             "course root.", hint="Give the folder that holds solutions/ and "
+                             f"{CONFIG_FILE}.")
+        return root.resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise InputError(f"no {CONFIG_FILE} in {here} or any folder above it.",
+                     hint="Run from the course repository, or pass --root DIR.")
+
+
+def _notebook_problem(path: Path) -> str:
+    """Why ``path`` cannot be refreshed ('' when it can)."""
+    import json
+
+    if path.is_dir():
+        return "is a folder; give the .ipynb files inside it"
+    if not path.exists():
+        return "no such file"
+    if path.suffix.lower() != ".ipynb":
+        return "is not a notebook (.ipynb)"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        return f"is not a readable notebook ({type(error).__name__})"
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        return "is not a notebook (no list of cells)"
+    return ""
+
+
 def run_refresh(args: argparse.Namespace) -> int:
     """Refresh the given notebooks (or all of workshops/); 1 if any failed, each reported."""
-    from kit.course.exercises import find_course_root
+    if args.paths:
+        paths = list(args.paths)
+        problems = [f"{path}: {problem}" for path in paths
+                    for problem in [_notebook_problem(path)] if problem]
+        if problems:
+            raise InputError(f"{len(problems)} path(s) cannot be refreshed; nothing was run.",
+                             problems, hint="Give existing .ipynb files.")
+    else:
+        paths = sorted((_course_root(None) / "workshops").glob("*.ipynb"))
+        if not paths:
+            raise InputError(f"no notebooks in {_course_root(None) / 'workshops'}.",
+                             hint="Name the notebooks to refresh.")
     from kit.course.notebooks import refresh_notebook
 
-    paths = args.paths or sorted((find_course_root() / "workshops").glob("*.ipynb"))
     failed = 0
     for path in paths:
         try:
@@ -95,9 +176,9 @@ def run_handout(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     """Build (or with ``--check`` compare) the exercises; 1 when ``--check`` finds stale files."""
-    from kit.course.exercises import find_course_root, stale_exercises, write_exercises
+    root = _course_root(args.root)
+    from kit.course.exercises import stale_exercises, write_exercises
 
-    root = args.root.resolve() if args.root else find_course_root()
     if args.check:
         stale = stale_exercises(root)
         if stale:
@@ -112,5 +193,6 @@ def run_build(args: argparse.Namespace) -> int:
     verbs = {"missing": "added", "extra": "removed", "differs": "updated"}
     for change in changes:
         print(f"{verbs.get(change.change, change.change)} {change.path}")
-    print("exercises/ rebuilt" + ("; no changes." if not changes else f": {len(changes)} file(s)."))
+    print(f"exercises/ rebuilt in {root}"
+          + ("; no changes." if not changes else f": {len(changes)} file(s)."))
     return 0

@@ -7,7 +7,47 @@ import argparse
 import sys
 from pathlib import Path
 
+from kit.errors import InputError
+
 __all__ = ["register_team"]
+
+_RAW = argparse.RawDescriptionHelpFormatter
+
+
+def _epilog(zero: str, one: str | None, two: str) -> str:
+    """The exit-code policy (0 clean, 1 findings or failed items, 2 unusable input)."""
+    import textwrap
+
+    lines = ["exit status:"]
+    for code, text in (("0", zero), ("1", one), ("2", two)):
+        if text:
+            lines += textwrap.wrap(text, width=88, initial_indent=f"  {code}  ",
+                                   subsequent_indent="     ")
+    return "\n".join(lines) + "\n"
+
+
+_REPORT_CSV_NOTE = """
+The CSV starts with a UTF-8 BOM (Excel reads accents right); cells that start with
+= + - @ get a leading ' so no spreadsheet runs them.
+"""
+_NOT_A_COURSE = "DIR is not a course folder (made by `crosstalk course init`)"
+
+
+def _folder(value: Path, what: str) -> Path:
+    """``value`` when it is an existing folder, else an InputError naming it."""
+    if value.is_dir():
+        return value
+    if value.exists():
+        raise InputError(f"{what} {str(value)!r} is a file, not a folder.",
+                         hint="Give the course folder (made by `crosstalk course init`).")
+    raise InputError(f"{what} {str(value)!r}: no such folder.",
+                     hint="Check the path, or create the course with `crosstalk course init`.")
+
+
+def _positive(value: int, option: str, *, most: int = 10_000) -> int:
+    if not 1 <= value <= most:
+        raise InputError(f"{option} {value}: expected a whole number from 1 to {most:,}.")
+    return value
 
 
 def register_team(subparsers: argparse._SubParsersAction) -> None:
@@ -19,8 +59,12 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
     init = actions.add_parser(
         "init", help="create DIR wired to the kit's solutions/",
         description="Create (or update) an nbgrader course folder wired to the kit's "
-                    "solutions/: every assignment is generated and recorded in the gradebook.")
-    init.add_argument("dir", type=Path, help="the course folder (created if missing)")
+                    "solutions/: every assignment is generated and recorded in the gradebook.",
+        epilog=_epilog("the course folder is ready", None,
+                       "DIR cannot be used (a file, not writable, another tool's config) "
+                       "or --solutions / --db cannot be used"), formatter_class=_RAW)
+    init.add_argument("dir", type=Path, metavar="DIR",
+                      help="the course folder (created if missing)")
     init.add_argument("--db", metavar="URL", default=None,
                       help="SQLAlchemy URL of the gradebook, e.g. "
                            "postgresql+psycopg://user:pw@localhost/grades "
@@ -31,7 +75,10 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
     roster = actions.add_parser(
         "roster", help="import a roster CSV (learner_id,name,role)",
         description="Import learners from a CSV with columns learner_id, name, role "
-                    "(role: marketing, it or other).")
+                    "(role: marketing, it or other).",
+        epilog=_epilog("every learner was imported", None,
+                       "the roster or the course folder cannot be used (each bad row is "
+                       "named; nothing is imported then)"), formatter_class=_RAW)
     roster.add_argument("file", type=Path, help="roster CSV")
     roster.add_argument("--dir", type=Path, default=Path("."),
                         help="the course folder (default: the current folder)")
@@ -41,10 +88,19 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
         "collect", help="file returned notebooks under submitted/",
         description="File submissions (folders per learner, notebooks named with the learner "
                     "id, zip files) under DIR/submitted/<learner>/<assignment>/. Unknown "
-                    "learners, duplicates and files that are not notebooks are reported.")
-    collect.add_argument("dir", type=Path, help="the course folder")
-    collect.add_argument("assignment", help="assignment id, e.g. 01-redirects")
-    collect.add_argument("files", nargs="+", type=Path, help="notebooks, folders or zip files")
+                    "learners, duplicates, notebooks of another assignment (recognised by "
+                    "their cells), broken or unsafe zips and symbolic links are reported and "
+                    "not filed; each file is judged on its own. Refused files are recorded "
+                    "per learner in DIR/collect-log.json.",
+        epilog=_epilog("every file was filed", "some files were refused (each is named with "
+                       "the reason; the others were filed)",
+                       f"{_NOT_A_COURSE}, the assignment is unknown, or there is no roster"),
+        formatter_class=_RAW)
+    collect.add_argument("dir", type=Path, metavar="DIR", help="the course folder")
+    collect.add_argument("assignment", metavar="ASSIGNMENT",
+                            help="assignment id, e.g. 01-redirects")
+    collect.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                         help="notebooks, folders or zip files")
     collect.add_argument("--replace", action="store_true",
                          help="overwrite a learner's earlier submission")
     collect.set_defaults(handler=run_collect)
@@ -54,9 +110,15 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
         description="Autograde every submission of ASSIGNMENT with nbgrader, in parallel, "
                     "with a per-cell timeout, an output limit and a memory limit (set in "
                     "DIR/nbgrader_config.py). Prints graded, failed (with the reason) and "
-                    "waiting for manual grading.")
-    grade.add_argument("dir", type=Path, help="the course folder")
-    grade.add_argument("assignment", help="assignment id, e.g. 01-redirects")
+                    "waiting for manual grading.",
+        epilog=_epilog("every submission was graded (some may wait for manual grading)",
+                       "some submissions failed (the reason is printed per learner) or there "
+                       "was nothing to grade",
+                       f"{_NOT_A_COURSE}, the assignment is unknown, or --jobs is not a "
+                       "positive number"), formatter_class=_RAW)
+    grade.add_argument("dir", type=Path, metavar="DIR", help="the course folder")
+    grade.add_argument("assignment", metavar="ASSIGNMENT",
+                            help="assignment id, e.g. 01-redirects")
     grade.add_argument("--jobs", "-j", type=int, default=2,
                        help="notebooks graded at once (default 2; about one per CPU core)")
     grade.add_argument("--force", action="store_true",
@@ -69,18 +131,25 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
         "feedback", help="an HTML feedback page per learner (no hidden tests)",
         description="Write DIR/feedback/<learner>/<assignment>/<assignment>.html: the "
                     "learner's score per task and a hint per failed task. Hidden tests "
-                    "never appear.")
-    feedback.add_argument("dir", type=Path, help="the course folder")
-    feedback.add_argument("assignment", help="assignment id, e.g. 01-redirects")
+                    "never appear.",
+        epilog=_epilog("a page was written for every graded learner",
+                       "no learner has been graded yet (run `crosstalk grade` first)",
+                       f"{_NOT_A_COURSE}, or the assignment is unknown"), formatter_class=_RAW)
+    feedback.add_argument("dir", type=Path, metavar="DIR", help="the course folder")
+    feedback.add_argument("assignment", metavar="ASSIGNMENT",
+                            help="assignment id, e.g. 01-redirects")
     feedback.set_defaults(handler=run_feedback)
 
     report = subparsers.add_parser(
         "report", help="cohort report: one offline HTML file and a CSV",
         description="Scores per learner and task, per module and role, the most-missed "
                     "tasks with the most common wrong answers and the manual-grading queue, "
-                    "as one self-contained HTML file (no CDN) and a CSV beside it.")
-    report.add_argument("dir", type=Path, help="the course folder")
-    report.add_argument("--out", type=Path, default=None,
+                    "as one self-contained HTML file (no CDN) and a CSV beside it.",
+        epilog=_epilog("the report was written", None,
+                       f"{_NOT_A_COURSE}, or --out is a folder, in a missing folder or not "
+                       "an .html file") + _REPORT_CSV_NOTE, formatter_class=_RAW)
+    report.add_argument("dir", type=Path, metavar="DIR", help="the course folder")
+    report.add_argument("--out", type=Path, default=None, metavar="FILE.html",
                         help="HTML file (default DIR/report.html); the CSV goes next to it")
     report.set_defaults(handler=run_report)
 
@@ -88,18 +157,31 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
         "demo-cohort", help="a synthetic cohort through collect, grade, feedback and report",
         description="Create a course in DIR with a synthetic cohort (mixed roles, typical "
                     "misconceptions, a few broken notebooks) and run collect -> grade -> "
-                    "feedback -> report.")
-    demo.add_argument("dir", type=Path, help="a new folder for the demo course")
+                    "feedback -> report.",
+        epilog=_epilog("the demo course was built", None,
+                       "DIR is a file or a folder that is not empty, or --learners / --jobs "
+                       "is not a positive number"), formatter_class=_RAW)
+    demo.add_argument("dir", type=Path, metavar="DIR",
+                      help="a new (or empty) folder for the demo course")
     demo.add_argument("--learners", type=int, default=12, help="cohort size (default 12)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    demo.add_argument("--jobs", "-j", type=int, default=2, help="parallel grading jobs")
+    demo.add_argument("--jobs", "-j", type=int, default=2,
+                      help="notebooks graded at once (default 2)")
     demo.set_defaults(handler=run_demo_cohort)
 
 
 def run_init(args: argparse.Namespace) -> int:
     from kit.course.coursedir import init_course
 
-    course = init_course(args.dir, db_url=args.db, solutions=args.solutions)
+    if args.solutions is not None and not args.solutions.is_dir():
+        raise InputError(f"--solutions {str(args.solutions)!r}: no such folder.",
+                         hint="Give the folder of instructor notebooks, or leave it out.")
+    try:
+        course = init_course(args.dir, db_url=args.db, solutions=args.solutions)
+    except OSError as error:
+        raise InputError(f"course folder {str(args.dir)!r}: cannot be created or written "
+                         f"({error.strerror or error}).",
+                         hint="Choose a folder you can write to.") from None
     print(f"course ready in {course.root}: {len(course.assignments)} assignment(s) "
           f"({', '.join(course.assignments)})")
     print(f"next: crosstalk course roster ROSTER.csv --dir {args.dir}")
@@ -107,9 +189,11 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_roster(args: argparse.Namespace) -> int:
-    from kit.course.coursedir import import_roster
+    from kit.course.coursedir import import_roster, open_course, read_roster
 
-    roster = import_roster(args.dir, args.file)
+    course = open_course(_folder(args.dir, "--dir"))
+    read_roster(args.file)  # every bad row named before the gradebook is opened
+    roster = import_roster(course, args.file)
     counts = roster["role"].value_counts().to_dict()
     print(f"roster: {len(roster)} learner(s) " + ", ".join(f"{k}: {v}" for k, v in
                                                          sorted(counts.items())))
@@ -117,14 +201,16 @@ def run_roster(args: argparse.Namespace) -> int:
 
 
 def run_collect(args: argparse.Namespace) -> int:
-    from kit.course.collect import collect
+    from kit.course.collect import LOG_FILE, collect
 
-    report = collect(args.dir, args.assignment, args.files, replace=args.replace)
+    report = collect(_folder(args.dir, "course folder"), args.assignment, args.files,
+                     replace=args.replace)
     for learner, source, target in report.filed:
         print(f"filed {source} -> {target} ({learner})")
     for problem in report.problems:
         print(f"NOT FILED {problem}")
-    print(report.summary())
+    print(report.summary() + (f" Refused files are listed in {args.dir / LOG_FILE}."
+                              if report.problems else ""))
     return 1 if report.problems else 0
 
 
@@ -133,6 +219,8 @@ def run_grade(args: argparse.Namespace) -> int:
 
     from kit.course.grade import FAILED, grade_assignment
 
+    _positive(args.jobs, "--jobs", most=256)
+    _folder(args.dir, "course folder")
     bar = tqdm(desc=f"grading {args.assignment}", unit="learner", file=sys.stderr,
                disable=None)
 
@@ -143,7 +231,7 @@ def run_grade(args: argparse.Namespace) -> int:
             bar.write(f"{record['learner']}: failed: {record.get('reason', '')}")
 
     try:
-        run = grade_assignment(args.dir, args.assignment, jobs=max(1, args.jobs),
+        run = grade_assignment(args.dir, args.assignment, jobs=args.jobs,
                                force=args.force, learners=args.learner, progress=progress)
     finally:
         bar.close()
@@ -152,26 +240,46 @@ def run_grade(args: argparse.Namespace) -> int:
     if any(not outcome.sandboxed for outcome in run.outcomes if outcome.status != FAILED):
         print("note: Linux Landlock is not available here; notebooks ran with the time, "
               "output and memory limits but without the file-system sandbox.")
-    return 0
+    if not run.outcomes:
+        print(f"nothing to grade: no submissions of {args.assignment}; file them with "
+              "`crosstalk collect` first.")
+        return 1
+    return 1 if any(outcome.status == FAILED for outcome in run.outcomes) else 0
 
 
 def run_feedback(args: argparse.Namespace) -> int:
+    from kit.course.coursedir import open_course
     from kit.course.feedback import write_feedback
 
-    files = write_feedback(args.dir, args.assignment)
+    course = open_course(_folder(args.dir, "course folder"))
+    if args.assignment not in course.assignments:
+        raise InputError(f"assignment {args.assignment!r} does not exist in this course.",
+                         hint="Known assignments: " + (", ".join(course.assignments) or "none"))
+    files = write_feedback(course, args.assignment)
     for learner, path in sorted(files.paths.items()):
         print(f"{learner}: {path}")
     print(f"{len(files.paths)} feedback page(s) for {args.assignment}.")
+    if not files.paths:
+        print(f"nobody has been graded for {args.assignment} yet: run `crosstalk grade "
+              f"{args.dir} {args.assignment}` first.")
+        return 1
     return 0
 
 
 def run_report(args: argparse.Namespace) -> int:
     from kit.course.report import cohort_report
+    from kit.output import excel_ready, writable
 
-    report = cohort_report(args.dir)
+    _folder(args.dir, "course folder")
     html = args.out or (Path(args.dir) / "report.html")
+    if args.out is not None:
+        writable(args.out, option="--out")
+        if args.out.suffix.lower() not in (".html", ".htm"):
+            raise InputError(f"--out {str(args.out)!r}: give an .html file; the CSV is "
+                             "written next to it with the same name.")
+    report = cohort_report(args.dir)
     report.to_html(html)
-    csv = report.to_csv(Path(html).with_suffix(".csv"))
+    csv = excel_ready(report.to_csv(Path(html).with_suffix(".csv")))
     print(report.summary())
     print(f"wrote {html} and {csv}")
     return 0
@@ -179,9 +287,18 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_demo_cohort(args: argparse.Namespace) -> int:
     from kit.course.cohort import run_demo
+    from kit.output import excel_ready
 
+    _positive(args.learners, "--learners", most=1_000)
+    _positive(args.jobs, "--jobs", most=256)
+    if args.dir.exists() and not args.dir.is_dir():
+        raise InputError(f"DIR {str(args.dir)!r} is a file; give a new folder for the demo.")
+    if args.dir.is_dir() and any(args.dir.iterdir()):
+        raise InputError(f"DIR {str(args.dir)!r} is not empty; the demo builds a whole course "
+                         "there.", hint="Give a new or empty folder.")
     result = run_demo(args.dir, learners=args.learners, seed=args.seed, jobs=args.jobs,
                       progress=True)
+    excel_ready(result.csv)
     print(result.report.summary())
     print(f"open {result.html} in a browser; feedback pages are in "
           f"{result.course.folder('feedback')}")

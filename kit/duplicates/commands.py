@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from kit.errors import InputError
 from kit.output import (
     TABLE_WIDTH,
+    csv_text,
     emit,
     findings_text,
     findings_to_json,
@@ -37,7 +38,11 @@ _EPILOG = """\
 exit status:
   0  no duplicate URLs found
   1  duplicates found (the table lists them, canonical first)
-  2  the input cannot be used (the message names the file and line)
+  2  the input cannot be used (the message names the file and line), or --threshold or
+     --origin is out of range (named)
+
+CSV written with --out FILE.csv starts with a UTF-8 BOM (Excel reads accents right); cells
+from the input that start with = + - @ get a leading ' so no spreadsheet runs them.
 
 policies (which URL differences are the same page on this site):
   strict      RFC 3986 safe normalisation only
@@ -96,6 +101,11 @@ def run_find(args: argparse.Namespace) -> int:
             split_origin(args.origin)
         except ValueError as error:
             raise InputError(f"--origin: {error}.") from None
+    if not 0.3 <= args.threshold <= 1:  # also false for nan
+        raise InputError(f"--threshold {args.threshold:g} is outside 0.3-1 (the resemblance of "
+                         "two pages' text).",
+                         hint="0.8 (the default) finds near-copies; 0.5 also finds pages "
+                              "that share half their text.")
     report = find_duplicates(path, threshold=args.threshold, policy=args.policy,
                              origin=args.origin)
     s = report.summary
@@ -111,7 +121,7 @@ def run_find(args: argparse.Namespace) -> int:
         if args.format == "table":
             body = headline + "\n" + ("\n" + _clusters_table(frame) + "\n" if len(frame) else "")
         elif args.format == "csv":
-            body = frame.to_csv(index=False, lineterminator="\n")
+            body = csv_text(frame)
         else:
             body = findings_to_json(frame)
     emit(body, args.out)

@@ -16,6 +16,7 @@ to ``--out`` or stdout; the one-line summary goes to stderr whenever stdout carr
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from typing import TYPE_CHECKING
 
@@ -43,13 +44,17 @@ what the servers cannot serve now waits; a visit whose requests would wait longe
 requests share its fate). Without a queue left over, waits are the exact M/M/c
 (Erlang C) steady state. A minute at utilisation >= 100% is "overloaded": it need not
 lose visitors (a short one only adds wait) but leaves no headroom, so it never copes.
+
+CSV written with --out FILE.csv starts with a UTF-8 BOM (Excel reads it as UTF-8).
 """
 
 _READINESS_EPILOG = """\
 exit status:
   0  every task is done at full length by the planned launch day
   1  some task is squeezed or not done on that day (the launch slips or carries risk)
-  2  the figures cannot be used
+  2  the figures cannot be used (the message names the option)
+
+CSV written with --out FILE.csv starts with a UTF-8 BOM (Excel reads it as UTF-8).
 """
 
 
@@ -123,7 +128,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                        "(default: %(default)s)")
     ready.add_argument("--findings", action="store_true",
                        help="print the risks (squeezed and skipped tasks) as findings")
-    ready.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    ready.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                       help="how to print the result (default: %(default)s)")
     ready.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
     ready.set_defaults(handler=run_readiness)
 
@@ -140,6 +146,14 @@ def run_capacity(args: argparse.Namespace) -> int:
     """``crosstalk launch capacity``: 0 when the site copes, 1 when visitors are lost."""
     from kit.launch.capacity import Campaign, Site, capacity_table, servers_needed
 
+    for dest, option in _FLOAT_OPTIONS.items():
+        value = getattr(args, dest)
+        if not math.isfinite(value):
+            raise InputError(f"{option} {value}: expected a finite number.",
+                             hint=f"See `crosstalk launch capacity --help` for {option}.")
+    if args.reach > MAX_REACH:
+        raise InputError(f"--reach {args.reach:g}: more people than live on Earth; expected at "
+                         f"most {MAX_REACH:,}.")
     if not float(args.reach).is_integer():
         raise InputError(f"--reach {args.reach:g}: expected a whole number of people.")
     if not 0 <= args.max_lost <= 1:
@@ -188,6 +202,15 @@ def run_capacity(args: argparse.Namespace) -> int:
     return 0 if copes else 1
 
 
+MAX_REACH = 10_000_000_000
+MAX_LAUNCH_DAY = 3_650
+_FLOAT_OPTIONS = {
+    "reach": "--reach", "ctr": "--ctr", "spike": "--spike", "half_life": "--half-life",
+    "rps_per_server": "--rps-per-server", "cache_hit": "--cache-hit",
+    "requests_per_visit": "--requests-per-visit", "timeout": "--timeout",
+    "max_lost": "--max-lost",
+}
+
 _OPTIONS = {
     "Campaign.reach": "--reach", "Campaign.ctr": "--ctr", "Campaign.minutes": "--minutes",
     "Campaign.spike_at": "--spike-at", "Campaign.spike": "--spike",
@@ -209,6 +232,9 @@ def run_readiness(args: argparse.Namespace) -> int:
     """``crosstalk launch readiness``: 0 when every task is done on the day, else 1."""
     from kit.launch.readiness import plan_launch
 
+    if not 0 <= args.launch_day <= MAX_LAUNCH_DAY:
+        raise InputError(f"--launch-day {args.launch_day}: expected days from the campaign's "
+                         f"start, 0 to {MAX_LAUNCH_DAY:,}.")
     when: str | int = args.it_joins
     if isinstance(when, str) and when.strip().isdigit():
         when = int(when)

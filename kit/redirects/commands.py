@@ -27,6 +27,7 @@ from typing import Any
 
 from kit.errors import InputError
 from kit.output import (
+    csv_text,
     emit,
     emit_findings,
     format_summary,
@@ -40,6 +41,27 @@ exit status:
   0  no error-severity findings (warnings such as chains or 302s may remain)
   1  at least one error-severity finding (loop, broken target, homepage dump, ...)
   2  the input cannot be used (the message names the file and line)
+
+CSV written with --out FILE.csv starts with a UTF-8 BOM (Excel reads accents right); cells
+from the input that start with = + - @ get a leading ' so no spreadsheet runs them.
+"""
+_SUGGEST_EPILOG = """\
+exit status:
+  0  the map was written (pages without a good match get 410, never the homepage)
+  2  an inventory cannot be used, or --min-score is not between 0 and 1
+
+CSV written with --out FILE.csv starts with a UTF-8 BOM (Excel reads accents right); cells
+from the input that start with = + - @ get a leading ' so no spreadsheet runs them.
+"""
+_EXPORT_EPILOG = """\
+exit status:
+  0  the configuration was written, one rule per source (netlify and cloudflare: rules the
+     host cannot express are left out and each is named on stderr)
+  2  the map cannot be used: a bad row, or a source listed twice (both lines are named;
+     keep one rule per source, `crosstalk redirects audit` shows which)
+
+--format csv written with --out FILE.csv starts with a UTF-8 BOM; cells from the map that
+start with = + - @ get a leading ' so no spreadsheet runs them.
 """
 
 _VERIFY_EPILOG = """\
@@ -96,6 +118,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="suggest an old→new map from two page inventories",
         description="Match each old page to its best new page on URL, title and H1. "
         "Pages without a good match get 410, never the homepage.",
+        epilog=_SUGGEST_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     suggest.add_argument("old", metavar="OLD", help="old site inventory CSV: url[, title, h1]")
     suggest.add_argument("new", metavar="NEW", help="new site inventory CSV: url[, title, h1]")
@@ -112,6 +136,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "export",
         help="write a redirect map as nginx, Apache, Netlify or Cloudflare config, or CSV",
         description="Export a redirect map for the server that will serve it.",
+        epilog=_EXPORT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     export.add_argument("map", metavar="MAP", help="redirect map CSV: source, target[, status]")
     export.add_argument(
@@ -184,8 +210,11 @@ def run_suggest(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {}
     if args.min_score is not None:
         options["min_score"] = args.min_score
+    if args.min_score is not None and not 0 <= args.min_score <= 1:
+        raise InputError(f"--min-score {args.min_score:g}: expected a similarity between 0 "
+                         "and 1.", hint="Try 0.5; lower accepts weaker matches.")
     suggested = suggest_map(args.old, args.new, **options)
-    emit(suggested.to_csv(index=False, lineterminator="\n"), args.out)
+    emit(csv_text(suggested), args.out)
     counts = suggested["status"].value_counts()
     labels = {301: "redirected (301)", 200: "unchanged (200)", 410: "gone (410)"}
     parts = [f"{int(counts.get(code, 0))} {label}" for code, label in labels.items()]
@@ -198,11 +227,13 @@ def run_suggest(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    """``crosstalk redirects export``: write nginx, Apache or CSV output; always 0."""
+    """``crosstalk redirects export``: write the map for a server; 0, or 2 when a source is
+    listed twice (which rule the server would use would be a guess)."""
+    import pandas as pd
+
     from kit.redirects.export import (
         to_apache,
         to_cloudflare,
-        to_csv,
         to_netlify,
         to_nginx,
         unsupported_rules,
@@ -210,8 +241,28 @@ def run_export(args: argparse.Namespace) -> int:
     from kit.redirects.maps import load_redirects
 
     rmap = load_redirects(args.map)
+    first: dict[str, int] = {}
+    problems = []
+    for position, key in enumerate(rmap.frame["source_key"].tolist()):
+        if key in first:
+            source = rmap.frame["source"].iloc[position]
+            problems.append(f"{rmap.where(position)}: source {source!r} is already on "
+                            f"{rmap.where(first[key])}")
+        else:
+            first[key] = position
+    if problems:
+        raise InputError(f"{Path(args.map).name}: {len(problems)} source(s) listed twice; a "
+                         "server uses one rule per source, so nothing was exported.", problems,
+                         hint="Keep one rule per source (`crosstalk redirects audit` shows "
+                              "them as conflicts), then export again.")
+    if args.format == "csv":
+        frame = pd.DataFrame({"source": rmap.frame["source"],
+                              "target": rmap.frame["target"].fillna(""),
+                              "status": rmap.frame["status"].astype(int)})
+        emit(csv_text(frame), args.out)
+        return 0
     exporters = {"nginx": to_nginx, "apache": to_apache, "netlify": to_netlify,
-                 "csv": to_csv, "cloudflare": lambda m: to_cloudflare(m, host=args.host)}
+                 "cloudflare": lambda m: to_cloudflare(m, host=args.host)}
     emit(exporters[args.format](rmap), args.out)
     if args.format in ("netlify", "cloudflare"):
         for problem in unsupported_rules(rmap, args.format):

@@ -32,19 +32,28 @@ _AUDIT_EPILOG = """\
 exit status:
   0  no error-severity findings (warnings and info may remain)
   1  at least one error-severity finding (missing title, 404, broken canonical, ...)
-  2  the input cannot be used (the message names the file and line)
+  2  the input cannot be used (the message names the file and line), or --base-url is
+     not an http(s) URL
+
+CSV written with --out FILE.csv starts with a UTF-8 BOM (Excel reads accents right); cells
+from the input that start with = + - @ get a leading ' so no spreadsheet runs them.
 """
 _BUILD_EPILOG = """\
 exit status:
   0  every URL is in the sitemap
   1  some URLs were left out (other host, outside the folder, not URLs); listed on stderr
-  2  the input cannot be used
+  2  the input cannot be used: URLS.csv is missing, a folder or unreadable (the message
+     names the file and line), or --base-url, --out-dir or --lastmod is wrong (named)
 """
 _VALIDATE_EPILOG = """\
 exit status:
   0  every file is a valid sitemap (info findings such as <priority> may remain)
   1  at least one file has error findings
-  2  at least one file could not be read (the others are still checked)
+  2  at least one file could not be read (the others are still checked), or --base-url
+     is not a URL
+
+Findings name each file as it was given, so two sitemap.xml in different folders stay
+apart.  CSV written with --out FILE.csv starts with a UTF-8 BOM (Excel reads accents right).
 """
 
 
@@ -100,23 +109,63 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     validate.add_argument("files", metavar="FILE", nargs="+", help="sitemap files")
     validate.add_argument("--base-url", metavar="URL",
                           help="where the files are served; enables the path check")
-    validate.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    validate.add_argument("--out", metavar="FILE", help="write the findings here")
+    validate.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                          help="how to print the findings (default: %(default)s)")
+    validate.add_argument("--out", metavar="FILE",
+                          help="write the findings here instead of stdout")
     validate.set_defaults(handler=run_validate)
 
 
 def _read_text(path: str, what: str) -> str:
     try:
-        return Path(path).read_bytes().decode("utf-8", errors="replace")
+        data = Path(path).read_bytes()
     except OSError as error:
         raise InputError(f"{what} {path!r}: cannot be read ({error.strerror or error}).",
                          hint="Check the path.") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{what} {path!r}: not UTF-8 text (byte {error.start + 1}); Google "
+                         "reads robots.txt as UTF-8.", hint="Save it as UTF-8.") from None
+    if "\x00" in text:
+        raise InputError(f"{what} {path!r}: binary data, not a robots.txt text file.",
+                         hint="Give the site's robots.txt.")
+    return text
+
+
+def _base_url(value: str, option: str = "--base-url") -> None:
+    """An InputError naming ``option`` unless ``value`` is an http(s) site or folder URL."""
+    from kit.seo.sitemaps import sitemap_location
+
+    try:
+        sitemap_location(value)
+    except (InputError, ValueError):
+        raise InputError(f"{option}: base URL {value!r} is not an http(s) URL like "
+                         "https://www.example.com/ .",
+                         hint="Give the address the files are served from.") from None
+
+
+def _input_file(value: str, what: str) -> Path:
+    """``value`` as the path of an existing file (never read as a URL or a list)."""
+    path = Path(value)
+    if path.is_dir():
+        raise InputError(f"{what} {value!r} is a folder; give the file inside it.")
+    if not path.is_file():
+        raise InputError(f"{what} {value!r}: cannot be read (no such file).",
+                         hint="Check the path.")
+    return path
 
 
 def run_audit(args: argparse.Namespace) -> int:
     """``crosstalk seo audit``: 1 when any finding has severity ``error``, else 0."""
     from kit.seo import audit_pages, load_html_folder, page_scores, page_table
     from kit.seo.sitemaps import sitemap_urls
+
+    _base_url(args.base_url)
+    if args.robots:
+        _input_file(args.robots, "--robots")
+    if args.sitemap:
+        _input_file(args.sitemap, "--sitemap")
 
     path = Path(args.path)
     if not path.exists():
@@ -142,9 +191,21 @@ def run_audit(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     """``crosstalk sitemap build``: 1 when some URLs were left out, else 0."""
     from kit.seo import build_sitemaps
+    from kit.seo.sitemaps import _lastmod_text
 
-    files = build_sitemaps(args.urls, args.base_url, lastmod=args.lastmod)
-    paths = files.write(args.out_dir)
+    urls = _input_file(args.urls, "URLS.csv")
+    _base_url(args.base_url)
+    if args.lastmod is not None:
+        try:
+            _lastmod_text(args.lastmod)
+        except ValueError as error:
+            raise InputError(f"--lastmod: {error}.", hint="Leave it out to use the CSV's "
+                             "lastmod column.") from None
+    out_dir = Path(args.out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"--out-dir {args.out_dir!r} is a file; give a folder.")
+    files = build_sitemaps(urls, args.base_url, lastmod=args.lastmod)
+    paths = files.write(out_dir)
     print(f"{files.urls:,} URLs in {len(files)} file(s): "
           + ", ".join(str(p) for p in paths)
           + f". Upload to {files.base_url} and submit {files.base_url}sitemap.xml in Search "
@@ -163,13 +224,21 @@ def run_validate(args: argparse.Namespace) -> int:
 
     from kit.seo import validate_sitemap
 
+    if args.base_url is not None:
+        _base_url(args.base_url)
     frames = []
-    unreadable = []
+    unreadable: dict[str, str] = {}
     for file in args.files:
+        path = Path(file)
         try:
-            frames.append(validate_sitemap(Path(file), base_url=args.base_url))
+            if path.is_dir():
+                raise InputError(f"{file}: is a folder; give the sitemap files inside it.")
+            frame = validate_sitemap(path, base_url=args.base_url)
         except InputError as error:
-            unreadable.append(str(error))
+            unreadable[file] = str(error)
+            continue
+        frame["file"] = file  # as given: two sitemap.xml in two folders stay apart
+        frames.append(frame)
     findings = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["subject", "check", "severity", "business", "technical", "source", "file",
                  "line", "value"])
@@ -178,14 +247,13 @@ def run_validate(args: argparse.Namespace) -> int:
             pd.CategoricalDtype(["error", "warning", "info"], ordered=True))
     lines = []
     for file in args.files:
-        name = Path(file).name
-        mine = findings[findings["file"] == name] if not findings.empty else findings
-        if any(name in problem for problem in unreadable):
+        mine = findings[findings["file"] == file] if not findings.empty else findings
+        if file in unreadable:
             continue
         errors = int((mine["severity"].astype(str) == "error").sum())
         lines.append(f"{file}: {'valid' if errors == 0 else f'{errors} error(s)'}"
                      + (f", {len(mine) - errors} other finding(s)" if len(mine) > errors else ""))
-    summary = "\n".join(lines + [f"crosstalk: {problem}" for problem in unreadable])
+    summary = "\n".join(lines + [f"crosstalk: {problem}" for problem in unreadable.values()])
     emit_findings(findings, summary, args.format, args.out)
     if unreadable:
         return 2

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from kit.errors import InputError
 from kit.output import (
+    csv_text,
     emit,
     findings_text,
     findings_to_json,
@@ -38,21 +39,33 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
+_BUILD_EPILOG = """\
+exit status:
+  0  the tagged link is printed (spaces and non-ASCII percent-encoded, the host as DNS
+     writes it)
+  2  URL is not a full http(s) address, or a parameter is empty (named)
+"""
+_CSV_NOTE = """
+CSV written with --out FILE.csv starts with a UTF-8 BOM (Excel reads accents right); cells
+from the input that start with = + - @ get a leading ' so no spreadsheet runs them.
+"""
 _LINT_EPILOG = """\
 exit status:
   0  no error-severity findings (warnings are allowed)
   1  at least one error (untagged link, missing parameter, internal tag, not a URL)
-  2  the file cannot be read (the message names the file and line)
-"""
+  2  the file cannot be read (the message names the file and line), or --site is not a
+     host
+""" + _CSV_NOTE
 _CLASSIFY_EPILOG = """\
 exit status:
   0  every line was read and classified
   1  some lines were malformed (counted and listed on stderr; the rest is classified)
-  2  the file cannot be used (the message names the file and line)
+  2  the file cannot be used (the message names the file and line), or --site is not a
+     host
 
 channels follow GA4 help 9756891 "[GA4] Default channel group": rules in order, first
 match wins, case-insensitive, Unassigned when none matches.
-"""
+""" + _CSV_NOTE
 _OPTIONAL = ("id", "term", "content", "source_platform", "creative_format", "marketing_tactic")
 
 
@@ -63,8 +76,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     actions = utm.add_subparsers(dest="action", metavar="ACTION", required=True)
     build = actions.add_parser("build", help="add UTM parameters to a link",
                                description="Add GA4's UTM parameters to a link, keeping its "
-                               "query string and fragment (GA4 help 10917952).")
-    build.add_argument("url", metavar="URL")
+                               "query string and fragment (GA4 help 10917952).",
+                               epilog=_BUILD_EPILOG,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+    build.add_argument("url", metavar="URL",
+                       help="the landing page, a full address such as https://example.com/offer")
     for name in ("source", "medium", "campaign"):
         build.add_argument(f"--{name}", required=True, help=f"utm_{name} (required)")
     for name in _OPTIONAL:
@@ -131,6 +147,27 @@ def _formats(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
 
 
+def _site(value: str | None) -> str | None:
+    """``--site`` as given, when it names a host (``www.example.com`` or its https URL)."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return None
+    hint = "Give the site's host, e.g. www.example.com (or https://www.example.com)."
+    try:
+        parts = urlsplit(value.strip() if "//" in value else f"//{value.strip()}")
+        parts.port  # noqa: B018  (ValueError for a bad port)
+        host = parts.hostname or ""
+        host.encode("idna")
+    except (ValueError, UnicodeError) as error:
+        raise InputError(f"--site {value!r} is not a host ({error}).", hint=hint) from None
+    if (not host or any(c.isspace() for c in value) or parts.path not in ("", "/")
+            or parts.query or parts.fragment
+            or (parts.scheme and parts.scheme.lower() not in ("http", "https"))):
+        raise InputError(f"--site {value!r} is not a host.", hint=hint)
+    return value.strip()
+
+
 def run_build(args: argparse.Namespace) -> int:
     """``crosstalk utm build``: print the tagged link."""
     from kit.tracking.utm import build_utm
@@ -145,6 +182,9 @@ def run_build(args: argparse.Namespace) -> int:
 def _read_links(path: Path) -> pd.DataFrame | Path:
     import pandas as pd
 
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder.", hint="Give a CSV with a url column, or a "
+                         "text file with one link per line.")
     if not path.is_file():
         raise InputError(f"{path}: no such file.", hint="Give a CSV with a url column, or a "
                          "text file with one link per line.")
@@ -163,7 +203,8 @@ def run_lint(args: argparse.Namespace) -> int:
     from kit.tracking.lint import lint_utm
 
     path = Path(args.file)
-    findings = lint_utm(_read_links(path), site=args.site,
+    site = _site(args.site)
+    findings = lint_utm(_read_links(path), site=site,
                         categories=_source_categories(args))
     summary = format_summary(findings, name=path.name)
     emit(findings_text(findings, args.format, summary=summary), args.out)
@@ -174,12 +215,19 @@ def run_lint(args: argparse.Namespace) -> int:
 
 def run_classify(args: argparse.Namespace) -> int:
     """``crosstalk channels classify``: 1 when some lines were malformed, else 0."""
+    import pandas as pd
 
     from kit.tracking.report import attribution_report
     from kit.tracking.sessions import load_sessions
 
+    site = _site(args.site)
+    path = Path(args.file)
+    if path.is_dir():
+        raise InputError(f"{args.file}: is a folder; give the session CSV or access log in it.")
+    if not path.is_file():
+        raise InputError(f"{args.file}: no such file.", hint="Check the path.")
     categories = _source_categories(args)
-    log = load_sessions(Path(args.file), site=args.site, categories=categories,
+    log = load_sessions(path, site=site, categories=categories,
                         log_format=args.log_format, visitor_cookie=args.visitor_cookie,
                         new_source_starts_session=args.new_source_starts_session)
     if log.sessions.empty:
@@ -199,8 +247,7 @@ def run_classify(args: argparse.Namespace) -> int:
         for column in frame.columns:  # timestamp, end: as text, for CSV and JSON alike
             if pd.api.types.is_datetime64_any_dtype(frame[column]):
                 frame[column] = frame[column].astype(str)
-        body = (frame.to_csv(index=False, lineterminator="\n") if args.format == "csv"
-                else findings_to_json(frame))
+        body = csv_text(frame) if args.format == "csv" else findings_to_json(frame)
     emit(body, args.out)
     if args.format != "table" or args.out:
         print(log.summary(), file=sys.stdout if args.out else sys.stderr)

@@ -9,6 +9,7 @@ query string or fragment the link already has; :func:`parse_utm` reads them back
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, quote, unquote_plus, urlsplit, urlunsplit
 
 from kit.errors import InputError
@@ -41,13 +42,21 @@ _SAFE = "-._~"
 def _check_url(url: object) -> tuple[str, str, str, str, str]:
     if not isinstance(url, str) or not url.strip():
         raise InputError(f"{url!r} is not a link: give a full address such as https://example.com/.")
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise InputError(
-            f"{url!r} is not a full web address.",
-            hint="Campaign links need the scheme and host, e.g. https://www.example.com/offer.",
-        )
-    return parts.scheme, parts.netloc, parts.path, parts.query, parts.fragment
+    hint = "Campaign links need the scheme and host, e.g. https://www.example.com/offer."
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port  # ValueError for a port that is not a number from 0 to 65535
+        host = parts.hostname or ""
+        ascii_host = host.encode("idna").decode("ascii") if host else ""
+    except (ValueError, UnicodeError) as error:
+        raise InputError(f"{url!r} is not a web address ({error}).", hint=hint) from None
+    if parts.scheme.lower() not in ("http", "https") or not ascii_host \
+            or re.search(r"[\s<>\"{}|\\^`]", parts.netloc):
+        raise InputError(f"{url!r} is not a full web address.", hint=hint)
+    netloc = parts.netloc
+    if ascii_host != host:  # an internationalised host, written as DNS sends it (IDNA)
+        netloc = ascii_host + (f":{port}" if port is not None else "")
+    return parts.scheme, netloc, parts.path, parts.query, parts.fragment
 
 
 def build_utm(url: str, *, source: str, medium: str, campaign: str, **optional: str) -> str:
@@ -80,7 +89,10 @@ def build_utm(url: str, *, source: str, medium: str, campaign: str, **optional: 
     kept = [part for part in query.split("&") if part and
             unquote_plus(part.split("=", 1)[0]).strip().lower() not in UTM_PARAMETERS]
     added = [f"{key}={quote(values[key], safe=_SAFE)}" for key in UTM_PARAMETERS if key in values]
-    return urlunsplit((scheme, netloc, path or "/", "&".join(kept + added), fragment))
+    path = quote(path or "/", safe="/%:@!$&'()*+,;=-._~")  # spaces, non-ASCII: escaped
+    kept = [quote(part, safe="=%:@!$'()*+,;/?-._~") for part in kept]
+    fragment = quote(fragment, safe="%:@!$&'()*+,;=/?-._~")
+    return urlunsplit((scheme, netloc, path, "&".join(kept + added), fragment))
 
 
 def parse_utm(url: str) -> dict[str, str]:

@@ -125,3 +125,100 @@ def test_init_refuses_a_folder_that_is_not_a_course(tmp_path: Path, capsys) -> N
     (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n", encoding="utf-8")
     assert main(["course", "init", str(tmp_path)]) == 2
     assert "an nbgrader config that crosstalk did not write" in capsys.readouterr().err
+
+
+# --- issue 19: a hostile batch, each file judged on its own ---------------------------------
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _encrypted(path: Path, name: str, data: bytes) -> Path:
+    """A zip whose member claims traditional PKWARE encryption (flag bit 0)."""
+    _zip(path, {name: data})
+    raw = bytearray(path.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = raw.find(signature)
+        raw[start + offset] |= 0x01
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def test_a_mixed_batch_files_the_good_and_names_each_bad_file(course, tmp_path: Path) -> None:
+    import json
+    import stat
+
+    from kit.course.collect import LOG_FILE
+
+    good = notebook_bytes(course)
+    seo = notebook_bytes(course, "02-seo")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "alice.ipynb").write_bytes(good)
+    _zip(inbox / "bob.zip", {"bob/01-redirects.ipynb": good})
+    (inbox / "carol.ipynb").write_bytes(seo)  # another assignment's notebook
+    _zip(inbox / "dave.zip", {"01-redirects.ipynb": good})
+    (inbox / "dave.zip").write_bytes((inbox / "dave.zip").read_bytes()[:-40])  # truncated
+    _encrypted(inbox / "erin.zip", "01-redirects.ipynb", good)
+    _zip(inbox / "frank.zip", {"../frank/01-redirects.ipynb": good})
+    (inbox / "grace.ipynb").symlink_to(course.source / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    crc = _zip(inbox / "heidi.zip", {"01-redirects.ipynb": good})
+    raw = bytearray(crc.read_bytes())
+    raw[raw.find(b"PK\x01\x02") + 16] ^= 0xFF  # break the recorded CRC-32
+    crc.write_bytes(bytes(raw))
+    link = zipfile.ZipInfo("ivan/01-redirects.ipynb")
+    link.external_attr = (stat.S_IFLNK | 0o777) << 16
+    with zipfile.ZipFile(inbox / "ivan.zip", "w") as archive:
+        archive.writestr(link, "/etc/passwd")
+    _zip(inbox / "judy.zip", {"judy/01-redirects.ipynb": good, "judy/notes.txt": b"hi"})
+
+    report = collect(course, ASSIGNMENT, [inbox])
+    assert sorted(learner for learner, _, _ in report.filed) == ["alice", "bob", "judy"]
+    reasons = {Path(label.split(":", 1)[0]).name: reason
+               for _, label, reason in report.rejected}
+    assert "its cells are those of 02-seo" in reasons["carol.ipynb"]
+    assert "not a readable zip file" in reasons["dave.zip"]
+    assert "encrypted" in reasons["erin.zip"]
+    assert "leaves the zip" in reasons["frank.zip"]
+    assert "symbolic link" in reasons["grace.ipynb"]
+    assert "damaged" in reasons["heidi.zip"]
+    assert "symbolic link" in reasons["ivan.zip"]
+    assert "not a notebook" in reasons["judy.zip"]
+    submitted = course.folder("submitted")
+    assert not (submitted / "grace").exists() and not (submitted / "frank").exists()
+    assert not (tmp_path / "frank").exists()
+    assert len(report.problems) == len(report.rejected) == 8
+
+    log = json.loads((course.root / LOG_FILE).read_text(encoding="utf-8"))
+    learners = log["assignments"][ASSIGNMENT]["learners"]
+    assert learners["alice"]["filed"]["to"].endswith(f"alice/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
+    assert learners["alice"]["rejected"] == []
+    assert learners["erin"]["filed"] is None
+    assert "encrypted" in learners["erin"]["rejected"][0]["reason"]
+    assert learners["erin"]["rejected"][0]["file"].endswith("erin.zip:01-redirects.ipynb")
+    assert "its cells are those of 02-seo" in learners["carol"]["rejected"][0]["reason"]
+
+
+def test_collect_refuses_a_symlink_given_directly(course, tmp_path: Path, capsys) -> None:
+    link = tmp_path / "alice.ipynb"
+    link.symlink_to(course.source / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    assert main(["collect", str(course.root), ASSIGNMENT, str(link)]) == 1
+    out = capsys.readouterr().out
+    assert f"NOT FILED {link}: a symbolic link" in out
+    assert not (course.folder("submitted") / "alice").exists()
+
+
+def test_the_assignment_is_told_by_content_not_grade_ids(course, tmp_path: Path) -> None:
+    seo = nbformat.reads(notebook_bytes(course, "02-seo").decode("utf-8"), as_version=4)
+    for cell in seo.cells:  # every grade id of 01-redirects' notebook, on 02-seo's cells
+        cell.metadata.setdefault("nbgrader", {})["grade_id"] = "intro"
+    path = tmp_path / "alice.ipynb"
+    nbformat.write(seo, path)
+    report = collect(course, ASSIGNMENT, [path])
+    assert report.filed == []
+    assert "02-seo" in report.problems[0]
+    assert len(collect(course, "02-seo", [path]).filed) == 1

@@ -119,7 +119,7 @@ def test_a_cohort_takes_and_gets_graded_on_jupyterhub(hub: Hub, tmp_path: Path) 
     status, answer = hub.formgrader("POST", f"assignment/{ASSIGNMENT}/release_feedback", GRADER)
     assert status == 200 and answer.get("success"), answer
     _crosstalk("report", str(hub.course_dir))
-    with open(hub.course_dir / "report.csv", encoding="utf-8") as handle:
+    with open(hub.course_dir / "report.csv", encoding="utf-8-sig") as handle:  # Excel BOM
         rows = list(csv.DictReader(handle))
     scores = _scores(rows)
     assert scores == EXPECTED, rows[:5]

@@ -46,3 +46,51 @@ def test_the_summary_goes_where_people_read_it(capsys, tmp_path, fmt, to_file, s
     if to_file:
         assert (tmp_path / "findings.txt").read_text() == findings_text(_findings(), fmt,
                                                                         summary="SUMMARY")
+
+
+# --- issue 19: CSV that opens safely and right in Excel ---------------------------------------
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("=HYPERLINK(\"http://evil.example\",\"click\")", "'=HYPERLINK(\"http://evil.example\",\"click\")"),
+    ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+    ("+1+cmd|x", "'+1+cmd|x"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("-3", "-3"), ("+1.5", "+1.5"), ("-20%", "-20%"), ("google", "google"), ("", ""),
+    (-3, -3), (2.5, 2.5), (None, None),
+])
+def test_neutralise_cell(value, expected) -> None:
+    from kit.output import neutralise_cell
+
+    assert neutralise_cell(value) == expected
+
+
+def test_csv_text_keeps_numbers_and_neutralises_text() -> None:
+    import pandas as pd
+
+    from kit.output import csv_text
+
+    frame = pd.DataFrame({"source": ["=1+1", "news"], "delta": [-5, 3], "share": [-0.5, 0.25]})
+    assert csv_text(frame) == "source,delta,share\n'=1+1,-5,-0.5\nnews,3,0.25\n"
+
+
+def test_channels_classify_csv_is_safe_for_spreadsheets(tmp_path, capsys) -> None:
+    import csv
+
+    from kit.cli import main
+
+    log = tmp_path / "sessions.csv"
+    log.write_text('source,medium,campaign\n"=HYPERLINK(""http://evil.example"",""x"")",'
+                   'cpc,café\n@SUM(1+1),email,-spring\n', encoding="utf-8")
+    assert main(["channels", "classify", str(log), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert rows[0]["source"].startswith("'=HYPERLINK(")
+    assert rows[1]["source"] == "'@SUM(1+1)" and rows[1]["campaign"] == "'-spring"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
+    out = tmp_path / "channels.csv"
+    assert main(["channels", "classify", str(log), "--format", "csv", "--out", str(out)]) == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and "café".encode() in data
+    assert main(["channels", "classify", str(log), "--format", "json",
+                 "--out", str(tmp_path / "channels.json")]) == 0
+    assert not (tmp_path / "channels.json").read_bytes().startswith(b"\xef\xbb\xbf")
