@@ -9,6 +9,10 @@ Submissions come back in whatever shape a session or an LMS produces:
 Nothing is guessed: a file whose learner is not on the roster, a learner with two files for
 the same notebook, a file that is not a readable notebook, a notebook from another
 assignment, and an existing submission (without ``replace``) are all *reported* and not filed.
+
+What was refused is also kept in ``DIR/collect/<assignment>.json`` (learner where it can be
+told, file, reason), so ``crosstalk report`` can say "rejected: <reason>" for a learner whose
+file never reached ``submitted/``; a learner's entries go when a file of theirs is filed.
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ from kit.course.coursedir import Course, open_course
 from kit.course.exercises import venv_on_path
 from kit.errors import InputError
 
-__all__ = ["CollectReport", "collect"]
+__all__ = ["CollectReport", "collect", "load_rejections"]
+
+REJECTIONS_FOLDER = "collect"
 
 
 @dataclass
@@ -40,6 +46,8 @@ class CollectReport:
     filed: list[tuple[str, str, str]] = field(default_factory=list)
     """``(learner, where it came from, where it went)``."""
     problems: list[str] = field(default_factory=list)
+    rejected: list[dict[str, str | None]] = field(default_factory=list)
+    """``{learner (None when no roster learner matches), file, reason}`` per refused file."""
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.filed, columns=["learner", "from", "to"])
@@ -156,6 +164,8 @@ def collect(course: Course | Path | str, assignment: str, files: Sequence[Path |
             problem, key = _classify(item, learners, expected, others)
             if problem:
                 report.problems.append(f"{item.label}: {problem}")
+                report.rejected.append({"learner": _learner_of(item, learners),
+                                        "file": item.label, "reason": problem})
             else:
                 chosen[key].append(item)
     for (learner, notebook), items in sorted(chosen.items()):
@@ -163,6 +173,8 @@ def collect(course: Course | Path | str, assignment: str, files: Sequence[Path |
             report.problems.append(
                 f"{learner}: {len(items)} files for {notebook}.ipynb "
                 f"({', '.join(i.label for i in items)}); none filed. Keep one and collect again.")
+            report.rejected.append({"learner": learner, "file": items[0].label,
+                                    "reason": f"{len(items)} files for {notebook}.ipynb"})
             continue
         target = course.folder("submitted") / learner / assignment / f"{notebook}.ipynb"
         if target.exists() and not replace:
@@ -173,7 +185,51 @@ def collect(course: Course | Path | str, assignment: str, files: Sequence[Path |
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(items[0].data)
         report.filed.append((learner, items[0].label, str(target.relative_to(course.root))))
+    _keep_rejections(course, report)
     return report
+
+
+def _learner_of(item: _Item, learners: set[str]) -> str | None:
+    """The roster learner a file belongs to, when its folder or name says (else None)."""
+    if item.learner_hint:
+        return item.learner_hint
+    matches = _match(item.name.rsplit(".", 1)[0], learners)
+    return matches[0] if len(matches) == 1 else None
+
+
+def _rejections_path(course: Course, assignment: str) -> Path:
+    return course.folder(REJECTIONS_FOLDER) / f"{assignment}.json"
+
+
+def load_rejections(course: Course | Path | str, assignment: str) -> list[dict[str, str | None]]:
+    """The files ``collect`` refused for ``assignment`` and not replaced since (maybe none)."""
+    course = course if isinstance(course, Course) else open_course(course)
+    path = _rejections_path(course, assignment)
+    if not path.is_file():
+        return []
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return []
+    return [item for item in payload.get("rejected", []) if isinstance(item, dict)]
+
+
+def _keep_rejections(course: Course, report: CollectReport) -> None:
+    """Update ``DIR/collect/<assignment>.json``: this run's refusals replace older ones for
+    the same file; a learner who got a file filed loses their older refusals."""
+    filed = {learner for learner, _, _ in report.filed}
+    this_run = {item["file"] for item in report.rejected}
+    kept = [item for item in load_rejections(course, report.assignment)
+            if item.get("learner") not in filed and item.get("file") not in this_run]
+    merged = kept + report.rejected
+    path = _rejections_path(course, report.assignment)
+    if not merged and not path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps({"assignment": report.assignment, "rejected": merged},
+                                    indent=1), encoding="utf-8")
+    temporary.replace(path)
 
 
 def _classify(item: _Item, learners: set[str], expected: dict[str, set[str]],
