@@ -472,7 +472,8 @@ class CohortReport:
     def to_csv(self, path: Path | str) -> Path:
         """:meth:`table` as CSV, safe to open in a spreadsheet (see :func:`excel_safe`)."""
         path = Path(path)
-        excel_safe(self.table()).to_csv(path, index=False)
+        # CRLF as spreadsheets expect; a cell holding a CR or LF is then always quoted
+        excel_safe(self.table()).to_csv(path, index=False, lineterminator="\r\n")
         return path
 
     def to_html(self, path: Path | str) -> Path:
