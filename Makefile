@@ -9,6 +9,8 @@
 #   make screenshots  browser tests of the workshops and formgrader; screenshots to docs/
 #   make lint       ruff only
 #   make exercises  regenerate exercises/ from solutions/
+#   make handout    the learners' copy (workshops, exercises, the kit's wheel; no answers) in build/handout
+#   make test-lowest  the core tools' unit tests on the lowest versions pyproject.toml allows
 #   make notebooks  re-run workshops/*.ipynb so their stored outputs match the kit
 #   make clean      caches and build output (never grades or submissions)
 #   make distclean  clean, and remove the virtual environment
@@ -37,10 +39,11 @@ LITE_OUT  ?= build/lite/site
 LITE_PORT ?= 8000
 PYODIDE   ?=
 
-.PHONY: help lab test lint bench exercises notebooks clean distclean lite lite-serve screenshots hub
+.PHONY: help lab test test-lowest lint bench exercises handout notebooks clean distclean lite lite-serve \
+	screenshots hub
 
 help:
-	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,23p' Makefile | sed 's/^# \{0,1\}//'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +96,22 @@ bench: $(BENCH_STAMP)
 exercises: $(DEV_STAMP)
 	$(RUN) $(BIN)/crosstalk exercises build
 
+# The learners' copy for laptops (`make lab` is the facilitator's: it shows solutions/).
+HANDOUT ?= build/handout
+handout: $(DEV_STAMP)
+	$(RUN) $(BIN)/crosstalk handout "$(HANDOUT)"
+
+# The lower bounds of pyproject.toml's core dependencies, installed exactly, without any
+# extra, in their own venv: the core tools' unit tests must pass there too.
+LOWEST_VENV ?= .venv-lowest
+test-lowest:
+	rm -rf $(LOWEST_VENV)
+	$(PYTHON) -m venv $(LOWEST_VENV)
+	$(PYTHON) -c 'import re, tomllib; deps = tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]; print("\n".join(re.sub(r">=", "==", d) for d in deps))' > $(LOWEST_VENV)/constraints.txt
+	$(LOWEST_VENV)/bin/python -m pip install --disable-pip-version-check --quiet \
+		-c $(LOWEST_VENV)/constraints.txt . pytest hypothesis
+	CROSSTALK_CORE_ONLY=1 $(LOWEST_VENV)/bin/pytest -q -p no:cacheprovider tests/unit
+
 # After a change to the kit: re-run the workshops so their stored outputs (nbval) match.
 notebooks: $(DEV_STAMP)
 	$(RUN) JUPYTER_PREFER_ENV_PATH=1 $(BIN)/crosstalk notebooks refresh
@@ -132,4 +151,4 @@ clean:
 	find . -path ./$(VENV) -prune -o -type d -name .ipynb_checkpoints -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(LOWEST_VENV)

@@ -2,7 +2,8 @@
 
 Each sub-package that offers commands has a ``commands`` module with a
 ``register(subparsers)`` function; this file only wires them together and turns
-:class:`~kit.errors.InputError` into a clear message and exit code 2.
+:class:`~kit.errors.InputError` into a clear message and exit code 2, and a missing optional
+extra (``course``, ``workshop``, ``postgres``) into the line that installs it.
 """
 
 from __future__ import annotations
@@ -34,14 +35,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name is None or not name.startswith(error.name):
-                raise  # a real import error inside an existing module
-            continue  # that module is not part of this installation
-        module.register(subparsers)
+        importlib.import_module(name).register(subparsers)
     return parser
+
+
+EXTRAS = {
+    "nbgrader": "course", "nbformat": "course", "nbconvert": "course", "nbclient": "course",
+    "jupyter_client": "course", "jupyterlab": "workshop", "ipywidgets": "workshop",
+    "plotly": "workshop", "anywidget": "workshop", "psycopg": "postgres",
+}
+"""Packages that only an optional extra installs, and that extra's name."""
+
+
+def missing_extra(error: ModuleNotFoundError) -> str | None:
+    """The extra that would install the module ``error`` could not find, if any."""
+    top = (error.name or "").partition(".")[0]
+    return EXTRAS.get(top)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,6 +61,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except InputError as error:
         print(f"crosstalk: {error}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as error:
+        extra = missing_extra(error)
+        if extra is None:
+            raise
+        print(f"crosstalk {args.command}: needs the '{extra}' extra ({error.name} is not "
+              f"installed). Install it with: pip install 'crosstalk-kit[{extra}]'",
+              file=sys.stderr)
         return 2
 
 

@@ -10,11 +10,12 @@ import math
 import sys
 import textwrap
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kit.errors import InputError
-from kit.findings import summarise
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "TABLE_WIDTH",
@@ -42,6 +43,8 @@ def format_summary(findings: pd.DataFrame, *, name: str) -> str:
         if level in severities
     )
     lines = [f"{name}: {len(findings)} finding(s) ({totals})", ""]
+    from kit.findings import summarise
+
     counts = summarise(findings)
     width = max(len("check"), *(len(str(check)) for check in counts["check"]))
     lines.append(f"  {'check':<{width}}  {'severity':<8}  {'count':>5}")
@@ -83,6 +86,8 @@ def format_table(findings: pd.DataFrame, *, width: int = TABLE_WIDTH) -> str:
 
 def _plain(value: object) -> object:
     """A JSON-safe scalar: NaN/NA become null, whole floats become ints."""
+    import pandas as pd
+
     if value is None or value is pd.NA:
         return None
     if isinstance(value, float):

@@ -5,23 +5,28 @@
 put the venv's ``bin/`` on PATH, which nbgrader needs (it runs ``alembic``).
 """
 
-from kit.course.collect import CollectReport, collect
-from kit.course.coursedir import Course, GradingLimits, import_roster, init_course, open_course
-from kit.course.exercises import (
-    ExerciseChange,
-    build_exercises,
-    check_sources,
-    course_config,
-    find_course_root,
-    nbgrader_env,
-    new_gradebook,
-    stale_exercises,
-    venv_on_path,
-    write_exercises,
-)
-from kit.course.feedback import write_feedback
-from kit.course.grade import GradeRun, grade_assignment
-from kit.course.report import CohortReport, cohort_report
+from typing import TYPE_CHECKING
+
+from kit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from kit.course.collect import CollectReport, collect
+    from kit.course.coursedir import Course, GradingLimits, import_roster, init_course, open_course
+    from kit.course.exercises import (
+        ExerciseChange,
+        build_exercises,
+        check_sources,
+        course_config,
+        find_course_root,
+        nbgrader_env,
+        new_gradebook,
+        stale_exercises,
+        venv_on_path,
+        write_exercises,
+    )
+    from kit.course.feedback import write_feedback
+    from kit.course.grade import GradeRun, grade_assignment
+    from kit.course.report import CohortReport, cohort_report
 
 __all__ = [
     "CohortReport",
@@ -47,3 +52,5 @@ __all__ = [
     "write_exercises",
     "write_feedback",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, __file__, __all__)

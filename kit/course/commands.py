@@ -1,11 +1,13 @@
-"""``crosstalk exercises build [--check]``: keep ``exercises/`` generated from ``solutions/``."""
+"""``crosstalk exercises build``, ``notebooks refresh`` and ``handout``: the facilitator's material.
+
+``exercises/`` stays generated from ``solutions/``; ``handout DIR`` writes the learners' copy.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from kit.course.exercises import find_course_root, stale_exercises, write_exercises
 from kit.errors import InputError
 
 __all__ = ["register"]
@@ -43,6 +45,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="notebooks to refresh (default: workshops/*.ipynb)")
     refresh.set_defaults(handler=run_refresh)
 
+    handout = subparsers.add_parser(
+        "handout",
+        help="the learners' copy: workshops, exercises and the kit, without answers",
+        description="Write DIR for learners' laptops: the numbered workshops, GLOSSARY.md, "
+                    "exercises/ built now from solutions/, the kit as a wheel, a README and "
+                    "a Makefile whose `make lab` installs the kit and starts JupyterLab. No "
+                    "solutions, hidden tests, rubric samples, facilitator guide or team-lead "
+                    "notebook: the command refuses to finish if any answer line is inside.",
+        epilog="Exit codes: 0 written; 2 DIR is not empty, or the copy would hold an answer.")
+    handout.add_argument("dir", type=Path, help="a new (or empty) folder for the copy")
+    handout.add_argument("--no-wheel", action="store_true",
+                         help="leave out the kit's wheel; the README then names the package "
+                              "(crosstalk-kit) to install from the package index")
+    handout.set_defaults(handler=run_handout)
+
     from kit.course.team_commands import register_team
 
     register_team(subparsers)
@@ -50,6 +67,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_refresh(args: argparse.Namespace) -> int:
     """Refresh the given notebooks (or all of workshops/); 1 if any failed, each reported."""
+    from kit.course.exercises import find_course_root
     from kit.course.notebooks import refresh_notebook
 
     paths = args.paths or sorted((find_course_root() / "workshops").glob("*.ipynb"))
@@ -64,8 +82,21 @@ def run_refresh(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def run_handout(args: argparse.Namespace) -> int:
+    """Write the learners' copy; 2 (through InputError) when it cannot be written clean."""
+    from kit.course.handout import write_handout
+
+    target = write_handout(args.dir, wheel=not args.no_wheel)
+    print(f"Learners' copy written to {target}")
+    print("Give learners this folder (a zip of it, or a shared drive). They run `make lab` in "
+          "it; the README says how without make.")
+    return 0
+
+
 def run_build(args: argparse.Namespace) -> int:
     """Build (or with ``--check`` compare) the exercises; 1 when ``--check`` finds stale files."""
+    from kit.course.exercises import find_course_root, stale_exercises, write_exercises
+
     root = args.root.resolve() if args.root else find_course_root()
     if args.check:
         stale = stale_exercises(root)

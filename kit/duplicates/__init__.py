@@ -6,27 +6,32 @@ cluster, report each duplicate with its fix in both languages, and simulate how 
 navigation, print versions and tracking parameters multiply URLs and waste crawling.
 """
 
-from kit.duplicates.clusters import (
-    CLUSTER_COLUMNS,
-    KINDS,
-    DuplicateReport,
-    find_duplicates,
-    near_duplicate_pairs,
-    near_duplicates,
-)
-from kit.duplicates.findings import DUPLICATE_CHECKS, duplicate_findings
-from kit.duplicates.normalize import (
-    PRESETS,
-    SESSION_PARAMETERS,
-    SORT_PARAMETERS,
-    TRACKING_PARAMETERS,
-    NormalizationPolicy,
-    normalize_url,
-    normalize_urls,
-    url_differences,
-)
-from kit.duplicates.pages import Pages, load_pages
-from kit.duplicates.text import PageText, html_text
+from typing import TYPE_CHECKING
+
+from kit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from kit.duplicates.clusters import (
+        CLUSTER_COLUMNS,
+        KINDS,
+        DuplicateReport,
+        find_duplicates,
+        near_duplicate_pairs,
+        near_duplicates,
+    )
+    from kit.duplicates.findings import DUPLICATE_CHECKS, duplicate_findings
+    from kit.duplicates.normalize import (
+        PRESETS,
+        SESSION_PARAMETERS,
+        SORT_PARAMETERS,
+        TRACKING_PARAMETERS,
+        NormalizationPolicy,
+        normalize_url,
+        normalize_urls,
+        url_differences,
+    )
+    from kit.duplicates.pages import Pages, load_pages
+    from kit.duplicates.text import PageText, html_text
 
 __all__ = [
     "CLUSTER_COLUMNS",
@@ -50,3 +55,5 @@ __all__ = [
     "normalize_urls",
     "url_differences",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, __file__, __all__)

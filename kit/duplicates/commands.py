@@ -16,8 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kit.errors import InputError
 from kit.output import (
@@ -28,6 +27,9 @@ from kit.output import (
     format_summary,
 )
 from kit.urls import split_origin
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["register"]
 
@@ -120,6 +122,8 @@ def run_find(args: argparse.Namespace) -> int:
 
 def _clusters_table(frame: pd.DataFrame, *, width: int = TABLE_WIDTH) -> str:
     """One block per cluster: its canonical, then each other URL with kind and similarity."""
+    import pandas as pd
+
     lines: list[str] = []
     for number, group in frame.groupby("cluster", sort=True):
         first = group.iloc[0]

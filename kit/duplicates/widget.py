@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kit.display import ExplorerDisplay, NamedControls, key_value_table
+from kit.display import ExplorerDisplay, NamedControls, key_value_table, readable_figure
 from kit.duplicates.clusters import DuplicateReport
 from kit.duplicates.simulate import (
     CAUSES,
@@ -106,6 +106,7 @@ def _days(result: CrawlResult) -> list[float]:
     return [float(s["days_per_crawl_cycle"]), float(s["days_if_only_real_pages"])]
 
 
+@readable_figure
 def crawl_figure(result: CrawlResult | None = None) -> go.Figure:
     """URLs found vs real pages (left) and days per crawl cycle (right), for one shop."""
     result = result or simulate_crawl()
@@ -239,6 +240,7 @@ def crawl_explorer(shape: SiteShape | None = None, *,
     return CrawlExplorer(shape, assumptions)
 
 
+@readable_figure
 def clusters_figure(reports: Mapping[str, DuplicateReport]) -> go.Figure:
     """For each named report: URLs, then the real pages found, split by how pages joined."""
     if not reports:

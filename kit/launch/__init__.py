@@ -6,35 +6,40 @@ readiness model (tasks, owners, critical path; what changes when IT joins late),
 the cited survey and forecast figures the workshop charts.
 """
 
-from kit.launch.capacity import (
-    ASSUMPTIONS,
-    CAPACITY_COLUMNS,
-    PHASES,
-    Campaign,
-    CapacityReport,
-    Site,
-    capacity_table,
-    servers_needed,
-    settings_table,
-    traffic_curve,
-)
-from kit.launch.data import (
-    SOURCES,
-    blocked_at_work,
-    social_media_forecast,
-    social_policy_trend,
-)
-from kit.launch.queueing import QueueState, erlang_b, erlang_c, mmc
-from kit.launch.readiness import (
-    IT_JOINS,
-    TASKS,
-    ReadinessPlan,
-    Task,
-    compare_joins,
-    plan_launch,
-    readiness_findings,
-    tasks_frame,
-)
+from typing import TYPE_CHECKING
+
+from kit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from kit.launch.capacity import (
+        ASSUMPTIONS,
+        CAPACITY_COLUMNS,
+        PHASES,
+        Campaign,
+        CapacityReport,
+        Site,
+        capacity_table,
+        servers_needed,
+        settings_table,
+        traffic_curve,
+    )
+    from kit.launch.data import (
+        SOURCES,
+        blocked_at_work,
+        social_media_forecast,
+        social_policy_trend,
+    )
+    from kit.launch.queueing import QueueState, erlang_b, erlang_c, mmc
+    from kit.launch.readiness import (
+        IT_JOINS,
+        TASKS,
+        ReadinessPlan,
+        Task,
+        compare_joins,
+        plan_launch,
+        readiness_findings,
+        tasks_frame,
+    )
 
 __all__ = [
     "ASSUMPTIONS",
@@ -64,3 +69,5 @@ __all__ = [
     "tasks_frame",
     "traffic_curve",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, __file__, __all__)

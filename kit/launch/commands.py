@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kit.errors import InputError
 from kit.output import emit, findings_to_csv, findings_to_json
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["register"]
 

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kit.display import ExplorerDisplay, NamedControls, key_value_table
+from kit.display import ExplorerDisplay, NamedControls, key_value_table, readable_figure
 from kit.launch.capacity import ASSUMPTIONS, Campaign, CapacityReport, Site, capacity_table
 from kit.launch.data import (
     SOURCES,
@@ -86,6 +86,7 @@ def _summary_html(report: CapacityReport) -> str:
     return key_value_table(rows, css_class="crosstalk-summary", label_tag="td")
 
 
+@readable_figure
 def capacity_figure(report: CapacityReport | None = None) -> go.Figure:
     """Requests at the servers vs capacity (top); response time and visitors lost (bottom)."""
     report = report or capacity_table()
@@ -209,6 +210,7 @@ def _gantt_traces(plan: ReadinessPlan) -> list[dict[str, Any]]:
     }]
 
 
+@readable_figure
 def gantt_figure(plan: ReadinessPlan | None = None) -> go.Figure:
     """The launch plan at full length, coloured by what happens if the date is held
     (green done, orange squeezed, red not done); black outline: critical path."""
@@ -299,6 +301,7 @@ def _source_note(text: str) -> dict[str, Any]:
             "showarrow": False, "align": "left", "font": {"size": 10}}
 
 
+@readable_figure
 def blocked_figure() -> go.Figure:
     """Share of European CIOs/IT managers blocking each service (Easynet/Ipanema, 2012)."""
     data = blocked_at_work()
@@ -313,6 +316,7 @@ def blocked_figure() -> go.Figure:
     return figure
 
 
+@readable_figure
 def policy_figure() -> go.Figure:
     """US CIOs' social media policy at work, 2009 vs 2011 (Robert Half Technology)."""
     data = social_policy_trend()
@@ -327,6 +331,7 @@ def policy_figure() -> go.Figure:
     return figure
 
 
+@readable_figure
 def forecast_figure() -> go.Figure:
     """Worldwide social media revenue, 2011 vs 2016 forecast, total and advertising (Gartner)."""
     data = social_media_forecast()

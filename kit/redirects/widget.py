@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 
-from kit.display import ExplorerDisplay
+from kit.display import ExplorerDisplay, readable_figure
 from kit.redirects.simulate import (
     STRATEGIES,
     MigrationAssumptions,
@@ -256,6 +256,7 @@ def migration_explorer(
                              assumptions=assumptions, strategy=strategy)
 
 
+@readable_figure
 def strategy_comparison_figure(
     results: Mapping[str, MigrationResult] | Iterable[MigrationResult],
 ) -> go.Figure:

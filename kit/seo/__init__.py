@@ -7,27 +7,32 @@ IT's implementation and what Marketing meant each do to the number of indexable,
 well-described pages.
 """
 
-from kit.seo.audit import (
-    BLOCKS_DESCRIBED,
-    BLOCKS_INDEXING,
-    CHECKS,
-    TITLE_MAX,
-    audit_pages,
-    page_scores,
-)
-from kit.seo.pages import Page, load_crawl, load_html_folder, page_table
-from kit.seo.robots import RobotsTxt
-from kit.seo.simulate import (
-    ASSUMPTIONS,
-    CHANGES,
-    PLANS,
-    SeoResult,
-    assumptions_table,
-    change_effects,
-    compare_plans,
-    simulate_seo,
-)
-from kit.seo.sitemaps import SitemapFiles, build_sitemaps, validate_sitemap
+from typing import TYPE_CHECKING
+
+from kit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from kit.seo.audit import (
+        BLOCKS_DESCRIBED,
+        BLOCKS_INDEXING,
+        CHECKS,
+        TITLE_MAX,
+        audit_pages,
+        page_scores,
+    )
+    from kit.seo.pages import Page, load_crawl, load_html_folder, page_table
+    from kit.seo.robots import RobotsTxt
+    from kit.seo.simulate import (
+        ASSUMPTIONS,
+        CHANGES,
+        PLANS,
+        SeoResult,
+        assumptions_table,
+        change_effects,
+        compare_plans,
+        simulate_seo,
+    )
+    from kit.seo.sitemaps import SitemapFiles, build_sitemaps, validate_sitemap
 
 __all__ = [
     "ASSUMPTIONS",
@@ -53,3 +58,5 @@ __all__ = [
     "simulate_seo",
     "validate_sitemap",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, __file__, __all__)

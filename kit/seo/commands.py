@@ -20,8 +20,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from kit.errors import InputError
 from kit.output import (
     emit_findings,
@@ -161,6 +159,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     """``crosstalk sitemap validate``: 2 if a file is unreadable, 1 on errors, else 0."""
+    import pandas as pd
+
     from kit.seo import validate_sitemap
 
     frames = []

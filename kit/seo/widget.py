@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.display import ExplorerDisplay
+from kit.display import ExplorerDisplay, readable_figure
 from kit.seo.simulate import (
     ASSUMPTIONS,
     CHANGES,
@@ -219,6 +219,7 @@ def seo_explorer(site: SeoSite | None = None, *, n_pages: int = 300, seed: int =
     return SeoExplorer(site if site is not None else seo_site(n_pages, seed=seed), plan=plan)
 
 
+@readable_figure
 def change_effects_figure(effects: pd.DataFrame) -> go.Figure:
     """Bars: what each change adds on its own (from :func:`~kit.seo.change_effects`)."""
     if effects.empty:
@@ -244,6 +245,7 @@ def change_effects_figure(effects: pd.DataFrame) -> go.Figure:
     )
 
 
+@readable_figure
 def plan_comparison_figure(summaries: pd.DataFrame) -> go.Figure:
     """Bars per plan (from :func:`~kit.seo.compare_plans`): indexable and well described."""
     if summaries.empty:

@@ -6,33 +6,38 @@ sessions, conversions and cost per channel and campaign, and simulate where a pa
 campaign's clicks end up when its links are untagged, tagged, or tagged with mistakes.
 """
 
-from kit.tracking.categories import SourceCategories, bundled_source_categories
-from kit.tracking.channels import (
-    CHANNEL_RULES,
-    CHANNELS,
-    ChannelRule,
-    channel_rules_frame,
-    classify_sessions,
-    default_channel,
-    source_category,
-)
-from kit.tracking.lint import LINT_CHECKS, lint_utm
-from kit.tracking.report import REPORT_COLUMNS, AttributionReport, attribution_report
-from kit.tracking.sessions import (
-    SESSION_COLUMNS,
-    SessionLog,
-    load_sessions,
-    parse_access_log,
-    session_labels,
-    traffic_source,
-)
-from kit.tracking.simulate import (
-    SCENARIOS,
-    SIMULATION_ASSUMPTIONS,
-    CampaignSimulation,
-    simulate_campaign,
-)
-from kit.tracking.utm import UTM_PARAMETERS, build_utm, parse_utm
+from typing import TYPE_CHECKING
+
+from kit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from kit.tracking.categories import SourceCategories, bundled_source_categories
+    from kit.tracking.channels import (
+        CHANNEL_RULES,
+        CHANNELS,
+        ChannelRule,
+        channel_rules_frame,
+        classify_sessions,
+        default_channel,
+        source_category,
+    )
+    from kit.tracking.lint import LINT_CHECKS, lint_utm
+    from kit.tracking.report import REPORT_COLUMNS, AttributionReport, attribution_report
+    from kit.tracking.sessions import (
+        SESSION_COLUMNS,
+        SessionLog,
+        load_sessions,
+        parse_access_log,
+        session_labels,
+        traffic_source,
+    )
+    from kit.tracking.simulate import (
+        SCENARIOS,
+        SIMULATION_ASSUMPTIONS,
+        CampaignSimulation,
+        simulate_campaign,
+    )
+    from kit.tracking.utm import UTM_PARAMETERS, build_utm, parse_utm
 
 __all__ = [
     "CHANNELS",
@@ -63,3 +68,5 @@ __all__ = [
     "source_category",
     "traffic_source",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, __file__, __all__)

@@ -20,8 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kit.errors import InputError
 from kit.output import (
@@ -30,7 +29,11 @@ from kit.output import (
     findings_to_json,
     format_summary,
 )
-from kit.tracking.categories import SourceCategories
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kit.tracking.categories import SourceCategories
 
 __all__ = ["register"]
 
@@ -104,6 +107,8 @@ def _categories(parser: argparse.ArgumentParser) -> None:
 
 
 def _source_categories(args: argparse.Namespace) -> SourceCategories | None:
+    from kit.tracking.categories import SourceCategories
+
     return SourceCategories.from_csv(args.categories) if args.categories else None
 
 
@@ -125,6 +130,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def _read_links(path: Path) -> pd.DataFrame | Path:
+    import pandas as pd
+
     if not path.is_file():
         raise InputError(f"{path}: no such file.", hint="Give a CSV with a url column, or a "
                          "text file with one link per line.")
@@ -154,6 +161,8 @@ def run_lint(args: argparse.Namespace) -> int:
 
 def run_classify(args: argparse.Namespace) -> int:
     """``crosstalk channels classify``: 1 when some lines were malformed, else 0."""
+    import pandas as pd
+
     from kit.tracking.report import attribution_report
     from kit.tracking.sessions import load_sessions
 

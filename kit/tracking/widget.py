@@ -19,7 +19,7 @@ from typing import Any
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from kit.display import ExplorerDisplay
+from kit.display import ExplorerDisplay, readable_figure
 from kit.sites import TrackingSite
 from kit.tracking.channels import CHANNELS, SOURCE_CHANNELS, default_channel
 from kit.tracking.lint import lint_utm
@@ -144,6 +144,7 @@ def campaign_explorer(site: TrackingSite | None = None, *,
     return CampaignExplorer(simulate_campaign(site), scenario=scenario)
 
 
+@readable_figure
 def scenario_figure(simulation: CampaignSimulation) -> go.Figure:
     """Stacked bars: for each scenario, the paid clicks per reported channel."""
     table = simulation.paid_clicks
