@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.display import readable_figure
+
 if TYPE_CHECKING:
     from kit.course.report import CohortReport
 
@@ -27,6 +29,7 @@ PATTERNS = {"marketing": "", "it": "/", "other": "."}
 """Bar fill patterns per role, so the chart reads without colour."""
 
 
+@readable_figure
 def module_role_chart(report: CohortReport) -> go.Figure:
     """Mean % of the points of the **shared** parts per module, one bar per role.
 
@@ -52,6 +55,7 @@ def module_role_chart(report: CohortReport) -> go.Figure:
     return figure
 
 
+@readable_figure
 def task_role_chart(report: CohortReport) -> go.Figure:
     """Heat map: mean % per part (rows) and role (columns), among the learners each part is
     meant for: shared parts compare the sides, a side's own parts show in its column only.
@@ -76,6 +80,7 @@ def task_role_chart(report: CohortReport) -> go.Figure:
     return figure
 
 
+@readable_figure
 def gain_chart(report: CohortReport) -> go.Figure:
     """Self-rating (0–3) this morning and at the end of the day, per role (small groups
     left out): did the day work?"""
@@ -96,6 +101,7 @@ def gain_chart(report: CohortReport) -> go.Figure:
     return figure
 
 
+@readable_figure
 def missed_chart(report: CohortReport, n: int = 10) -> go.Figure:
     """Share of learners who lost points on the most-missed parts, per role (among the
     learners each part is meant for)."""
