@@ -453,7 +453,7 @@ def run_demo(folder: Path | str, *, learners: int = 12, seed: int = 0, jobs: int
         graded[assignment] = run
         say(run.summary())
         feedback[assignment] = write_feedback(course, assignment)
-    report = cohort_report(course)
+    report = cohort_report(course, assignments=assignments)
     html = report.to_html(root / "report.html")
     csv = report.to_csv(root / "report.csv")
     say(f"report: {html} and {csv}")

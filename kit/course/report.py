@@ -89,7 +89,9 @@ class CohortReport:
     (``learner_id, name, role``), ``records`` (``assignment → grading outcomes``),
     ``titles`` (``(assignment, task) → (title, kind[, role])``), ``rejections``
     (``assignment → [{learner, file, reason}]``) and ``ratings``
-    (``learner → {"start": {...}, "end": {...}}``).
+    (``learner → {"start": {...}, "end": {...}}``).  ``assignments`` limits the report to
+    some assignments; by default it covers those anybody handed in (or tried to), so
+    modules not collected yet do not list everyone as missing.
     """
 
     def __init__(self, course: Course, *, scores: pd.DataFrame | None = None,
@@ -97,8 +99,10 @@ class CohortReport:
                  records: dict[str, list[Any]] | None = None,
                  titles: dict[tuple[str, str], tuple[str, ...]] | None = None,
                  rejections: dict[str, list[dict[str, Any]]] | None = None,
-                 ratings: dict[str, dict[str, dict[str, Any]]] | None = None) -> None:
+                 ratings: dict[str, dict[str, dict[str, Any]]] | None = None,
+                 assignments: list[str] | None = None) -> None:
         self.course = course
+        self._assignments = list(assignments) if assignments is not None else None
         self._scores = scores
         self._roster = roster
         self._records = records
@@ -129,7 +133,7 @@ class CohortReport:
         """``assignment → outcomes`` saved by ``crosstalk grade``."""
         if self._records is not None:
             return self._records
-        return {name: load_run(self.course, name).outcomes for name in self.course.assignments}
+        return {name: load_run(self.course, name).outcomes for name in self._candidates}
 
     @cached_property
     def rejections(self) -> dict[str, list[dict[str, Any]]]:
@@ -138,7 +142,12 @@ class CohortReport:
             return self._rejections
         from kit.course.collect import load_rejections
 
-        return {name: load_rejections(self.course, name) for name in self.course.assignments}
+        return {name: load_rejections(self.course, name) for name in self._candidates}
+
+    @property
+    def _candidates(self) -> list[str]:
+        return self._assignments if self._assignments is not None else list(
+            self.course.assignments)
 
     @cached_property
     def _part_info(self) -> tuple[dict[tuple[str, str], tuple[str, str, str]], dict[str, list]]:
@@ -151,7 +160,7 @@ class CohortReport:
                     untagged.setdefault(assignment, []).append(task)
             return parts, untagged
         parts, untagged = {}, {}
-        for name in self.course.assignments:
+        for name in self._candidates:
             tasks = load_tasks(self.course.source, name)
             for task in tasks.tasks:
                 parts[(name, task.grade_id)] = (task.title, task.kind, task.role)
@@ -176,7 +185,7 @@ class CohortReport:
             return self._ratings
         found: dict[str, dict[str, dict[str, Any]]] = {}
         submitted = self.course.folder("submitted")
-        for name in self.course.assignments:
+        for name in self.assignments:
             for path in sorted(submitted.glob(f"*/{name}/*.ipynb")):
                 try:
                     notebook = nbformat.read(path, as_version=4)
@@ -188,21 +197,30 @@ class CohortReport:
         return found
 
     @cached_property
+    def _scores_all(self) -> pd.DataFrame:
+        return self._scores if self._scores is not None else task_scores(
+            self.course.db_url, self.course.course_id)
+
+    @cached_property
     def assignments(self) -> list[str]:
-        """The course's assignments (those with scores or records when built by hand)."""
-        names = list(self.course.assignments)
-        for name in [*self.records, *(self._scores["assignment"] if self._scores is not None
-                                       else [])]:
-            if name not in names:
-                names.append(name)
-        return sorted(names)
+        """The assignments reported: those given, else those anybody handed in (scores,
+        grading records, refused files), else every assignment of the course."""
+        if self._assignments is not None:
+            return sorted(self._assignments)
+        seen = set(self._scores_all["assignment"])
+        seen |= {name for name, outcomes in self.records.items() if outcomes}
+        seen |= {name for name, items in self.rejections.items() if items}
+        submitted = self.course.folder("submitted")
+        seen |= {name for name in self.course.assignments
+                 if any(submitted.glob(f"*/{name}"))}
+        return sorted(seen) or sorted(self.course.assignments)
 
     # --- figures -----------------------------------------------------------------------
 
     @cached_property
     def _long(self) -> pd.DataFrame:
-        scores = self._scores if self._scores is not None else task_scores(
-            self.course.db_url, self.course.course_id)
+        scores = self._scores_all
+        scores = scores[scores["assignment"].isin(self.assignments)]
         frame = scores.merge(self.roster, on="learner", how="left")
         frame["role"] = frame["role"].fillna("other")
         frame["name"] = frame["name"].fillna("")
@@ -330,6 +348,8 @@ class CohortReport:
     def _answers(self) -> dict[tuple[str, str], Counter]:
         counts: dict[tuple[str, str], Counter] = {}
         for assignment, outcomes in self.records.items():
+            if assignment not in self.assignments:
+                continue
             for outcome in outcomes:
                 for task in getattr(outcome, "tasks", []) or []:
                     score, top = task.get("score"), task.get("max_score")
@@ -439,6 +459,8 @@ class CohortReport:
                 notes.append(f"{ROLE_NAMES[role]} has {count} learner(s) on the roster: shown "
                              f"as a small group, not compared in % (fewer than {MIN_GROUP}).")
         for assignment, tasks in sorted(self.untagged.items()):
+            if assignment not in self.assignments:
+                continue
             notes.append(f"{assignment}: {len(tasks)} graded part(s) carry no role tag "
                          f"({', '.join(tasks)}); counted as shared for everyone.")
         return notes
@@ -498,9 +520,12 @@ class CohortReport:
         return "".join(parts)
 
 
-def cohort_report(course: Course | Path | str) -> CohortReport:
-    """The :class:`CohortReport` of the course in ``course`` (a folder or a Course)."""
-    return CohortReport(course if isinstance(course, Course) else open_course(course))
+def cohort_report(course: Course | Path | str, *,
+                  assignments: list[str] | None = None) -> CohortReport:
+    """The :class:`CohortReport` of the course in ``course`` (a folder or a Course);
+    ``assignments`` limits it (default: the assignments anybody handed in)."""
+    return CohortReport(course if isinstance(course, Course) else open_course(course),
+                        assignments=assignments)
 
 
 def role_order(roles: list[str]) -> list[str]:
