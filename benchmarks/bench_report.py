@@ -38,7 +38,8 @@ def main() -> int:
 
         start = time.perf_counter()
         report = CohortReport(made.course, roster=made._roster, records=made._records,
-                              titles=made._titles)
+                              titles=made._titles, rejections=made._rejections,
+                              ratings=made._ratings)
         html = report.to_html(folder / "report.html")
         csv = report.to_csv(folder / "report.csv")
         seconds = time.perf_counter() - start

@@ -1,11 +1,35 @@
-"""``check``: a friendly in-notebook check for a learner working alone.
+"""``check``: the one self-check every notebook uses, with one success message.
 
->>> check(2 + 2 == 4, ok="Arithmetic still works.", hint="Look at the sum again.")
-✓ Arithmetic still works.
+Workshops and exercises check the learner's own work the same way::
 
-A failed check raises :class:`AssertionError` carrying the hint, so the cell turns red
-with one sentence that says what to look at, and Run All stops where the learner
-should.
+    from kit.check import check
+
+    check(len(my_map) == 7, hint="Give each of the seven old pages a row.")
+    # ✓ Check passed.
+
+    check(lambda: audit_map(my_map), ok="No chains, loops or homepage dumps left.",
+          hint="Look at the rows the audit lists above.")
+    # ✓ Check passed: No chains, loops or homepage dumps left.
+
+The rules, so a learner sees the same thing in every notebook:
+
+* **Success** prints one line that always starts with :data:`SUCCESS` (``✓ Check passed``),
+  followed by ``: ok`` when the notebook says what the pass means.  Nothing else is
+  printed, and ``check`` returns None (a cell ending in ``check(...)`` shows no ``None``).
+* **Failure** raises :class:`AssertionError` whose message starts with :data:`FAILURE`
+  (``Not yet:``) and carries the ``hint``: one sentence that says what to look at.  The cell
+  turns red and Run All stops where the learner should.  The hint never gives the answer.
+* ``condition`` is a value or a function of no arguments.  A function is called inside the
+  check, so an error in it becomes the hint plus one line naming the error, never a
+  traceback to decode.  A DataFrame or Series holds when it is *empty* (a findings table
+  with no problems); an object with a boolean ``passed`` (a brief's or a criterion's
+  result) holds when it passed; anything else by its truth.
+* In an nbgrader exercise the visible test cells call ``check`` too; a failed check is an
+  AssertionError, which nbgrader counts as a failed test, and its message is the hint the
+  feedback page shows.
+
+API (unchanged since the first version, so older notebooks keep working):
+``check(condition, *, ok="", hint)``; ``ok`` became optional.
 """
 
 from __future__ import annotations
@@ -15,7 +39,12 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["check"]
+__all__ = ["FAILURE", "SUCCESS", "check"]
+
+SUCCESS = "✓ Check passed"
+"""How every passing check starts, in every notebook."""
+FAILURE = "Not yet:"
+"""How every failing check's message starts."""
 
 
 def _holds(value: Any) -> bool:
@@ -27,21 +56,27 @@ def _holds(value: Any) -> bool:
     return bool(value)
 
 
-def check(condition: Any | Callable[[], Any], *, ok: str, hint: str) -> None:
-    """Print ``✓ ok`` when ``condition`` holds; otherwise raise AssertionError(``hint``).
+def _sentence(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if not text or text[-1] in ".!?" else text + "."
 
-    ``condition`` is a value or a function of no arguments (called here, so an error
-    inside it becomes the hint too, not a traceback to decode).  A DataFrame or Series
-    holds when it is empty (a findings table with no problems); an object with a boolean
-    ``passed`` (a brief's result) holds when it passed; anything else by its truth.
+
+def check(condition: Any | Callable[[], Any], *, ok: str = "", hint: str) -> None:
+    """Print ``✓ Check passed[: ok]`` when ``condition`` holds; else raise AssertionError.
+
+    The error's message is ``Not yet: <hint>`` (plus the error a callable ``condition``
+    raised, if any).  See the module docstring for what "holds" means.
     """
+    if not isinstance(hint, str) or not hint.strip():
+        raise TypeError("check(...) needs hint=\"...\": one sentence saying what to look at.")
+    failure = f"{FAILURE} {_sentence(hint)}"
     if callable(condition) and not isinstance(condition, (pd.DataFrame, pd.Series)):
         try:
             condition = condition()
         except Exception as exc:
             message = " ".join(str(exc).split()) or type(exc).__name__
-            raise AssertionError(f"{hint}\n(The check could not run: {type(exc).__name__}: "
+            raise AssertionError(f"{failure}\n(The check could not run: {type(exc).__name__}: "
                                  f"{message})") from None
     if not _holds(condition):
-        raise AssertionError(hint)
-    print(f"✓ {ok}")
+        raise AssertionError(failure)
+    print(f"{SUCCESS}: {_sentence(ok)}" if ok and ok.strip() else f"{SUCCESS}.")

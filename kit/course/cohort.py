@@ -10,11 +10,23 @@ Nothing is specific to an assignment: each answer cell (``solution: true``) is a
   (``"chain"`` ↔ ``"loop"``), a letter moved on (``"D"`` → ``"E"``);
 * blank: left as handed out (``raise NotImplementedError()``).
 
-Roles make the typical misconceptions: marketing learners more often leave code answers
-blank or broken, IT learners more often slip on the "which statement is true" style of
-literal answers, and each role has its own favourite wrong answer per task.  A few
-notebooks are broken on purpose: invalid JSON, a deleted check cell, a typo that raises
-``NameError``.
+Each answer cell belongs to a graded part, and each part is tagged with the role it is meant
+for (``marketing``, ``it`` or ``shared``, see :mod:`kit.course.tasks`); answers follow the
+tags, never a hard-coded cell id:
+
+* on the parts of their own role learners are mostly right;
+* on the **shared** parts each role has its typical misconceptions: marketing learners more
+  often leave code answers blank or broken, IT learners more often slip on the "which
+  statement is true" style of literal answers, and each role has its own favourite wrong
+  answer per part;
+* the other side's parts are mostly left blank (they were not asked);
+* the first marketer and the first IT learner of the roster answer every part meant for
+  them right (and leave the rest blank): the report must give them 100 % of *their* points.
+
+A cell tagged ``metadata["crosstalk"]["self_rating"]`` (the capstone's Part D) gets a rating
+this morning and a higher one now, so the report shows a learning gain.  A few notebooks are
+broken on purpose (invalid JSON, a deleted check cell, a typo that raises ``NameError``),
+and one learner hands in nothing for the last assignment.
 
 :func:`run_demo` is ``crosstalk demo-cohort``: course init → roster → collect → grade →
 feedback → report in one call.
@@ -54,6 +66,9 @@ _TENDENCIES = {
     "other": {"code": (0.55, 0.25, 0.20), "literal": (0.60, 0.35, 0.05),
               "written": (0.70, 0.0, 0.30)},
 }
+# P(right, wrong, blank) on the parts of one's own role, and on the other side's parts
+_OWN = {"code": (0.85, 0.10, 0.05), "literal": (0.85, 0.10, 0.05), "written": (0.9, 0.0, 0.1)}
+_NOT_ASKED = (0.2, 0.1, 0.7)
 _BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
 BROKEN_KINDS = ("invalid-json", "deleted-check", "name-error")
 
@@ -184,26 +199,79 @@ class SyntheticCohort:
     """``assignment → files`` to hand to ``collect`` (folders, notebooks, a zip)."""
     broken: dict[str, str] = field(default_factory=dict)
     """``learner/assignment → kind`` of the notebooks broken on purpose."""
+    missing: list[str] = field(default_factory=list)
+    """``learner/assignment`` of the submissions never handed in."""
+    stars: list[str] = field(default_factory=list)
+    """Learners who answer every part meant for them right (one per role)."""
 
     def __repr__(self) -> str:
         roles = self.roster["role"].value_counts().to_dict()
         return (f"SyntheticCohort({len(self.roster)} learners {roles}, "
-                f"{len(self.broken)} broken notebook(s))")
+                f"{len(self.broken)} broken notebook(s), {len(self.missing)} missing)")
+
+
+def part_roles(source_folder: Path, assignment: str) -> dict[str, str]:
+    """``answer cell grade id → role of the part it answers`` (from the role tags)."""
+    from kit.course.tasks import load_tasks
+
+    roles: dict[str, str] = {}
+    for task in load_tasks(source_folder, assignment).tasks:
+        for answer in (*task.answer_ids, task.grade_id):
+            roles.setdefault(answer, task.role)
+    return roles
+
+
+def _odds(role: str, part: str, kind: str, star: bool) -> tuple[float, float, float]:
+    from kit.course.tasks import meant_for
+
+    if not meant_for(part, role):
+        return (0.0, 0.0, 1.0) if star else _NOT_ASKED
+    if star:
+        return (1.0, 0.0, 0.0)
+    if part == role:
+        return _OWN[kind]
+    return _TENDENCIES.get(role, _TENDENCIES["other"])[kind]
+
+
+def _rated(cell: Any, rng: random.Random, role: str) -> str:
+    """The self-rating cell filled in: lower this morning, higher now (a learning gain)."""
+    from kit.brief.welcome import SELF_CHECK
+    from kit.course.tasks import RATING_NAMES
+
+    tag = cell.metadata.get("crosstalk", {}).get("self_rating")
+    names = {**RATING_NAMES, **(tag if isinstance(tag, dict) else {})}
+    start = {key: rng.choice((0, 1, 1, 2) if role == "marketing" or key == "brief" else
+                             (1, 1, 2, 2)) for key in SELF_CHECK}
+    end = {key: min(3, value + rng.choice((0, 1, 1, 2))) for key, value in start.items()}
+    lines = []
+    for line in cell.source.splitlines():
+        if line.strip() in ("# YOUR CODE HERE", "raise NotImplementedError()"):
+            continue
+        for when, values in (("start", start), ("end", end)):
+            if line.startswith(f"{names[when]} ="):
+                line = f"{names[when]} = {json.dumps(values)}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _learner_notebook(source: Any, release: Any, role: str, rng: random.Random,
-                      pool: list[str], favourite: int) -> Any:
+                      pool: list[str], favourite: int, roles: dict[str, str] | None = None,
+                      star: bool = False) -> Any:
     solutions = {_meta(c).get("grade_id"): c for c in source.cells}
     notebook = nbformat.from_dict(json.loads(json.dumps(release)))
     for cell in notebook.cells:
         meta = _meta(cell)
+        if cell.get("metadata", {}).get("crosstalk", {}).get("self_rating"):
+            cell.source = _rated(cell, rng, role)  # everybody who hands in rates the day
+            continue
         if not meta.get("solution"):
             continue
         model = solutions.get(meta.get("grade_id"))
         if model is None:
             continue
         kind = _kind(model)
-        right, wrong, _ = _TENDENCIES.get(role, _TENDENCIES["other"])[kind]
+        part = (roles or {}).get(str(meta.get("grade_id")), "shared")
+        right, wrong, _ = _odds(role, part, kind, star)
         draw = rng.random()
         if draw < right:
             cell.source = _solution_text(model.source).strip() if kind != "written" else (
@@ -249,19 +317,25 @@ def _break(notebook: Any, kind: str) -> bytes:
 
 def synthetic_cohort(source_folder: Path, release_folder: Path, out: Path, *,
                      learners: int = 12, seed: int = 0, broken: float = 0.08,
-                     assignments: list[str] | None = None) -> SyntheticCohort:
+                     assignments: list[str] | None = None, missing: int = 1,
+                     roles: list[str] | None = None) -> SyntheticCohort:
     """Write a roster (``out/roster.csv``) and submissions under ``out/<assignment>/``.
 
     Submissions come in the three shapes ``collect`` accepts: a folder per learner for
     the first third, loose ``<assignment>_<learner>.ipynb`` files for the second, and one
-    zip of ``<learner>/<notebook>.ipynb`` for the rest.
+    zip of ``<learner>/<notebook>.ipynb`` for the rest.  ``missing`` learners (not the
+    first marketer or IT learner) hand in nothing for the last assignment.  ``roles``
+    fixes the roles in roster order (default: alternating, one ``other``, shuffled).
     """
     rng = random.Random(seed)
-    roles = ["marketing", "it"] * (learners // 2 + 1)
-    roles = roles[:learners]
-    if learners >= 5:
-        roles[-1] = "other"
-    rng.shuffle(roles)
+    if roles is None:
+        roles = ["marketing", "it"] * (learners // 2 + 1)
+        roles = roles[:learners]
+        if learners >= 5:
+            roles[-1] = "other"
+        rng.shuffle(roles)
+    elif len(roles) != learners:
+        raise ValueError(f"roles: {len(roles)} roles for {learners} learners")
     ids = [f"{_FIRST[i % len(_FIRST)].lower()}{'' if i < len(_FIRST) else i}"
            for i in range(learners)]
     names = [f"{_FIRST[i % len(_FIRST)]} {_LAST[(i * 7) % len(_LAST)]}" for i in range(learners)]
@@ -272,7 +346,12 @@ def synthetic_cohort(source_folder: Path, release_folder: Path, out: Path, *,
     names_ = assignments or sorted(p.name for p in source_folder.iterdir()
                                    if p.is_dir() and any(p.glob("*.ipynb")))
     favourites = {role: index for index, role in enumerate(("marketing", "it", "other"))}
+    stars = {next(i for i, r in enumerate(roles) if r == role) for role in ("marketing", "it")
+             if role in roles}
+    cohort.stars = [ids[i] for i in sorted(stars)]
+    absent = [i for i in range(learners) if i not in stars][-missing - 1:-1] if missing else []
     for assignment in names_:
+        roles_of_parts = part_roles(source_folder, assignment)
         folder = out / assignment
         folder.mkdir(parents=True, exist_ok=True)
         files: list[Path] = []
@@ -281,15 +360,19 @@ def synthetic_cohort(source_folder: Path, release_folder: Path, out: Path, *,
             for position, (learner, role) in enumerate(zip(ids, roles, strict=True)):
                 shape = position * 3 // max(learners, 1)
                 kind = BROKEN_KINDS[position % len(BROKEN_KINDS)] if (
-                    rng.random() < broken) else ""
+                    rng.random() < broken and position not in stars) else ""
                 if broken and learners >= 4 and position == learners - 1 and not cohort.broken:
                     kind = "invalid-json"  # every cohort shows at least one broken notebook
+                if position in absent and assignment == names_[-1]:
+                    cohort.missing.append(f"{learner}/{assignment}")
+                    continue
                 for path in sorted((source_folder / assignment).glob("*.ipynb")):
                     source = nbformat.read(path, as_version=4)
                     release = nbformat.read(release_folder / assignment / path.name,
                                             as_version=4)
                     notebook = _learner_notebook(source, release, role, rng, _pool(source),
-                                                 favourites[role])
+                                                 favourites[role], roles_of_parts,
+                                                 star=position in stars)
                     data = _break(notebook, kind) if kind else nbformat.writes(
                         notebook).encode("utf-8")
                     if kind:
@@ -333,10 +416,12 @@ class DemoResult:
 
 def run_demo(folder: Path | str, *, learners: int = 12, seed: int = 0, jobs: int = 2,
              solutions: Path | None = None, say: Callable[[str], None] = print,
-             progress: bool = False, assignments: list[str] | None = None) -> DemoResult:
+             progress: bool = False, assignments: list[str] | None = None,
+             roles: list[str] | None = None, missing: int = 1) -> DemoResult:
     """Init a course in ``folder`` and run collect → grade → feedback → report on a cohort.
 
-    ``assignments`` limits the run to some assignments (default: all of ``solutions/``).
+    ``assignments`` limits the run to some assignments (default: all of ``solutions/``);
+    ``roles`` and ``missing`` go to :func:`synthetic_cohort`.
     """
     from kit.course.collect import collect
     from kit.course.coursedir import GradingLimits, import_roster, init_course
@@ -349,7 +434,8 @@ def run_demo(folder: Path | str, *, learners: int = 12, seed: int = 0, jobs: int
                          limits=GradingLimits(cell_timeout=15, max_output_mb=5))
     say(f"course: {course.root} ({', '.join(course.assignments)})")
     cohort = synthetic_cohort(course.source, course.folder("release"), root / "incoming",
-                              learners=learners, seed=seed, assignments=assignments)
+                              learners=learners, seed=seed, assignments=assignments,
+                              roles=roles, missing=missing)
     import_roster(course, root / "incoming" / "roster.csv")
     say(f"roster: {cohort}")
     collected, graded, feedback = {}, {}, {}
@@ -367,7 +453,7 @@ def run_demo(folder: Path | str, *, learners: int = 12, seed: int = 0, jobs: int
         graded[assignment] = run
         say(run.summary())
         feedback[assignment] = write_feedback(course, assignment)
-    report = cohort_report(course)
+    report = cohort_report(course, assignments=assignments)
     html = report.to_html(root / "report.html")
     csv = report.to_csv(root / "report.csv")
     say(f"report: {html} and {csv}")
@@ -434,7 +520,9 @@ def synthetic_gradebook(folder: Path, *, learners: int = 500, assignments: int =
             rows["grade_cells"].append({"id": cid, "max_score": points,
                                         "cell_type": "markdown" if manual else "code"})
             titles[(name, grade_id)] = (f"Part {t + 1} of module {a + 1}",
-                                        "manual" if manual else "auto")
+                                        "manual" if manual else "auto",
+                                        "shared" if manual or t % 3 == 0 else
+                                        ("marketing", "it")[t % 2])
         outcomes = []
         for learner, role in zip(ids, roles, strict=True):
             sid, snid = uuid4().hex, uuid4().hex
@@ -478,4 +566,11 @@ def synthetic_gradebook(folder: Path, *, learners: int = 500, assignments: int =
                           dtype=object)
     course = Course(root=folder, db_url=db_url, course_id="crosstalk", source=folder / "source",
                     assignments=tuple(records))
-    return CohortReport(course, roster=roster, records=records, titles=titles)
+    statements = ("redirect", "seo", "duplicates", "tracking", "launch", "brief")
+    ratings = {}
+    for learner in ids:
+        start = {key: rng.randint(0, 2) for key in statements}
+        ratings[learner] = {"start": start, "end": {key: min(3, value + rng.randint(0, 2))
+                                                    for key, value in start.items()}}
+    return CohortReport(course, roster=roster, records=records, titles=titles, rejections={},
+                        ratings=ratings)

@@ -45,8 +45,16 @@ from kit.course.coursedir import Course, open_course
 from kit.course.exercises import venv_on_path
 from kit.errors import InputError
 
-__all__ = ["LOG_FILE", "MAX_MEMBERS", "MAX_NOTEBOOK_BYTES", "MAX_ZIP_BYTES", "CollectReport",
-           "collect", "read_log"]
+__all__ = [
+    "LOG_FILE",
+    "MAX_MEMBERS",
+    "MAX_NOTEBOOK_BYTES",
+    "MAX_ZIP_BYTES",
+    "CollectReport",
+    "collect",
+    "load_rejections",
+    "read_log",
+]
 
 LOG_FILE = "collect-log.json"
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
@@ -310,6 +318,26 @@ def read_log(course: Course | Path | str) -> dict[str, Any]:
     except (OSError, ValueError):
         return {"version": 1, "assignments": {}}
     return data if isinstance(data, dict) else {"version": 1, "assignments": {}}
+
+
+def load_rejections(course: Course | Path | str, assignment: str
+                    ) -> list[dict[str, str | None]]:
+    """``[{learner, file, reason}]``: the files of ``assignment`` that ``collect`` refused
+    and that no later filing replaced (``learner`` is None when no learner could be told).
+
+    This is what the cohort report shows as "rejected: <reason>"; it reads
+    :func:`read_log`.  A learner whose latest run filed a notebook is not listed.
+    """
+    section = read_log(course).get("assignments", {}).get(assignment, {})
+    found: list[dict[str, str | None]] = []
+    for learner, entry in sorted(section.get("learners", {}).items()):
+        if not isinstance(entry, dict) or entry.get("filed"):
+            continue
+        found += [{"learner": learner, "file": item.get("file"), "reason": item.get("reason")}
+                  for item in entry.get("rejected", []) if isinstance(item, dict)]
+    found += [{"learner": None, "file": item.get("file"), "reason": item.get("reason")}
+              for item in section.get("unmatched", []) if isinstance(item, dict)]
+    return found
 
 
 def write_log(course: Course, report: CollectReport) -> Path:

@@ -1,17 +1,29 @@
 """``crosstalk report``: the cohort at a glance, as DataFrames, a CSV and one offline HTML file.
 
-:class:`CohortReport` reads the gradebook (one SQL query), the roster (roles) and the
-grading records (answers, failures) and offers the figures a team lead asks for:
+:class:`CohortReport` reads the gradebook (one SQL query), the roster (roles), the parts of
+each assignment with their role tags (:mod:`kit.course.tasks`), the grading and collecting
+records (answers, rejections) and the self-ratings, and measures each person by **what they
+were asked**:
 
-* :meth:`~CohortReport.scores`: one row per learner and task (also the CSV);
-* :meth:`~CohortReport.by_learner`: per learner and assignment (module);
+* :meth:`~CohortReport.submissions`: every roster learner and assignment, with its status
+  (graded, waiting for a person, ``no submission``, ``rejected: <reason>``);
+* :meth:`~CohortReport.by_learner`: per learner and module, the share of the points of the
+  parts meant for them (their role's parts plus the shared parts; a learner of role
+  ``other`` is asked every part), next to the share of all points;
 * :meth:`~CohortReport.by_module_role` and :meth:`~CohortReport.by_task_role`: where does
-  each side (marketing, IT) misunderstand?
-* :meth:`~CohortReport.most_missed`: the tasks most learners lost points on, with the most
-  common wrong answers (the learner's lines that differ from the exercise and the model
-  answer);
-* :meth:`~CohortReport.manual_queue`: who still needs a person to grade what;
-* :meth:`~CohortReport.failures`: submissions that could not be graded, with the reason.
+  each side misunderstand?  Roles are compared on **shared parts only**, and a role with
+  fewer than :data:`MIN_GROUP` learners is shown as a small group, not as a percentage;
+* :meth:`~CohortReport.most_missed`: the parts most learners lost points on, among those
+  they were meant for, with the most common wrong answers;
+* :meth:`~CohortReport.learning_gain`: the self-rating of the welcome module and the same
+  statements at the end of the capstone, start → end per role;
+* :meth:`~CohortReport.manual_queue` and :meth:`~CohortReport.failures`;
+* :meth:`~CohortReport.warnings`: small groups and assignments whose parts carry no role tag.
+
+Percentages count the points graded so far: a written answer still waiting for a person is
+left out of both the score and the maximum (and counted in ``waiting``).  The CSV is safe
+to open in a spreadsheet: text from learners or files that starts with ``= + - @`` (or a tab
+or carriage return) is prefixed with ``'`` so it is never run as a formula.
 
 Charts and the HTML page are made by :mod:`kit.course.widget` (plotly, embedded once, no
 CDN), so this module stays plain pandas.
@@ -25,35 +37,78 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pandas as pd
 
 from kit.course.coursedir import ROLES, Course, open_course
 from kit.course.grade import FAILED, load_run
 from kit.course.gradebook import learners as gradebook_learners
 from kit.course.gradebook import task_scores
-from kit.course.tasks import load_tasks
+from kit.course.tasks import load_tasks, meant_for, self_ratings
 
-__all__ = ["CohortReport", "cohort_report"]
+__all__ = ["MIN_GROUP", "CohortReport", "cohort_report", "excel_safe"]
 
 ROLE_NAMES = {"marketing": "Marketing", "it": "IT", "other": "Other"}
+MIN_GROUP = 3
+"""A role with fewer learners than this is shown as a small group, never compared in %."""
+NO_SUBMISSION = "no submission"
+GRADED, WAITING = "graded", "needs manual grading"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _percent(score: pd.Series, top: pd.Series) -> pd.Series:
     return (100.0 * score / top.where(top > 0)).round(1)
 
 
+def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell that a spreadsheet would run as a formula neutralised.
+
+    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'`` (OWASP's advice for CSV injection); numbers stay numbers.
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            safe[column] = [f"'{value}" if isinstance(value, str) and value.startswith(
+                _FORMULA_START) else value for value in safe[column]]
+    safe.columns = [f"'{c}" if isinstance(c, str) and c.startswith(_FORMULA_START) else c
+                    for c in safe.columns]
+    return safe
+
+
+def _small(learners: int) -> str:
+    return (f"small group ({learners} learner{'s' if learners != 1 else ''}): not compared"
+            if 0 < learners < MIN_GROUP else "")
+
+
 class CohortReport:
-    """The figures of one course; build with :func:`cohort_report` (see the module doc)."""
+    """The figures of one course; build with :func:`cohort_report` (see the module doc).
+
+    Every input can be given instead of read from the course (tests, the synthetic
+    gradebook): ``scores`` (as :func:`~kit.course.gradebook.task_scores`), ``roster``
+    (``learner_id, name, role``), ``records`` (``assignment → grading outcomes``),
+    ``titles`` (``(assignment, task) → (title, kind[, role])``), ``rejections``
+    (``assignment → [{learner, file, reason}]``) and ``ratings``
+    (``learner → {"start": {...}, "end": {...}}``).  ``assignments`` limits the report to
+    some assignments; by default it covers those anybody handed in (or tried to), so
+    modules not collected yet do not list everyone as missing.
+    """
 
     def __init__(self, course: Course, *, scores: pd.DataFrame | None = None,
                  roster: pd.DataFrame | None = None,
                  records: dict[str, list[Any]] | None = None,
-                 titles: dict[tuple[str, str], tuple[str, str]] | None = None) -> None:
+                 titles: dict[tuple[str, str], tuple[str, ...]] | None = None,
+                 rejections: dict[str, list[dict[str, Any]]] | None = None,
+                 ratings: dict[str, dict[str, dict[str, Any]]] | None = None,
+                 assignments: list[str] | None = None) -> None:
         self.course = course
+        self._assignments = list(assignments) if assignments is not None else None
         self._scores = scores
         self._roster = roster
         self._records = records
         self._titles = titles
+        self._rejections = rejections
+        self._ratings = ratings
 
     # --- inputs ------------------------------------------------------------------------
 
@@ -70,83 +125,231 @@ class CohortReport:
         more = pd.DataFrame({"learner": extra["learner"], "name": names, "role": "other"},
                             dtype=object)
         frame = pd.concat([roster[["learner", "name", "role"]], more], ignore_index=True)
-        return frame.astype(object)
+        frame["role"] = frame["role"].where(frame["role"].isin(ROLES), "other")
+        return frame.astype(object).sort_values("learner", kind="stable", ignore_index=True)
 
     @cached_property
     def records(self) -> dict[str, list[Any]]:
         """``assignment → outcomes`` saved by ``crosstalk grade``."""
         if self._records is not None:
             return self._records
-        return {name: load_run(self.course, name).outcomes for name in self.course.assignments}
+        return {name: load_run(self.course, name).outcomes for name in self._candidates}
 
     @cached_property
-    def titles(self) -> dict[tuple[str, str], tuple[str, str]]:
-        """``(assignment, task) → (title, kind)`` from the source notebooks."""
+    def rejections(self) -> dict[str, list[dict[str, Any]]]:
+        """``assignment → [{learner, file, reason}]``: files ``crosstalk collect`` refused."""
+        if self._rejections is not None:
+            return self._rejections
+        from kit.course.collect import load_rejections
+
+        return {name: load_rejections(self.course, name) for name in self._candidates}
+
+    @property
+    def _candidates(self) -> list[str]:
+        return self._assignments if self._assignments is not None else list(
+            self.course.assignments)
+
+    @cached_property
+    def _part_info(self) -> tuple[dict[tuple[str, str], tuple[str, str, str]], dict[str, list]]:
         if self._titles is not None:
-            return self._titles
-        found: dict[tuple[str, str], tuple[str, str]] = {}
-        for name in self.course.assignments:
-            for task in load_tasks(self.course.source, name).tasks:
-                found[(name, task.grade_id)] = (task.title, task.kind)
+            parts = {key: (value[0], value[1], value[2] if len(value) > 2 else "shared")
+                     for key, value in self._titles.items()}
+            untagged: dict[str, list[str]] = {}
+            for (assignment, task), value in self._titles.items():
+                if len(value) < 3:
+                    untagged.setdefault(assignment, []).append(task)
+            return parts, untagged
+        parts, untagged = {}, {}
+        for name in self._candidates:
+            tasks = load_tasks(self.course.source, name)
+            for task in tasks.tasks:
+                parts[(name, task.grade_id)] = (task.title, task.kind, task.role)
+            if tasks.untagged:
+                untagged[name] = tasks.untagged
+        return parts, untagged
+
+    @property
+    def titles(self) -> dict[tuple[str, str], tuple[str, str, str]]:
+        """``(assignment, task) → (title, kind, role the part is meant for)``."""
+        return self._part_info[0]
+
+    @property
+    def untagged(self) -> dict[str, list[str]]:
+        """``assignment → grade ids`` of graded parts without a role tag (counted as shared)."""
+        return self._part_info[1]
+
+    @cached_property
+    def ratings(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """``learner → {"start": ratings, "end": ratings}`` from the submitted notebooks."""
+        if self._ratings is not None:
+            return self._ratings
+        found: dict[str, dict[str, dict[str, Any]]] = {}
+        submitted = self.course.folder("submitted")
+        for name in self.assignments:
+            for path in sorted(submitted.glob(f"*/{name}/*.ipynb")):
+                try:
+                    notebook = nbformat.read(path, as_version=4)
+                except Exception:  # an unreadable submission has no ratings to read
+                    continue
+                rated = self_ratings(notebook)
+                if rated:
+                    found[path.parent.parent.name] = rated
         return found
+
+    @cached_property
+    def _scores_all(self) -> pd.DataFrame:
+        return self._scores if self._scores is not None else task_scores(
+            self.course.db_url, self.course.course_id)
+
+    @cached_property
+    def assignments(self) -> list[str]:
+        """The assignments reported: those given, else those anybody handed in (scores,
+        grading records, refused files), else every assignment of the course."""
+        if self._assignments is not None:
+            return sorted(self._assignments)
+        seen = set(self._scores_all["assignment"])
+        seen |= {name for name, outcomes in self.records.items() if outcomes}
+        seen |= {name for name, items in self.rejections.items() if items}
+        submitted = self.course.folder("submitted")
+        seen |= {name for name in self.course.assignments
+                 if any(submitted.glob(f"*/{name}"))}
+        return sorted(seen) or sorted(self.course.assignments)
 
     # --- figures -----------------------------------------------------------------------
 
     @cached_property
     def _long(self) -> pd.DataFrame:
-        scores = self._scores if self._scores is not None else task_scores(
-            self.course.db_url, self.course.course_id)
+        scores = self._scores_all
+        scores = scores[scores["assignment"].isin(self.assignments)]
         frame = scores.merge(self.roster, on="learner", how="left")
         frame["role"] = frame["role"].fillna("other")
         frame["name"] = frame["name"].fillna("")
         keys = list(zip(frame["assignment"], frame["task"], strict=True))
-        frame["title"] = [self.titles.get(key, (key[1], ""))[0] for key in keys]
-        kinds = [self.titles.get(key, ("", ""))[1] for key in keys]
-        frame["kind"] = [kind or ("manual" if cell == "markdown" else "auto")
-                         for kind, cell in zip(kinds, frame["cell_type"], strict=True)]
+        info = [self.titles.get(key) for key in keys]
+        frame["title"] = [i[0] if i else key[1] for i, key in zip(info, keys, strict=True)]
+        frame["kind"] = [i[1] if i and i[1] else ("manual" if cell == "markdown" else "auto")
+                         for i, cell in zip(info, frame["cell_type"], strict=True)]
+        frame["part_role"] = [i[2] if i else "shared" for i in info]
+        frame["meant"] = [meant_for(part, role) for part, role in
+                          zip(frame["part_role"], frame["role"], strict=True)]
         frame["percent"] = _percent(frame["score"], frame["max_score"])
         return frame
 
     def scores(self) -> pd.DataFrame:
         """One row per learner and task: learner, name, role, assignment, task, title,
-        kind (auto/manual), score (None while waiting for a person), max_score, percent."""
+        kind (auto/manual), part_role (who the part is for), meant (for this learner),
+        score (None while waiting for a person), max_score, percent."""
         columns = ["learner", "name", "role", "assignment", "notebook", "task", "title", "kind",
-                   "score", "max_score", "percent", "needs_manual_grade"]
+                   "part_role", "meant", "score", "max_score", "percent", "needs_manual_grade"]
         return self._long[columns].reset_index(drop=True)
 
-    def by_learner(self) -> pd.DataFrame:
-        """Per learner and assignment: score, max_score, percent, tasks waiting for a person."""
-        frame = self._long
-        grouped = frame.groupby(["learner", "name", "role", "assignment"], sort=True)
-        table = grouped.agg(score=("score", lambda s: s.fillna(0).sum()),
-                            max_score=("max_score", "sum"),
-                            waiting=("needs_manual_grade", "sum")).reset_index()
-        table["percent"] = _percent(table["score"], table["max_score"])
-        table["waiting"] = table["waiting"].astype(int)
+    def submissions(self) -> pd.DataFrame:
+        """Every roster learner and assignment: learner, name, role, assignment, status.
+
+        ``graded``; ``needs manual grading``; ``rejected: <reason>`` (collect or grade
+        refused the file); ``could not be graded: <reason>``; ``not graded yet`` (filed,
+        waiting for ``crosstalk grade``); ``no submission``.
+        """
+        graded: dict[tuple[str, str], str] = {}
+        for (learner, assignment), rows in self._long.groupby(["learner", "assignment"]):
+            graded[(learner, assignment)] = WAITING if rows["needs_manual_grade"].any() \
+                else GRADED
+        failed = {(o.learner, assignment): o.reason for assignment, outcomes in
+                  self.records.items() for o in outcomes if getattr(o, "status", "") == FAILED}
+        refused: dict[tuple[str, str], str] = {}
+        for assignment, items in self.rejections.items():
+            for item in items:
+                if item.get("learner"):
+                    refused[(item["learner"], assignment)] = str(item.get("reason", ""))
+        submitted = self.course.folder("submitted")
+        rows = []
+        for learner, name, role in self.roster[["learner", "name", "role"]].itertuples(
+                index=False):
+            for assignment in self.assignments:
+                key = (learner, assignment)
+                if key in graded:
+                    status = graded[key]
+                elif key in failed:
+                    reason = failed[key]
+                    status = reason if reason.startswith("rejected:") else (
+                        f"could not be graded: {reason}")
+                elif key in refused:
+                    status = f"rejected: {refused[key]}"
+                elif (submitted / learner / assignment).is_dir():
+                    status = "not graded yet"
+                else:
+                    status = NO_SUBMISSION
+                rows.append({"learner": learner, "name": name, "role": role,
+                             "assignment": assignment, "status": status})
+        return pd.DataFrame(rows, columns=["learner", "name", "role", "assignment", "status"])
+
+    def _per_learner(self, frame: pd.DataFrame) -> pd.DataFrame:
+        graded = frame[frame["score"].notna()]
+        table = graded.groupby(["learner", "assignment"]).agg(
+            score=("score", "sum"), max_score=("max_score", "sum"))
         return table
+
+    def by_learner(self) -> pd.DataFrame:
+        """Every roster learner and assignment: status, points of the parts meant for them
+        (``their_score / their_max``, ``their_percent``), all points (``score / max_score``,
+        ``percent``) and ``waiting`` (parts a person still has to grade)."""
+        frame = self._long
+        mine = self._per_learner(frame[frame["meant"]]).rename(
+            columns={"score": "their_score", "max_score": "their_max"})
+        every = self._per_learner(frame)
+        waiting = frame.groupby(["learner", "assignment"])["needs_manual_grade"].sum()
+        table = self.submissions().set_index(["learner", "assignment"])
+        table = table.join(mine).join(every).join(waiting.rename("waiting"))
+        table["their_percent"] = _percent(table["their_score"], table["their_max"])
+        table["percent"] = _percent(table["score"], table["max_score"])
+        table["waiting"] = table["waiting"].fillna(0).astype(int)
+        columns = ["name", "role", "status", "their_score", "their_max", "their_percent",
+                   "score", "max_score", "percent", "waiting"]
+        return table.reset_index()[["learner", "assignment", *columns]]
 
     def by_module_role(self) -> pd.DataFrame:
-        """Per assignment and role: learners, mean percent of the autograded points."""
-        auto = self._long[self._long["kind"] == "auto"]
-        per = auto.groupby(["assignment", "role", "learner"]).agg(
-            score=("score", lambda s: s.fillna(0).sum()), max_score=("max_score", "sum"))
-        per["percent"] = _percent(per["score"], per["max_score"])
-        table = per.reset_index().groupby(["assignment", "role"]).agg(
-            learners=("learner", "nunique"), percent=("percent", "mean")).reset_index()
-        table["percent"] = table["percent"].round(1)
-        return table
+        """Per assignment and role: learners graded, the mean share of the points of the
+        parts meant for them (``their_percent``) and of the **shared** parts
+        (``shared_percent``, the one to compare sides on); a role with fewer than
+        :data:`MIN_GROUP` learners gets no percentages and a ``note`` saying so."""
+        frame = self._long
+        mine = self._per_learner(frame[frame["meant"]])
+        mine["their_percent"] = _percent(mine["score"], mine["max_score"])
+        shared = self._per_learner(frame[frame["part_role"] == "shared"])
+        shared["shared_percent"] = _percent(shared["score"], shared["max_score"])
+        roles = frame.drop_duplicates(["learner", "assignment"]).set_index(
+            ["learner", "assignment"])["role"]
+        per = pd.concat([roles, mine["their_percent"], shared["shared_percent"]], axis=1)
+        per = per.reset_index()
+        table = per.groupby(["assignment", "role"]).agg(
+            learners=("learner", "nunique"), their_percent=("their_percent", "mean"),
+            shared_percent=("shared_percent", "mean")).reset_index()
+        table["note"] = [_small(n) for n in table["learners"]]
+        small = table["note"] != ""
+        table.loc[small, ["their_percent", "shared_percent"]] = float("nan")
+        for column in ("their_percent", "shared_percent"):
+            table[column] = table[column].astype(float).round(1)
+        order = {role: i for i, role in enumerate(ROLES)}
+        return table.sort_values(["assignment", "role"], key=lambda s: s.map(order).fillna(9)
+                                 if s.name == "role" else s, ignore_index=True)
 
     def by_task_role(self) -> pd.DataFrame:
-        """Per autograded task and role: learners and mean percent of the task's points."""
-        auto = self._long[self._long["kind"] == "auto"]
-        table = auto.groupby(["assignment", "task", "title", "role"]).agg(
+        """Per graded part and role, among the learners the part is meant for: learners and
+        mean % of the part's points.  Shared parts have a row per role (the comparison);
+        a marketing or IT part only for that role (and ``other``).  Small groups: no %."""
+        graded = self._long[self._long["meant"] & self._long["score"].notna()]
+        table = graded.groupby(["assignment", "task", "title", "part_role", "role"]).agg(
             learners=("learner", "nunique"), percent=("percent", "mean")).reset_index()
-        table["percent"] = table["percent"].round(1)
+        table["note"] = [_small(n) for n in table["learners"]]
+        table.loc[table["note"] != "", "percent"] = float("nan")
+        table["percent"] = table["percent"].astype(float).round(1)
         return table
 
     def _answers(self) -> dict[tuple[str, str], Counter]:
         counts: dict[tuple[str, str], Counter] = {}
         for assignment, outcomes in self.records.items():
+            if assignment not in self.assignments:
+                continue
             for outcome in outcomes:
                 for task in getattr(outcome, "tasks", []) or []:
                     score, top = task.get("score"), task.get("max_score")
@@ -165,20 +368,23 @@ class CohortReport:
         return counts
 
     def most_missed(self, n: int = 10) -> pd.DataFrame:
-        """The ``n`` autograded tasks most learners lost points on, with wrong answers.
+        """The ``n`` autograded parts most learners lost points on, with wrong answers.
 
-        ``missed`` is the share of learners (0–1) who lost points; ``marketing`` and ``it``
-        the same share within each role; ``wrong_answers`` the three most common answers
-        among them as ``answer (count)``.
+        Only learners the part is meant for count.  ``missed`` is the share of them (0–1)
+        who lost points; ``marketing`` and ``it`` the same share within each role (blank
+        where the part is not meant for that role or the role is a small group);
+        ``wrong_answers`` the three most common answers as ``answer (count)``.
         """
-        auto = self._long[(self._long["kind"] == "auto") & self._long["score"].notna()]
+        frame = self._long
+        auto = frame[(frame["kind"] == "auto") & frame["score"].notna() & frame["meant"]]
         lost = auto.assign(lost=auto["score"] < auto["max_score"])
-        table = lost.groupby(["assignment", "task", "title"]).agg(
+        table = lost.groupby(["assignment", "task", "title", "part_role"]).agg(
             learners=("learner", "nunique"), missed=("lost", "mean")).reset_index()
         for role in ("marketing", "it"):
-            share = lost[lost["role"] == role].groupby(["assignment", "task"])["lost"].mean()
-            table[role] = [share.get((a, t)) for a, t in
-                           zip(table["assignment"], table["task"], strict=True)]
+            part = lost[lost["role"] == role].groupby(["assignment", "task"])
+            share, count = part["lost"].mean(), part["learner"].nunique()
+            table[role] = [share.get((a, t)) if count.get((a, t), 0) >= MIN_GROUP else None
+                           for a, t in zip(table["assignment"], table["task"], strict=True)]
         answers = self._answers()
         table["wrong_answers"] = [
             "; ".join(f"{answer} ({count})" for answer, count in
@@ -187,7 +393,46 @@ class CohortReport:
         table = table[table["missed"] > 0].sort_values(["missed", "assignment", "task"],
                                                        ascending=[False, True, True])
         table["missed"] = table["missed"].round(3)
+        for role in ("marketing", "it"):
+            table[role] = pd.to_numeric(table[role], errors="coerce").round(3)
         return table.head(n).reset_index(drop=True)
+
+    def learning_gain(self, *, per_statement: bool = False) -> pd.DataFrame:
+        """Self-rating (0–3) this morning and at the end of the day, per role.
+
+        Per role (and per statement with ``per_statement``): ``learners`` who rated both
+        times, mean ``start``, mean ``end`` and the ``change``; small groups get no figures
+        and a ``note``.  Ratings are read from the capstone submission (Part D).
+        """
+        rows = []
+        roles = dict(zip(self.roster["learner"], self.roster["role"], strict=True))
+        for learner, rated in self.ratings.items():
+            start, end = rated.get("start") or {}, rated.get("end") or {}
+            for key in sorted(set(start) & set(end)):
+                if start[key] is None or end[key] is None:
+                    continue
+                rows.append({"learner": learner, "role": roles.get(learner, "other"),
+                             "statement": key, "start": float(start[key]),
+                             "end": float(end[key])})
+        columns = ["role", *(["statement"] if per_statement else []), "learners", "start", "end",
+                   "change", "note"]
+        if not rows:
+            return pd.DataFrame(columns=columns)
+        frame = pd.DataFrame(rows)
+        keys = ["role", "statement"] if per_statement else ["role"]
+        if not per_statement:  # one mean per learner first, so each learner counts once
+            frame = frame.groupby(["learner", "role"])[["start", "end"]].mean().reset_index()
+        table = frame.groupby(keys).agg(learners=("learner", "nunique"), start=("start", "mean"),
+                                        end=("end", "mean")).reset_index()
+        table["change"] = table["end"] - table["start"]
+        table["note"] = [_small(n) for n in table["learners"]]
+        table.loc[table["note"] != "", ["start", "end", "change"]] = float("nan")
+        for column in ("start", "end", "change"):
+            table[column] = table[column].astype(float).round(2)
+        order = {role: i for i, role in enumerate(ROLES)}
+        table = table.sort_values(keys, key=lambda s: s.map(order).fillna(9)
+                                  if s.name == "role" else s, ignore_index=True)
+        return table[columns]
 
     def manual_queue(self) -> pd.DataFrame:
         """learner, name, role, assignment, tasks: answers a person still has to grade."""
@@ -197,27 +442,60 @@ class CohortReport:
         return table
 
     def failures(self) -> pd.DataFrame:
-        """learner, assignment, reason: submissions that could not be graded."""
-        rows = [{"learner": o.learner, "assignment": assignment, "reason": o.reason}
-                for assignment, outcomes in self.records.items() for o in outcomes
-                if getattr(o, "status", "") == FAILED]
-        return pd.DataFrame(rows, columns=["learner", "assignment", "reason"])
+        """learner, assignment, reason: submissions refused by collect or grade, and
+        submissions grading could not finish."""
+        table = self.submissions()
+        bad = table[table["status"].str.startswith(("rejected:", "could not be graded:"))]
+        return bad.rename(columns={"status": "reason"})[["learner", "assignment", "reason"]
+                                                        ].reset_index(drop=True)
+
+    def warnings(self) -> list[str]:
+        """What the team lead should know before comparing figures."""
+        notes = []
+        sizes = self.roster["role"].value_counts()
+        for role in ROLES:
+            count = int(sizes.get(role, 0))
+            if 0 < count < MIN_GROUP:
+                notes.append(f"{ROLE_NAMES[role]} has {count} learner(s) on the roster: shown "
+                             f"as a small group, not compared in % (fewer than {MIN_GROUP}).")
+        for assignment, tasks in sorted(self.untagged.items()):
+            if assignment not in self.assignments:
+                continue
+            notes.append(f"{assignment}: {len(tasks)} graded part(s) carry no role tag "
+                         f"({', '.join(tasks)}); counted as shared for everyone.")
+        return notes
 
     def summary(self) -> str:
-        frame = self._long
-        learners = frame["learner"].nunique()
-        assignments = frame["assignment"].nunique()
-        waiting = self.manual_queue()["learner"].nunique()
-        failed = len(self.failures())
-        return (f"{learners} learner(s), {assignments} assignment(s); {waiting} learner(s) "
-                f"waiting for manual grading; {failed} submission(s) could not be graded.")
+        status = self.submissions()["status"]
+        roles = self.roster["role"].value_counts()
+        who = ", ".join(f"{int(roles[r])} {ROLE_NAMES[r]}" for r in ROLES if r in roles)
+        graded = int(status.isin([GRADED, WAITING]).sum())
+        waiting = int((status == WAITING).sum())
+        rejected = int(status.str.startswith(("rejected:", "could not be graded:")).sum())
+        missing = int((status == NO_SUBMISSION).sum())
+        return (f"{len(self.roster)} learner(s) ({who}), {len(self.assignments)} "
+                f"assignment(s): {graded} submission(s) graded ({waiting} waiting for a "
+                f"person), {rejected} rejected or not gradable, {missing} missing.")
 
     # --- output ------------------------------------------------------------------------
 
+    def table(self) -> pd.DataFrame:
+        """The CSV's rows: one per learner and part graded (as :meth:`scores`, with the
+        submission ``status``), plus one row per learner and assignment without a graded
+        submission (``task`` empty, ``status`` says why)."""
+        status = self.submissions()
+        rows = self.scores().merge(status[["learner", "assignment", "status"]],
+                                   on=["learner", "assignment"], how="left")
+        have = set(zip(rows["learner"], rows["assignment"], strict=True))
+        extra = status[[(a, b) not in have for a, b in
+                        zip(status["learner"], status["assignment"], strict=True)]]
+        return pd.concat([rows, extra], ignore_index=True)[[*rows.columns]]
+
     def to_csv(self, path: Path | str) -> Path:
-        """The per learner and task table (:meth:`scores`) as CSV."""
+        """:meth:`table` as CSV, safe to open in a spreadsheet (see :func:`excel_safe`)."""
         path = Path(path)
-        self.scores().to_csv(path, index=False)
+        # CRLF as spreadsheets expect; a cell holding a CR or LF is then always quoted
+        excel_safe(self.table()).to_csv(path, index=False, lineterminator="\r\n")
         return path
 
     def to_html(self, path: Path | str) -> Path:
@@ -232,17 +510,22 @@ class CohortReport:
         return f"CohortReport({self.summary()})"
 
     def _repr_html_(self) -> str:
+        compare = self.by_module_role()
         parts = [f"<p>{escape(self.summary())}</p>",
-                 "<h4>Per module and role (autograded points, mean %)</h4>",
-                 self.by_module_role().pivot(index="assignment", columns="role",
-                                             values="percent").to_html(),
-                 "<h4>Most-missed tasks</h4>", self.most_missed(5).to_html(index=False)]
+                 *(f"<p>⚠ {escape(note)}</p>" for note in self.warnings()),
+                 "<h4>Shared parts per module and role (mean %)</h4>",
+                 compare.to_html(index=False, na_rep="-"),
+                 "<h4>Most-missed parts</h4>", self.most_missed(5).to_html(index=False,
+                                                                          na_rep="-")]
         return "".join(parts)
 
 
-def cohort_report(course: Course | Path | str) -> CohortReport:
-    """The :class:`CohortReport` of the course in ``course`` (a folder or a Course)."""
-    return CohortReport(course if isinstance(course, Course) else open_course(course))
+def cohort_report(course: Course | Path | str, *,
+                  assignments: list[str] | None = None) -> CohortReport:
+    """The :class:`CohortReport` of the course in ``course`` (a folder or a Course);
+    ``assignments`` limits it (default: the assignments anybody handed in)."""
+    return CohortReport(course if isinstance(course, Course) else open_course(course),
+                        assignments=assignments)
 
 
 def role_order(roles: list[str]) -> list[str]:

@@ -5,6 +5,15 @@ person grades (a cell that is both ``solution`` and ``grade``).  Its *answer cel
 solution cells between the previous graded cell and it; its *title* is the last Markdown
 heading above it.  Nothing here knows any particular assignment.
 
+Each task is meant for a *role*: ``metadata["crosstalk"]["role"]`` of its graded cell,
+``marketing``, ``it`` or ``shared`` (:data:`PART_ROLES`).  A graded cell without a valid tag
+counts as ``shared`` and its assignment is flagged (:attr:`AssignmentTasks.untagged`), so a
+report never silently compares roles on parts nobody labelled.  :func:`meant_for` says
+whether a part is meant for a learner of a given role.
+
+:func:`self_ratings` reads the self-rating a learner recorded in a submission (a cell tagged
+``metadata["crosstalk"]["self_rating"]``), without running any of the learner's code.
+
 :func:`outcome_of` reads one autograded notebook: per task, whether it ran, the error a
 test raised, whether that error came from the hidden part of the test, and the learner's
 answer as the lines that differ from the exercise template.  :func:`hidden_fragments` and
@@ -13,6 +22,7 @@ answer as the lines that differ from the exercise template.  :func:`hidden_fragm
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,14 +32,21 @@ from typing import Any
 import nbformat
 
 __all__ = [
+    "PART_ROLES",
     "AssignmentTasks",
     "Task",
     "TaskOutcome",
     "hidden_fragments",
     "load_tasks",
+    "meant_for",
     "outcome_of",
+    "part_role",
     "reveals_hidden",
+    "self_ratings",
 ]
+
+PART_ROLES = ("marketing", "it", "shared")
+"""Who a graded part is meant for: one side, or both (``shared``)."""
 
 _BEGIN_HIDDEN, _END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 _BEGIN_SOLUTION, _END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -44,6 +61,26 @@ MIN_FRAGMENT = 12
 
 def _meta(cell: Any) -> dict[str, Any]:
     return dict(cell.get("metadata", {}).get("nbgrader", {}) or {})
+
+
+def part_role(cell: Any) -> str | None:
+    """The role tag of a graded cell (``metadata["crosstalk"]["role"]``), or None if it has
+    no valid one (absent, or not one of :data:`PART_ROLES`)."""
+    tags = cell.get("metadata", {}).get("crosstalk", {}) or {}
+    role = tags.get("role") if isinstance(tags, dict) else None
+    role = role.strip().lower() if isinstance(role, str) else None
+    return role if role in PART_ROLES else None
+
+
+def meant_for(part: str, learner_role: str) -> bool:
+    """True when a part tagged ``part`` is meant for a learner of ``learner_role``.
+
+    Shared parts are meant for everybody; a marketing or IT part for that side only; a
+    learner whose role is neither (``other``) is asked every part.
+    """
+    if part == "shared" or learner_role not in ("marketing", "it"):
+        return True
+    return part == learner_role
 
 
 def _between(source: str, begin: str, end: str) -> tuple[list[str], list[int]]:
@@ -110,6 +147,10 @@ class Task:
     hidden_lines: tuple[int, ...] = ()
     """Line numbers (1-based) of the test cell's hidden region."""
     hidden_text: str = ""
+    role: str = "shared"
+    """Who the part is meant for: ``marketing``, ``it`` or ``shared`` (see :data:`PART_ROLES`)."""
+    tagged: bool = True
+    """False when the graded cell carries no valid role tag (``role`` is then ``shared``)."""
 
 
 @dataclass
@@ -130,6 +171,11 @@ class AssignmentTasks:
             if task.notebook == notebook and task.grade_id == grade_id:
                 return task
         return None
+
+    @property
+    def untagged(self) -> list[str]:
+        """Grade ids of the tasks whose graded cell has no valid role tag."""
+        return [task.grade_id for task in self.tasks if not task.tagged]
 
     def hidden(self) -> set[str]:
         """Secret fragments of this assignment's hidden tests (see :func:`hidden_fragments`)."""
@@ -175,12 +221,14 @@ def load_tasks(source_folder: Path, assignment: str) -> AssignmentTasks:
                                                        _END_SOLUTION)[0]))]
             template = [line for c in cells for line in _template(c.source)]
             hidden, numbers = _between(cell.source, _BEGIN_HIDDEN, _END_HIDDEN)
+            role = part_role(cell)
             result.tasks.append(Task(
                 notebook=path.stem, grade_id=str(meta["grade_id"]),
                 points=float(meta.get("points") or 0), kind="manual" if manual else "auto",
                 title=title, answer_ids=tuple(str(_meta(c).get("grade_id")) for c in cells),
                 solution=tuple(solution), template=tuple(template),
                 hidden_lines=tuple(numbers), hidden_text="\n".join(hidden),
+                role=role or "shared", tagged=role is not None,
             ))
             answers = []
     result.visible_text = "\n".join(visible)
@@ -308,3 +356,49 @@ def outcome_of(notebook: Any, tasks: AssignmentTasks, notebook_name: str
             blank=blank, stopped=limit,
         ))
     return outcomes
+
+
+RATING_NAMES = {"start": "rating_this_morning", "end": "rating_now"}
+"""The variables a self-rating cell assigns (``metadata["crosstalk"]["self_rating"]`` may
+name others: ``{"start": "...", "end": "..."}``)."""
+
+
+def _literal_assignments(source: str) -> dict[str, Any]:
+    """``name → value`` of the plain ``name = {...}`` assignments in ``source`` (last wins)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    found: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Name):
+            try:
+                found[node.targets[0].id] = ast.literal_eval(node.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                found[node.targets[0].id] = None
+    return found
+
+
+def self_ratings(notebook: Any) -> dict[str, dict[str, int | None]]:
+    """``{"start": {statement: 0–3 or None}, "end": {...}}`` from a submitted notebook.
+
+    Read from the source of the cells tagged ``metadata["crosstalk"]["self_rating"]``
+    (literal dicts only, nothing is executed); a value that is not a whole number 0–3 is
+    None.  Empty when the notebook has no such cell or no rating in it.
+    """
+    result: dict[str, dict[str, int | None]] = {}
+    for cell in notebook.cells:
+        tag = (cell.get("metadata", {}).get("crosstalk", {}) or {}).get("self_rating")
+        if not tag or cell.cell_type != "code":
+            continue
+        names = {**RATING_NAMES, **(tag if isinstance(tag, dict) else {})}
+        values = _literal_assignments(cell.source)
+        for when, name in names.items():
+            ratings = values.get(name)
+            if isinstance(ratings, dict):
+                result[when] = {str(key): (value if isinstance(value, int) and not isinstance(
+                    value, bool) and 0 <= value <= 3 else None) for key, value in ratings.items()}
+    if not any(value is not None for ratings in result.values() for value in ratings.values()):
+        return {}
+    return result

@@ -142,9 +142,12 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
 
     report = subparsers.add_parser(
         "report", help="cohort report: one offline HTML file and a CSV",
-        description="Scores per learner and task, per module and role, the most-missed "
-                    "tasks with the most common wrong answers and the manual-grading queue, "
-                    "as one self-contained HTML file (no CDN) and a CSV beside it.",
+        description="Every roster learner with what they were asked (their role's parts "
+                    "plus the shared parts), 'no submission' or 'rejected: reason' where that "
+                    "is the case; the roles compared on shared parts only (small groups "
+                    "flagged); the learning gain (self-rating this morning and now); the "
+                    "most-missed parts and the manual-grading queue. One self-contained HTML "
+                    "file (no CDN) and a spreadsheet-safe CSV beside it.",
         epilog=_epilog("the report was written", None,
                        f"{_NOT_A_COURSE}, or --out is a folder, in a missing folder or not "
                        "an .html file") + _REPORT_CSV_NOTE, formatter_class=_RAW)
@@ -281,6 +284,8 @@ def run_report(args: argparse.Namespace) -> int:
     report.to_html(html)
     csv = excel_ready(report.to_csv(Path(html).with_suffix(".csv")))
     print(report.summary())
+    for note in report.warnings():
+        print(f"note: {note}")
     print(f"wrote {html} and {csv}")
     return 0
 

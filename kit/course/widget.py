@@ -13,60 +13,105 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.display import readable_figure
+
 if TYPE_CHECKING:
     from kit.course.report import CohortReport
 
-__all__ = ["FeedbackPreview", "feedback_preview", "missed_chart", "module_role_chart",
-           "report_html", "task_role_chart"]
+__all__ = ["FeedbackPreview", "feedback_preview", "gain_chart", "missed_chart",
+           "module_role_chart", "report_html", "task_role_chart"]
 
 COLORS = {"marketing": "#d9480f", "it": "#1971c2", "other": "#868e96"}
 NAMES = {"marketing": "Marketing", "it": "IT", "other": "Other"}
 
 
+PATTERNS = {"marketing": "", "it": "/", "other": "."}
+"""Bar fill patterns per role, so the chart reads without colour."""
+
+
+@readable_figure
 def module_role_chart(report: CohortReport) -> go.Figure:
-    """Mean % of the autograded points per module, one bar per role."""
+    """Mean % of the points of the **shared** parts per module, one bar per role.
+
+    Small groups (fewer than :data:`~kit.course.report.MIN_GROUP` learners) get no bar;
+    their label says so instead.
+    """
     table = report.by_module_role()
     figure = go.Figure()
     for role in ("marketing", "it", "other"):
         part = table[table["role"] == role]
         if part.empty:
             continue
-        figure.add_bar(x=part["assignment"], y=part["percent"], name=NAMES[role],
-                       marker_color=COLORS[role],
-                       customdata=part["learners"],
-                       hovertemplate="%{x}<br>%{y:.1f}% (%{customdata} learners)<extra></extra>")
-    figure.update_layout(title="Autograded points per module and role (mean %)",
-                         yaxis={"range": [0, 100], "title": "% of points"}, barmode="group",
-                         height=380, margin={"t": 60, "b": 40})
+        labels = [f"{value:.0f}%" if note == "" else "small group"
+                  for value, note in zip(part["shared_percent"], part["note"], strict=True)]
+        figure.add_bar(x=part["assignment"], y=part["shared_percent"].fillna(0),
+                       name=NAMES[role], marker_color=COLORS[role],
+                       marker_pattern_shape=PATTERNS[role], text=labels,
+                       textposition="outside", customdata=part["learners"],
+                       hovertemplate="%{x}<br>%{text} (%{customdata} learners)<extra></extra>")
+    figure.update_layout(title="Shared parts per module and role (mean % of their points)",
+                         yaxis={"range": [0, 110], "title": "% of the shared points"},
+                         barmode="group", height=380, margin={"t": 60, "b": 40})
     return figure
 
 
+@readable_figure
 def task_role_chart(report: CohortReport) -> go.Figure:
-    """Heat map: mean % per task (rows) and role (columns): where each side goes wrong."""
+    """Heat map: mean % per part (rows) and role (columns), among the learners each part is
+    meant for: shared parts compare the sides, a side's own parts show in its column only.
+    Each cell is labelled with its figure, so it reads without colour."""
     table = report.by_task_role()
     if table.empty:
         return go.Figure()
-    table = table.assign(label=table["assignment"] + " · " + table["task"])
-    grid = table.pivot_table(index="label", columns="role", values="percent")
+    table = table.assign(label=table["assignment"] + " · " + table["task"] + " ("
+                         + table["part_role"] + ")")
+    grid = table.pivot_table(index="label", columns="role", values="percent", dropna=False)
     roles = [role for role in ("marketing", "it", "other") if role in grid.columns]
-    grid = grid[roles]
+    grid = grid[roles].round(1)
+    text = [["" if pd.isna(value) else f"{value:.0f}%" for value in row]
+            for row in grid.to_numpy()]
     figure = go.Figure(go.Heatmap(
         z=grid.to_numpy(), x=[NAMES[r] for r in roles], y=list(grid.index), zmin=0, zmax=100,
-        colorscale="RdYlGn", colorbar={"title": "%"},
+        colorscale="RdYlGn", colorbar={"title": "%"}, text=text, texttemplate="%{text}",
         hovertemplate="%{y}<br>%{x}: %{z:.1f}%<extra></extra>"))
-    figure.update_layout(title="Autograded tasks by role (mean % of the task's points)",
-                         height=max(300, 28 * len(grid) + 120), margin={"l": 260, "t": 60})
+    figure.update_layout(title="Parts by role: mean % of the part's points (blank: not asked, "
+                               "or a small group)",
+                         height=max(300, 28 * len(grid) + 120), margin={"l": 320, "t": 60})
     return figure
 
 
+@readable_figure
+def gain_chart(report: CohortReport) -> go.Figure:
+    """Self-rating (0–3) this morning and at the end of the day, per role (small groups
+    left out): did the day work?"""
+    table = report.learning_gain()
+    figure = go.Figure()
+    shown = table[table["note"] == ""] if not table.empty else table
+    for column, symbol, name in (("start", "circle-open", "this morning"),
+                                 ("end", "circle", "end of the day")):
+        figure.add_scatter(x=shown[column] if not shown.empty else [],
+                           y=[NAMES.get(r, r) for r in shown["role"]] if not shown.empty
+                           else [], mode="markers+text", name=name,
+                           marker={"symbol": symbol, "size": 14, "color": "#1f2933"},
+                           text=[f"{v:.1f}" for v in shown[column]] if not shown.empty else [],
+                           textposition="top center")
+    figure.update_layout(title="Self-rating per role: this morning (○) and now (●), mean of 0–3",
+                         xaxis={"range": [0, 3.2], "title": "0 no idea … 3 could explain it"},
+                         height=260, margin={"t": 60, "l": 120})
+    return figure
+
+
+@readable_figure
 def missed_chart(report: CohortReport, n: int = 10) -> go.Figure:
-    """Share of learners who lost points on the most-missed tasks, per role."""
+    """Share of learners who lost points on the most-missed parts, per role (among the
+    learners each part is meant for)."""
     table = report.most_missed(n)
     figure = go.Figure()
     labels = table["assignment"] + " · " + table["task"]
     for role in ("marketing", "it"):
         figure.add_bar(y=labels, x=(table[role].astype(float) * 100).round(1),
-                       name=NAMES[role], orientation="h", marker_color=COLORS[role])
+                       name=NAMES[role], orientation="h", marker_color=COLORS[role],
+                       marker_pattern_shape=PATTERNS[role])
     figure.update_layout(title="Most-missed tasks: % of learners who lost points",
                          barmode="group", xaxis={"range": [0, 100], "title": "% of learners"},
                          yaxis={"autorange": "reversed"},
@@ -89,29 +134,61 @@ border-bottom:1px solid #d9e2ec;padding:.25rem .5rem;text-align:left}
 """
 
 
+def _wide(report: CohortReport) -> pd.DataFrame:
+    """Per learner, one column per module: % of their points, or the status instead."""
+    table = report.by_learner()
+    cell = [f"{percent:.0f}%" + (f" ({waiting} waiting)" if waiting else "")
+            if status in ("graded", "needs manual grading") and not pd.isna(percent) else status
+            for percent, status, waiting in zip(table["their_percent"], table["status"],
+                                                table["waiting"], strict=True)]
+    wide = table.assign(cell=cell).pivot(index=["learner", "name", "role"],
+                                         columns="assignment", values="cell").reset_index()
+    wide.columns = [str(column) for column in wide.columns]
+    return wide
+
+
+_CHART_TEXT = {
+    0: "Mean share of the points of the <b>shared</b> parts (the parts both sides answer), "
+       "per module and role: the fair place to compare the sides. A role with fewer than 3 "
+       "learners is marked <i>small group</i> and gets no bar.",
+    1: "Each part, among the learners it is meant for. Shared parts have a figure per role; "
+       "a Marketing or IT part only in its side's column.",
+    2: "The self-rating of the welcome module, repeated at the end of the capstone: the mean "
+       "per role of the six statements (0 no idea yet … 3 could explain it to the other side).",
+}
+
+
 def report_html(report: CohortReport) -> str:
     """The whole report as one HTML document; plotly.js is embedded in the first chart."""
-    figures = [module_role_chart(report), task_role_chart(report), missed_chart(report)]
+    figures = [module_role_chart(report), task_role_chart(report), gain_chart(report),
+               missed_chart(report)]
     charts = []
     for number, figure in enumerate(figures):
         charts.append(figure.to_html(full_html=False, include_plotlyjs=(number == 0),
                                      div_id=f"crosstalk-chart-{number}",
                                      config={"displaylogo": False}))
-    per_learner = report.by_learner()
-    wide = per_learner.pivot_table(index=["learner", "name", "role"], columns="assignment",
-                                   values="percent").reset_index()
-    wide.columns = [str(column) for column in wide.columns]
+    notes = "".join(f"<li>{escape(note)}</li>" for note in report.warnings())
     sections = [
         f"<h1>Crosstalk cohort report</h1><p>{escape(report.summary())}</p>",
-        "<p>Percentages count the points graded so far. Marketing and IT are compared on "
-        "the autograded tasks; written answers are graded by a person in the formgrader.</p>",
-        charts[0], charts[1],
-        "<h2>Most-missed tasks</h2>", charts[2],
-        _table(report.most_missed(), "Most-missed tasks and the most common wrong answers"),
-        _table(report.manual_queue(), "Waiting for manual grading"),
-        _table(report.failures(), "Could not be graded"),
+        f"<ul class='warnings'>{notes}</ul>" if notes else "",
+        "<p>Each person is measured on what they were asked: their role's parts plus the "
+        "shared parts (a learner of role <i>other</i> answers every part). Percentages count "
+        "the points graded so far; written answers are graded by a person in the "
+        "formgrader.</p>",
+        _table(_wide(report), "Per learner: % of the points meant for them, or why there "
+               "is none"),
+        "<h2>Where does each side misunderstand? (shared parts)</h2>",
+        f"<p>{_CHART_TEXT[0]}</p>", charts[0],
         _table(report.by_module_role(), "Per module and role"),
-        _table(wide, "Per learner (% of points per module)"),
+        f"<p>{_CHART_TEXT[1]}</p>", charts[1],
+        "<h2>Did the day work? Self-rating this morning and now</h2>",
+        f"<p>{_CHART_TEXT[2]}</p>", charts[2],
+        _table(report.learning_gain(), "Self-rating per role (mean of 0–3)"),
+        _table(report.learning_gain(per_statement=True), "Self-rating per role and statement"),
+        "<h2>Most-missed parts</h2>", charts[3],
+        _table(report.most_missed(), "Most-missed parts and the most common wrong answers"),
+        _table(report.manual_queue(), "Waiting for manual grading"),
+        _table(report.failures(), "Rejected or could not be graded"),
     ]
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>Crosstalk cohort report</title><style>{_STYLE}</style></head><body>"

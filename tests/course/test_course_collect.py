@@ -95,6 +95,15 @@ def test_collect_reports_what_it_will_not_guess(course, tmp_path: Path) -> None:
     assert "heidi.ipynb: not a notebook of this assignment" in text
     assert "missing.zip: no such file or folder" in text
     assert report.filed == []
+    from kit.course.collect import load_rejections
+
+    kept = {Path(item["file"]).name: item for item in load_rejections(course, ASSIGNMENT)}
+    assert kept["frank.ipynb"]["learner"] == "frank"  # unreadable, but the name says whose
+    assert kept["zed.ipynb"]["learner"] is None
+    assert "grace" in {item["learner"] for item in kept.values()}
+    (inbox / "frank.ipynb").write_bytes(notebook_bytes(course))  # handed in again, readable
+    assert [f[0] for f in collect(course, ASSIGNMENT, [inbox / "frank.ipynb"]).filed] == ["frank"]
+    assert "frank" not in {item["learner"] for item in load_rejections(course, ASSIGNMENT)}
 
 
 def test_an_existing_submission_needs_replace(course, tmp_path: Path) -> None:

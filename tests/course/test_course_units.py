@@ -139,6 +139,7 @@ def test_the_report_api_and_its_offline_html(tmp_path: Path) -> None:
     scores = report.scores()
     assert len(scores) == 24 * 2 * 4
     assert set(report.by_module_role()["role"]) <= {"marketing", "it", "other"}
+    assert report.learning_gain()["change"].gt(0).all()
     missed = report.most_missed(3)
     assert list(missed["missed"]) == sorted(missed["missed"], reverse=True)
     assert missed["wrong_answers"].str.len().gt(0).all()
@@ -146,8 +147,151 @@ def test_the_report_api_and_its_offline_html(tmp_path: Path) -> None:
     assert set(queue["assignment"]) <= {"01-module", "02-module"}
     page = report.to_html(tmp_path / "report.html").read_text(encoding="utf-8")
     assert page.count("plotly.js v") <= 1 and "<script src=" not in page
+    assert "shared parts" in page and "Self-rating" in page
     assert len(report.to_csv(tmp_path / "r.csv").read_text().splitlines()) == len(scores) + 1
     assert "learner(s)" in repr(report) and "<table" in report._repr_html_()
+
+
+# --- the report by what each person was asked (hand-made inputs, no gradebook) ----------
+
+PARTS = {("m1", "mk"): ("Marketing part", "auto", "marketing"),
+         ("m1", "tech"): ("IT part", "auto", "it"),
+         ("m1", "both"): ("Shared part", "auto", "shared"),
+         ("m1", "written"): ("Written", "manual", "shared")}
+
+
+def _hand_report(tmp_path: Path, rows: list[tuple], roster: list[tuple], **more):
+    import pandas as pd
+
+    from kit.course.coursedir import Course
+    from kit.course.report import CohortReport
+
+    scores = pd.DataFrame(rows, columns=["learner", "assignment", "notebook", "task", "max_score",
+                                         "cell_type", "score", "needs_manual_grade"])
+    roster_frame = pd.DataFrame(roster, columns=["learner_id", "name", "role"], dtype=object)
+    course = Course(root=tmp_path, db_url="sqlite://", course_id="c", source=tmp_path / "s",
+                    assignments=("m1",))
+    return CohortReport(course, scores=scores, roster=roster_frame, titles=PARTS,
+                        records=more.pop("records", {"m1": []}),
+                        rejections=more.pop("rejections", {}), ratings=more.pop("ratings", {}))
+
+
+def _answers(learner: str, mk: float, tech: float, both: float, written: float | None):
+    return [(learner, "m1", "m1", "mk", 2.0, "code", mk, False),
+            (learner, "m1", "m1", "tech", 3.0, "code", tech, False),
+            (learner, "m1", "m1", "both", 2.0, "code", both, False),
+            (learner, "m1", "m1", "written", 3.0, "markdown", written, written is None)]
+
+
+def test_a_marketer_right_on_their_parts_scores_100_percent_of_their_points(tmp_path: Path
+                                                                           ) -> None:
+    rows = (_answers("ana", 2, 0, 2, None) + _answers("ben", 0, 3, 0, 3.0)
+            + _answers("cy", 2, 3, 2, 1.5))
+    roster = [("ana", "Ana", "marketing"), ("ben", "Ben", "it"), ("cy", "Cy", "other")]
+    table = _hand_report(tmp_path, rows, roster).by_learner().set_index("learner")
+    assert table.loc["ana", "their_percent"] == 100.0  # IT part not hers; written waits
+    assert table.loc["ana", "waiting"] == 1 and table.loc["ana", "their_max"] == 4.0
+    assert table.loc["ben", "their_percent"] == 75.0  # 3 + 0 + 3 of 3 + 2 + 3
+    assert table.loc["cy", "their_max"] == 10.0  # role "other": every part
+
+
+def test_roles_are_compared_on_shared_parts_and_small_groups_are_not(tmp_path: Path) -> None:
+    roster = [(f"m{i}", f"M {i}", "marketing") for i in range(3)] + [
+        (f"t{i}", f"T {i}", "it") for i in range(2)]
+    rows = [row for i in range(3) for row in _answers(f"m{i}", 2, 0, 1 if i else 2, 3.0)] + [
+        row for i in range(2) for row in _answers(f"t{i}", 0, 3, 2, 3.0)]
+    report = _hand_report(tmp_path, rows, roster)
+    table = report.by_module_role().set_index("role")
+    # shared points: "both" (2) + "written" (3); marketers 5/5, 4/5, 4/5
+    assert table.loc["marketing", "shared_percent"] == round((100 + 80 + 80) / 3, 1)
+    assert table.loc["it", "learners"] == 2 and pd_isna(table.loc["it", "shared_percent"])
+    assert "small group" in table.loc["it", "note"]
+    assert any("IT has 2 learner(s)" in note for note in report.warnings())
+    by_task = report.by_task_role()
+    assert set(by_task[by_task["task"] == "mk"]["role"]) == {"marketing"}
+    assert set(by_task[by_task["task"] == "both"]["role"]) == {"marketing", "it"}
+
+
+def pd_isna(value: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+def test_every_roster_learner_appears_with_why_there_is_no_score(tmp_path: Path) -> None:
+    rows = _answers("ana", 2, 0, 2, 3.0)
+    roster = [("ana", "Ana", "marketing"), ("ben", "Ben", "it"), ("cy", "Cy", "marketing"),
+              ("dee", "Dee", "it")]
+    records = {"m1": [Outcome("ben", "m1", FAILED, reason="rejected: m1.ipynb is not valid JSON")]}
+    rejections = {"m1": [{"learner": "cy", "file": "cy.zip:m1.ipynb",
+                          "reason": "not a readable notebook (NotJSONError); ask for it again"},
+                         {"learner": None, "file": "zed.ipynb", "reason": "no learner"}]}
+    report = _hand_report(tmp_path, rows, roster, records=records, rejections=rejections)
+    status = dict(zip(report.submissions()["learner"], report.submissions()["status"],
+                      strict=True))
+    assert status == {"ana": "graded", "ben": "rejected: m1.ipynb is not valid JSON",
+                      "cy": "rejected: not a readable notebook (NotJSONError); ask for it again",
+                      "dee": "no submission"}
+    assert set(report.by_learner()["learner"]) == {"ana", "ben", "cy", "dee"}
+    assert len(report.failures()) == 2 and "1 missing" in report.summary()
+    csv = report.to_csv(tmp_path / "r.csv").read_text(encoding="utf-8")
+    assert "dee" in csv and "no submission" in csv
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-1+2", "@SUM(A1)",
+                                  "\tTab", "\rCR"])
+def test_the_csv_never_carries_a_live_formula(tmp_path: Path, name: str) -> None:
+    import csv
+
+    report = _hand_report(tmp_path, _answers("ana", 2, 0, 2, 3.0), [("ana", name, "marketing")])
+    path = report.to_csv(tmp_path / "r.csv")
+    with path.open(newline="", encoding="utf-8") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert f"'{name}" in cells
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "@", "\t", "\r"))
+                or (cell.startswith("-") and not cell.lstrip("-").replace(".", "").isdigit())]
+
+
+def test_learning_gain_per_role_from_the_self_ratings(tmp_path: Path) -> None:
+    roster = [(f"m{i}", "M", "marketing") for i in range(3)] + [("t0", "T", "it")]
+    low, high = dict.fromkeys(["redirect", "seo"], 1), dict.fromkeys(["redirect", "seo"], 3)
+    ratings = {learner: {"start": low, "end": high} for learner, _, _ in roster}
+    report = _hand_report(tmp_path, _answers("m0", 2, 0, 2, 3.0), roster, ratings=ratings)
+    gain = report.learning_gain().set_index("role")
+    assert gain.loc["marketing", "change"] == 2.0 and gain.loc["marketing", "learners"] == 3
+    assert pd_isna(gain.loc["it", "change"]) and "small group" in gain.loc["it", "note"]
+    per = report.learning_gain(per_statement=True)
+    assert set(per["statement"]) == {"redirect", "seo"}
+
+
+def test_self_ratings_are_read_without_running_the_cell() -> None:
+    from kit.course.tasks import self_ratings
+
+    cell = nbformat.v4.new_code_cell(
+        'rating_this_morning = {"seo": 1, "brief": 7}\nrating_now = {"seo": 3, "brief": 2}\n'
+        'raise NotImplementedError()\nimport os; os.system("echo never")')
+    cell.metadata["crosstalk"] = {"self_rating": True}
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    assert self_ratings(notebook) == {"start": {"seo": 1, "brief": None},
+                                      "end": {"seo": 3, "brief": 2}}
+    assert self_ratings(nbformat.v4.new_notebook()) == {}
+
+
+def test_untagged_parts_count_as_shared_and_are_flagged(tmp_path: Path) -> None:
+    folder = tmp_path / "source" / "a1"
+    folder.mkdir(parents=True)
+    tagged = nbformat.v4.new_code_cell("assert True")
+    tagged.metadata = {"nbgrader": {"grade": True, "grade_id": "one", "points": 1,
+                                    "solution": False, "locked": True, "schema_version": 3},
+                       "crosstalk": {"role": "it"}}
+    plain = nbformat.v4.new_code_cell("assert True")
+    plain.metadata = {"nbgrader": {"grade": True, "grade_id": "two", "points": 1,
+                                   "solution": False, "locked": True, "schema_version": 3}}
+    nbformat.write(nbformat.v4.new_notebook(cells=[tagged, plain]), folder / "a1.ipynb")
+    tasks = load_tasks(tmp_path / "source", "a1")
+    assert [(t.grade_id, t.role, t.tagged) for t in tasks.tasks] == [
+        ("one", "it", True), ("two", "shared", False)]
+    assert tasks.untagged == ["two"]
 
 
 def test_wrong_answers_change_only_values_and_still_parse(course_root: Path) -> None:
