@@ -36,6 +36,7 @@ import nbformat
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from kit.answers import strip_widget_state
 from kit.errors import InputError
 
 __all__ = [
@@ -318,6 +319,19 @@ def _generate(course: Path, root: Path, ids: list[str]) -> None:
                 raise _generation_error(assignment, result)
 
 
+def _drop_saved_answers(folder: Path) -> None:
+    """Remove saved widget state (the model answers of the forms) from the source notebooks.
+
+    The instructor's notebooks carry their forms' model answers as JupyterLab saves them
+    (:mod:`kit.answers`); nbgrader would copy that notebook metadata into the
+    learners' copy, so it goes before nbgrader sees the notebooks.
+    """
+    for path in sorted(folder.rglob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+        if strip_widget_state(notebook):
+            nbformat.write(notebook, path)
+
+
 def build_exercises(root: Path, into: Path) -> list[str]:
     """Generate every assignment of ``root``'s source directory into ``into/<assignment>/``.
 
@@ -332,6 +346,7 @@ def build_exercises(root: Path, into: Path) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="crosstalk-build-") as temp:
         course = Path(temp)
         shutil.copytree(root / source, course / source, ignore=_ignore)
+        _drop_saved_answers(course / source)
         _generate(course, root, ids)
         Path(into).mkdir(parents=True, exist_ok=True)
         for assignment in ids:
