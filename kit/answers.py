@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "ANSWERS_FILE",
     "KINDS",
     "STATE_KEY",
     "STORE_CLASS",
@@ -37,11 +38,13 @@ __all__ = [
     "decode",
     "encode",
     "find_notebook",
+    "read_answers_file",
     "read_saved_answers",
     "saved_answers",
     "store_class",
     "strip_widget_state",
     "with_saved_answers",
+    "write_answers_file",
 ]
 
 STATE_KEY = "application/vnd.jupyter.widget-state+json"
@@ -49,6 +52,10 @@ STATE_KEY = "application/vnd.jupyter.widget-state+json"
 STORE_CLASS = "crosstalk-answer"
 """The DOM class every answer store carries (with :func:`store_class` of its name)."""
 KINDS = ("letters", "choices", "texts", "number")
+ANSWERS_FILE = "crosstalk-saved-answers.json"
+"""A grader that runs the notebook in a folder without the notebook file (the sandbox of
+``crosstalk grade``) writes the submission's saved answers there under this name, as plain
+JSON (:func:`write_answers_file`); a form reads it before looking for notebook files."""
 """What a form returns: a set of letters, a dict of choices, a dict of texts, an int."""
 
 _TEXT_MODEL = {"model_name": "TextModel", "model_module": "@jupyter-widgets/controls",
@@ -175,6 +182,33 @@ def find_notebook(name: str, *, session: str | None = None,
     if not holding:
         return None
     return max(holding, key=lambda path: path.stat().st_mtime)
+
+
+def write_answers_file(notebook: Mapping[str, Any], folder: Path | str) -> Path:
+    """Write ``notebook``'s saved answers as plain JSON into ``folder``; return the file."""
+    path = Path(folder) / ANSWERS_FILE
+    data = {name: {"kind": answer.kind, "value": encode(answer.kind, answer.value),
+                   "stamp": answer.stamp} for name, answer in saved_answers(notebook).items()}
+    path.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    return path
+
+
+def read_answers_file(path: Path | str) -> dict[str, SavedAnswer]:
+    """The answers of a file :func:`write_answers_file` wrote; empty when missing or broken."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    found = {}
+    for name, item in data.items():
+        if isinstance(item, dict) and item.get("kind") in KINDS:
+            stamp = item.get("stamp")
+            found[str(name)] = SavedAnswer(str(name), str(item["kind"]),
+                                           decode(str(item["kind"]), item.get("value")),
+                                           stamp if isinstance(stamp, int) else 0)
+    return found
 
 
 # --- writing saved widget state (solutions, tests) and removing it (exercises) ----------

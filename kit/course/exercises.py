@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -42,12 +44,14 @@ from kit.errors import InputError
 __all__ = [
     "CONFIG_FILE",
     "IGNORED",
+    "ClearSavedAnswers",
     "ExerciseChange",
     "assignment_ids",
     "build_exercises",
     "check_sources",
     "course_config",
     "find_course_root",
+    "generate_preprocessors",
     "nbgrader_env",
     "new_gradebook",
     "stale_exercises",
@@ -317,6 +321,29 @@ def _generate(course: Path, root: Path, ids: list[str]) -> None:
             result = api.generate_assignment(assignment, force=True, create=True)
             if not result.get("success"):
                 raise _generation_error(assignment, result)
+
+
+class ClearSavedAnswers(Preprocessor):
+    """nbgrader preprocessor: drop saved widget state (the forms' model answers).
+
+    The course config appends it to ``GenerateAssignment.preprocessors``, so a release made
+    by ``nbgrader generate_assignment`` or the formgrader never carries the instructor's
+    model answers either.
+    """
+
+    enabled = Bool(True).tag(config=True)
+
+    def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+        strip_widget_state(nb)
+        return nb, resources
+
+
+def generate_preprocessors() -> list[Any]:
+    """nbgrader's default ``GenerateAssignment.preprocessors`` plus :class:`ClearSavedAnswers`."""
+    from nbgrader.converters import GenerateAssignment
+
+    default = list(GenerateAssignment.class_traits()["preprocessors"].default())
+    return [*default, ClearSavedAnswers]
 
 
 def _drop_saved_answers(folder: Path) -> None:

@@ -203,3 +203,28 @@ def test_the_grader_sees_the_rubric_samples_that_learners_do_not(
     assert "Sample answers at each score" in autograded, "formgrader shows the mark scheme"
     assert "Sample answers at each score" not in release
     assert "How it is graded" in release, "learners see the criteria"
+
+
+def test_crosstalk_grade_reads_the_forms_in_its_sandbox(tmp_path: Path) -> None:
+    """``crosstalk grade`` runs the notebook in a work folder without the notebook file."""
+    from kit.course.coursedir import init_course
+    from kit.course.grade import grade_assignment
+    from kit.course.gradebook import task_scores
+
+    course = init_course(tmp_path / "course", solutions=ROOT / "solutions")  # default limits
+    assignment = "01-redirects"
+    release = course.folder("release") / assignment / f"{assignment}.ipynb"
+    assert not saved_answers(json.loads(release.read_text())), "the release has no answers"
+    forms = model_answers(assignment)
+    played = play(release, tmp_path, forms, cells=typed_cells(assignment, code=False))
+    for learner, notebook in (("mia", played), ("bob", nbformat.read(release, as_version=4))):
+        target = course.folder("submitted") / learner / assignment / release.name
+        target.parent.mkdir(parents=True)
+        nbformat.write(notebook, target)
+    grade_assignment(course, assignment, jobs=1)
+    table = task_scores(course.db_url, course.course_id, assignment)
+    got = {learner: {row.task: row.auto_score for row in frame.itertuples()}
+           for learner, frame in table.groupby("learner")}
+    mia = by_role(assignment, got["mia"])
+    assert mia["marketing"][0] == mia["marketing"][1] and mia["shared"][0] == mia["shared"][1]
+    assert all(score == 0 for score, _ in by_role(assignment, got["bob"]).values())
