@@ -41,6 +41,7 @@ __all__ = [
     "read_answers_file",
     "read_saved_answers",
     "saved_answers",
+    "slips",
     "store_class",
     "strip_widget_state",
     "with_saved_answers",
@@ -209,6 +210,31 @@ def read_answers_file(path: Path | str) -> dict[str, SavedAnswer]:
                                            decode(str(item["kind"]), item.get("value")),
                                            stamp if isinstance(stamp, int) else 0)
     return found
+
+
+def slips(answer: SavedAnswer, letters: str = "ABCDEFGHIJ") -> list[Any]:
+    """Typical wrong answers near ``answer`` (for synthetic cohorts): one slip each.
+
+    Letters: one ticked box left out, one box too many; choices: two items' choices swapped,
+    one item left unchosen; texts: one text left empty; number: one more, one less.
+    """
+    value = answer.value
+    found: list[Any] = []
+    if answer.kind == "letters":
+        found += [value - {letter} for letter in sorted(value)[:1]]
+        found += [value | {letter} for letter in letters if letter not in value][:1]
+    elif answer.kind == "choices":
+        keys = [key for key, item in value.items() if item]
+        pairs = [(a, b) for a in keys for b in keys if a < b and value[a] != value[b]]
+        if pairs:
+            a, b = pairs[0]
+            found.append({**value, a: value[b], b: value[a]})
+        found += [{**value, key: None} for key in keys[:1]]
+    elif answer.kind == "texts":
+        found += [{**value, key: ""} for key in list(value)[:1]]
+    elif answer.kind == "number" and value is not None:
+        found += [value + 1, value - 1]
+    return [slip for slip in found if slip != value]
 
 
 # --- writing saved widget state (solutions, tests) and removing it (exercises) ----------

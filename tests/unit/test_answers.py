@@ -127,3 +127,13 @@ def test_the_shipped_lab_setting_turns_on_saved_widget_state(tmp_path: Path) -> 
     overrides, error = _get_overrides(str(tmp_path))
     assert not error
     assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": True}
+
+
+@pytest.mark.parametrize(("kind", "value"), [
+    ("letters", {"A", "D"}), ("choices", {"P": "IT", "Q": "Marketing", "R": "IT"}),
+    ("texts", {"/a": "A title"}), ("number", 15),
+])
+def test_slips_are_near_misses_of_the_same_kind(kind: str, value: object) -> None:
+    found = answers.slips(answers.SavedAnswer("x", kind, value, 1))
+    assert found and all(slip != value for slip in found)
+    assert all(answers.decode(kind, answers.encode(kind, slip)) == slip for slip in found)
