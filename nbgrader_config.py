@@ -19,3 +19,9 @@ c = get_config()  # type: ignore[name-defined]  # noqa: F821 (provided by traitl
 c.CourseDirectory.course_id = "crosstalk"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
+
+# The instructor's notebooks carry their answer forms' model answers as saved widget state
+# (kit/answers.py): every release made from them drops it, whoever generates it.
+from kit.course.exercises import generate_preprocessors  # noqa: E402
+
+c.GenerateAssignment.preprocessors = generate_preprocessors()

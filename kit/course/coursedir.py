@@ -142,6 +142,10 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.SafeOverwriteCells.add_missing_cells = True
+# Releases never carry the answer forms' model answers (saved widget state, kit/answers.py).
+from kit.course.exercises import generate_preprocessors  # noqa: E402
+
+c.GenerateAssignment.preprocessors = generate_preprocessors()
 c.Autograde.autograde_preprocessors = [
     "kit.course.sandbox.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",

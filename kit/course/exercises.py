@@ -33,20 +33,25 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from kit.answers import strip_widget_state
 from kit.errors import InputError
 
 __all__ = [
     "CONFIG_FILE",
     "IGNORED",
+    "ClearSavedAnswers",
     "ExerciseChange",
     "assignment_ids",
     "build_exercises",
     "check_sources",
     "course_config",
     "find_course_root",
+    "generate_preprocessors",
     "nbgrader_env",
     "new_gradebook",
     "stale_exercises",
@@ -318,6 +323,42 @@ def _generate(course: Path, root: Path, ids: list[str]) -> None:
                 raise _generation_error(assignment, result)
 
 
+class ClearSavedAnswers(Preprocessor):
+    """nbgrader preprocessor: drop saved widget state (the forms' model answers).
+
+    The course config appends it to ``GenerateAssignment.preprocessors``, so a release made
+    by ``nbgrader generate_assignment`` or the formgrader never carries the instructor's
+    model answers either.
+    """
+
+    enabled = Bool(True).tag(config=True)
+
+    def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+        strip_widget_state(nb)
+        return nb, resources
+
+
+def generate_preprocessors() -> list[Any]:
+    """nbgrader's default ``GenerateAssignment.preprocessors`` plus :class:`ClearSavedAnswers`."""
+    from nbgrader.converters import GenerateAssignment
+
+    default = list(GenerateAssignment.class_traits()["preprocessors"].default())
+    return [*default, ClearSavedAnswers]
+
+
+def _drop_saved_answers(folder: Path) -> None:
+    """Remove saved widget state (the model answers of the forms) from the source notebooks.
+
+    The instructor's notebooks carry their forms' model answers as JupyterLab saves them
+    (:mod:`kit.answers`); nbgrader would copy that notebook metadata into the
+    learners' copy, so it goes before nbgrader sees the notebooks.
+    """
+    for path in sorted(folder.rglob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+        if strip_widget_state(notebook):
+            nbformat.write(notebook, path)
+
+
 def build_exercises(root: Path, into: Path) -> list[str]:
     """Generate every assignment of ``root``'s source directory into ``into/<assignment>/``.
 
@@ -332,6 +373,7 @@ def build_exercises(root: Path, into: Path) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="crosstalk-build-") as temp:
         course = Path(temp)
         shutil.copytree(root / source, course / source, ignore=_ignore)
+        _drop_saved_answers(course / source)
         _generate(course, root, ids)
         Path(into).mkdir(parents=True, exist_ok=True)
         for assignment in ids:

@@ -39,6 +39,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Float, Integer
 
+from kit.answers import write_answers_file
 from kit.course.ports import port_slot, slot_ports
 
 __all__ = [
@@ -168,6 +169,7 @@ class SandboxedExecute(Execute):
         self._dead = False
         try:
             _copy_data_files(Path(source), Path(workdir))
+            write_answers_file(nb, workdir)  # the forms' saved answers (kit/answers.py)
             metadata["path"] = workdir
             self._workdir = workdir
             nb, resources = super().preprocess(nb, resources, km=km)

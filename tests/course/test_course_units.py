@@ -78,10 +78,13 @@ def tasks(course_root: Path):
 def test_tasks_come_from_nbgrader_metadata(tasks) -> None:
     assert [(t.grade_id, t.points, t.kind) for t in tasks.tasks] == [
         ("map_completed", 3.0, "auto"), ("true_statements", 2.0, "auto"),
-        ("chains_and_loops", 3.0, "auto"), ("request_rewritten", 3.0, "manual")]
+        ("retired_decided", 2.0, "auto"), ("reasons", 1.0, "auto"),
+        ("chains_and_loops", 3.0, "auto"), ("c_intro", 0.0, "manual"),
+        ("request_rewritten", 3.0, "manual")]
     assert tasks.tasks[1].title.startswith("Part A2")
-    assert tasks.tasks[1].answer_ids == ("statements_answer",)
-    assert tasks.max_score == 11
+    assert tasks.tasks[1].answer_ids == (), "a form part: its answer is saved widget state"
+    assert tasks.tasks[4].answer_ids == ("chains_answer",)
+    assert tasks.max_score == 14
 
 
 def test_hidden_fragments_are_secret_and_visible_text_is_not(tasks) -> None:
