@@ -49,8 +49,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Re-install only when pyproject.toml changes (the install is editable).
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
+# An editable install skips pyproject's data files: copy JupyterLab's setting that saves
+# widget state (the exercises' answer forms are read back from the saved notebook).
+LAB_SETTING := share/jupyter/lab/settings/overrides.d/crosstalk.json
+$(DEV_STAMP): pyproject.toml $(LAB_SETTING) | $(BIN)/python
 	$(PIP_INSTALL) -e '.[dev]'
+	mkdir -p $(VENV)/$(dir $(LAB_SETTING))
+	cp $(LAB_SETTING) $(VENV)/$(LAB_SETTING)
 	touch $@
 
 $(BENCH_STAMP): pyproject.toml | $(BIN)/python
