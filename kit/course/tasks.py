@@ -17,7 +17,11 @@ whether a part is meant for a learner of a given role.
 :func:`outcome_of` reads one autograded notebook: per task, whether it ran, the error a
 test raised, whether that error came from the hidden part of the test, and the learner's
 answer as the lines that differ from the exercise template.  :func:`hidden_fragments` and
-:func:`reveals_hidden` keep hidden test text out of anything a learner sees.
+:func:`reveals_hidden` keep hidden test text, and the graders' mark schemes (nbgrader's
+``BEGIN MARK SCHEME`` regions, with sample answers), out of anything a learner sees.
+
+A graded cell worth 0 points (a task cell that only introduces a part, like a rubric's
+heading cell) is not a task: it would show as a part nobody can score on.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ PART_ROLES = ("marketing", "it", "shared")
 
 _BEGIN_HIDDEN, _END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 _BEGIN_SOLUTION, _END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+_BEGIN_SCHEME, _END_SCHEME = "BEGIN MARK SCHEME", "END MARK SCHEME"
+"""nbgrader's mark-scheme delimiters (matched inside a line, as nbgrader does)."""
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _STRING = re.compile(r"""(?:[rbfuRBFU]{0,2})("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""")
 LIMIT_ERRORS = {"CellTimeoutError": "timeout", "OutputLimitExceeded": "output",
@@ -111,8 +117,9 @@ def _outside(source: str, begin: str, end: str) -> list[str]:
 
 
 def _strip_regions(source: str) -> str:
-    """``source`` without its hidden-test regions (what a learner sees of a test cell)."""
-    return "\n".join(_outside(source, _BEGIN_HIDDEN, _END_HIDDEN))
+    """``source`` without its hidden-test and mark-scheme regions (what a learner sees)."""
+    return "\n".join(_outside("\n".join(_outside(source, _BEGIN_HIDDEN, _END_HIDDEN)),
+                              _BEGIN_SCHEME, _END_SCHEME))
 
 
 def _norm(line: str) -> str:
@@ -161,6 +168,8 @@ class AssignmentTasks:
     tasks: list[Task] = field(default_factory=list)
     visible_text: str = ""
     """Everything a learner receives (the exercise with hidden tests removed)."""
+    scheme_text: str = ""
+    """The mark-scheme regions of every cell (sample answers for graders): secret too."""
 
     @property
     def max_score(self) -> float:
@@ -178,8 +187,10 @@ class AssignmentTasks:
         return [task.grade_id for task in self.tasks if not task.tagged]
 
     def hidden(self) -> set[str]:
-        """Secret fragments of this assignment's hidden tests (see :func:`hidden_fragments`)."""
-        return hidden_fragments((task.hidden_text for task in self.tasks), self.visible_text)
+        """Secret fragments of this assignment's hidden tests and mark schemes
+        (see :func:`hidden_fragments`)."""
+        return hidden_fragments((*(task.hidden_text for task in self.tasks), self.scheme_text),
+                                self.visible_text)
 
 
 def _title(cell: Any) -> str | None:
@@ -200,6 +211,7 @@ def load_tasks(source_folder: Path, assignment: str) -> AssignmentTasks:
     """The tasks of ``source_folder/<assignment>/*.ipynb`` (nbgrader source notebooks)."""
     result = AssignmentTasks(assignment)
     visible: list[str] = []
+    schemes: list[str] = []
     for path in sorted((Path(source_folder) / assignment).glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         title = path.stem
@@ -207,12 +219,15 @@ def load_tasks(source_folder: Path, assignment: str) -> AssignmentTasks:
         for cell in notebook.cells:
             meta = _meta(cell)
             visible.append(_strip_regions(cell.source))
+            schemes += _between(cell.source, _BEGIN_SCHEME, _END_SCHEME)[0]
             title = _title(cell) or title
             if meta.get("solution") and not meta.get("grade"):
                 answers.append(cell)
                 continue
             if not (meta.get("grade") or meta.get("task")) or not meta.get("grade_id"):
                 continue
+            if not float(meta.get("points") or 0) > 0:
+                continue  # a 0-point task cell (a part's heading, a rubric): nothing to score
             manual = bool(meta.get("solution")) or cell.cell_type == "markdown" or bool(
                 meta.get("task"))
             cells = [cell] if manual and meta.get("solution") else answers
@@ -232,6 +247,7 @@ def load_tasks(source_folder: Path, assignment: str) -> AssignmentTasks:
             ))
             answers = []
     result.visible_text = "\n".join(visible)
+    result.scheme_text = "\n".join(schemes)
     return result
 
 

@@ -79,8 +79,8 @@ def test_tasks_come_from_nbgrader_metadata(tasks) -> None:
     assert [(t.grade_id, t.points, t.kind) for t in tasks.tasks] == [
         ("map_completed", 3.0, "auto"), ("true_statements", 2.0, "auto"),
         ("retired_decided", 2.0, "auto"), ("reasons", 1.0, "auto"),
-        ("chains_and_loops", 3.0, "auto"), ("c_intro", 0.0, "manual"),
-        ("request_rewritten", 3.0, "manual")]
+        ("chains_and_loops", 3.0, "auto"), ("request_rewritten", 3.0, "manual")]
+    # c_intro, a 0-point task cell (the heading and rubric of Part C), is no task
     assert tasks.tasks[1].title.startswith("Part A2")
     assert tasks.tasks[1].answer_ids == (), "a form part: its answer is saved widget state"
     assert tasks.tasks[4].answer_ids == ("chains_answer",)
@@ -91,6 +91,17 @@ def test_hidden_fragments_are_secret_and_visible_text_is_not(tasks) -> None:
     fragments = tasks.hidden()
     assert any("302 is a weaker signal than 301" in f for f in fragments)
     assert not any("Exactly three of the six statements" in f for f in fragments)
+
+
+def test_mark_schemes_are_secret_like_hidden_tests(tasks) -> None:
+    """The sample answers graders read (nbgrader MARK SCHEME regions) never reach a learner."""
+    fragments = tasks.hidden()
+    assert "Sample answers at each score" in tasks.scheme_text
+    assert "MARK SCHEME" not in tasks.visible_text
+    assert "Sample answers at each score" not in tasks.visible_text
+    sample = next(line for line in tasks.scheme_text.splitlines() if "3 points" in line)
+    assert reveals_hidden(f"feedback quoting {sample} here", fragments)
+    assert not reveals_hidden("Part C · Say it so it cannot be misread", fragments)
 
 
 @given(st.text(max_size=40), st.text(max_size=40))
