@@ -10,6 +10,12 @@ Nothing is specific to an assignment: each answer cell (``solution: true``) is a
   (``"chain"`` ↔ ``"loop"``), a letter moved on (``"D"`` → ``"E"``);
 * blank: left as handed out (``raise NotImplementedError()``).
 
+A *form* part (ticked boxes, picks from lists: :mod:`kit.forms`) has no answer cell: its
+answer is the notebook's saved widget state (:mod:`kit.answers`).  It is answered the same
+way: right is the model answer saved in the source notebook, wrong one of its
+:func:`kit.answers.slips`, blank no saved answer at all.  A form belongs to the first graded
+cell after the cell that creates it.
+
 Each answer cell belongs to a graded part, and each part is tagged with the role it is meant
 for (``marketing``, ``it`` or ``shared``, see :mod:`kit.course.tasks`); answers follow the
 tags, never a hard-coded cell id:
@@ -233,6 +239,51 @@ def _odds(role: str, part: str, kind: str, star: bool) -> tuple[float, float, fl
     return _TENDENCIES.get(role, _TENDENCIES["other"])[kind]
 
 
+def form_parts(source: Any) -> dict[str, str]:
+    """``saved answer name → grade id of the graded cell that checks it`` in ``source``.
+
+    The form is the first cell that passes the name as a quoted argument
+    (``pick("redirect_map", ...)``); its part is the first graded cell after it.
+    """
+    from kit.answers import saved_answers
+
+    parts: dict[str, str] = {}
+    for name in saved_answers(source):
+        call = re.compile(r"\(\s*[\"']" + re.escape(name) + r"[\"']")
+        start = next((index for index, cell in enumerate(source.cells)
+                      if cell.cell_type == "code" and call.search(cell.source)), None)
+        if start is None:
+            continue
+        graded = next((_meta(cell).get("grade_id") for cell in source.cells[start:]
+                       if _meta(cell).get("grade") and _meta(cell).get("grade_id")), None)
+        if graded:
+            parts[name] = str(graded)
+    return parts
+
+
+def _forms_answered(source: Any, notebook: Any, role: str, rng: random.Random,
+                    favourite: int, roles: dict[str, str] | None, star: bool) -> None:
+    """Save ``notebook``'s form answers: right, a slip or none, by role as for answer cells."""
+    from kit.answers import saved_answers, slips, with_saved_answers
+
+    model = saved_answers(source)
+    parts = form_parts(source)
+    answers: dict[str, tuple[str, Any]] = {}
+    for name, answer in sorted(model.items()):
+        part = (roles or {}).get(parts.get(name, ""), "shared")
+        right, wrong, _ = _odds(role, part, "literal", star)
+        draw = rng.random()
+        if draw < right:
+            answers[name] = (answer.kind, answer.value)
+        elif draw < right + wrong:
+            menu = slips(answer)
+            if menu:
+                pick = favourite if rng.random() < 0.7 else rng.randrange(len(menu))
+                answers[name] = (answer.kind, menu[pick % len(menu)])
+    if answers:
+        with_saved_answers(notebook, answers)
+
+
 def _rated(cell: Any, rng: random.Random, role: str) -> str:
     """The self-rating cell filled in: lower this morning, higher now (a learning gain)."""
     from kit.brief.welcome import SELF_CHECK
@@ -281,6 +332,7 @@ def _learner_notebook(source: Any, release: Any, role: str, rng: random.Random,
             if menu:
                 pick = favourite if rng.random() < 0.7 else rng.randrange(len(menu))
                 cell.source = menu[pick % len(menu)].strip()
+    _forms_answered(source, notebook, role, rng, favourite, roles, star)
     return notebook
 
 

@@ -317,3 +317,45 @@ def test_wrong_answers_change_only_values_and_still_parse(course_root: Path) -> 
             for option in answer_menu(cell.source, ["/", "/sale/"]):
                 ast.parse(option)
                 assert "BEGIN SOLUTION" not in option
+
+
+def _submitted(files: list[Path], name: str) -> dict[str, dict]:
+    """``learner → notebook`` of a synthetic cohort's files (folders, loose files, a zip)."""
+    import zipfile
+
+    found: dict[str, dict] = {}
+    for path in files:
+        if path.is_dir():
+            found[path.name] = json.loads((path / name).read_text(encoding="utf-8"))
+        elif path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                for entry in archive.namelist():
+                    found[entry.split("/")[0]] = json.loads(archive.read(entry))
+        else:
+            found[path.stem.rsplit("_", 1)[-1]] = json.loads(path.read_text(encoding="utf-8"))
+    return found
+
+
+def test_synthetic_learners_answer_the_forms_by_role(course_root: Path, tmp_path: Path) -> None:
+    """Form parts (saved widget state) are answered like answer cells: the star marketer
+    saves the model answer of every marketing and shared form and none of the others."""
+    from kit.answers import saved_answers
+    from kit.course.cohort import form_parts, part_roles, synthetic_cohort
+
+    source = course_root / "solutions"
+    solution = nbformat.read(source / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    model = {name: answer.value for name, answer in saved_answers(solution).items()}
+    roles = part_roles(source, ASSIGNMENT)
+    form_role = {name: roles[part] for name, part in form_parts(solution).items()}
+    assert set(form_role) == set(model) and {"marketing", "shared"} <= set(form_role.values())
+    cohort = synthetic_cohort(source, course_root / "exercises", tmp_path, learners=8, seed=1,
+                              assignments=[ASSIGNMENT], broken=0, missing=0,
+                              roles=["marketing", "it"] * 4)
+    notebooks = _submitted(cohort.files[ASSIGNMENT], f"{ASSIGNMENT}.ipynb")
+    assert len(notebooks) == 8
+    answers = {name: answer.value for name, answer in saved_answers(
+        notebooks[cohort.stars[0]]).items()}
+    assert answers == {name: value for name, value in model.items()
+                       if form_role[name] in ("marketing", "shared")}
+    everyone = [saved_answers(notebook) for notebook in notebooks.values()]
+    assert any(a[name].value != model[name] for a in everyone for name in a), "no slips"
