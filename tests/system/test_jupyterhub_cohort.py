@@ -3,10 +3,12 @@
 PostgreSQL holds the gradebook; the hub runs with its throwaway login, the simple spawner
 and configurable-http-proxy.  Three learners and one grader: the grader releases
 01-redirects through the formgrader service; each learner fetches it, answers it (all
-right, half right, blank) and submits it through their own server's HTTP endpoints; the
-grader collects through formgrader, then runs ``crosstalk grade``, ``crosstalk feedback``,
-releases the feedback and runs ``crosstalk report``; each learner fetches feedback and gets
-only their own.  Every server is stopped at the end, also on failure (``tests/_servers.py``).
+right, half right, blank: the form parts as JupyterLab saves them, in the notebook's saved
+widget state, the code and written parts in their answer cells) and submits it through
+their own server's HTTP endpoints; the grader collects through formgrader, then runs
+``crosstalk grade``, ``crosstalk feedback``, releases the feedback and runs ``crosstalk
+report``; each learner fetches feedback and gets only their own.  Every server is stopped
+at the end, also on failure (``tests/_servers.py``).
 """
 
 from __future__ import annotations
@@ -22,18 +24,21 @@ import nbformat
 import pytest
 from _servers import REPO, Hub, jupyterhub, postgres_server
 
+from kit.answers import saved_answers, with_saved_answers
+
 pytestmark = [pytest.mark.system, pytest.mark.slow,
               pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
 
 ASSIGNMENT = "01-redirects"
 COURSE = "crosstalk"
 GRADER = "lead"
-ANSWERS = {  # learner -> answer cells filled in from the solution
-    "ann": {"map_answer", "statements_answer", "chains_answer", "request_rewritten"},
-    "ian": {"map_answer", "statements_answer"},  # half right: 3 + 2 of 8 points
+ANSWERS = {  # learner -> forms (saved answers) and answer cells filled in from the solution
+    "ann": {"redirect_map", "true_statements", "retired", "reasons", "chains_answer",
+            "request_rewritten"},  # all right: the 11 autograded points (Part C waits)
+    "ian": {"redirect_map", "true_statements"},  # the two shared forms: 3 + 2 points
     "mo": set(),  # blank
 }
-EXPECTED = {"ann": 8.0, "ian": 5.0, "mo": 0.0}
+EXPECTED = {"ann": 11.0, "ian": 5.0, "mo": 0.0}
 ROLES = {"ann": "marketing", "ian": "it", "mo": "marketing"}
 BIN = Path(sys.executable).parent
 SOLUTION = REPO / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -47,11 +52,17 @@ def hub(require_system) -> Iterator[Hub]:
 
 
 def _answered(fetched: dict, chosen: set[str]) -> dict:
-    """The fetched notebook with the ``chosen`` answer cells taken from the solution."""
+    """The fetched notebook with the ``chosen`` answers taken from the solution: forms as
+    saved widget state (what JupyterLab writes on save), answer cells as typed text."""
     solution = nbformat.read(SOLUTION, as_version=4)
     answers = {cell.metadata["nbgrader"]["grade_id"]: cell.source for cell in solution.cells
                if cell.metadata.get("nbgrader", {}).get("solution")}
+    model = saved_answers(solution)
+    assert not saved_answers(fetched), "the released notebook carries no answers"
+    assert chosen <= set(answers) | set(model), chosen - set(answers) - set(model)
     notebook = nbformat.from_dict(fetched)
+    with_saved_answers(notebook, {name: (model[name].kind, model[name].value)
+                                  for name in chosen & set(model)})
     for cell in notebook.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in chosen:
