@@ -8,8 +8,10 @@ navigation, print versions and tracking parameters multiply URLs and waste crawl
 
 from kit.duplicates.clusters import (
     CLUSTER_COLUMNS,
+    EDITED_COLUMNS,
     KINDS,
     DuplicateReport,
+    edited_copies,
     find_duplicates,
     near_duplicate_pairs,
     near_duplicates,
@@ -31,6 +33,7 @@ from kit.duplicates.text import PageText, html_text
 __all__ = [
     "CLUSTER_COLUMNS",
     "DUPLICATE_CHECKS",
+    "EDITED_COLUMNS",
     "KINDS",
     "PRESETS",
     "SESSION_PARAMETERS",
@@ -41,6 +44,7 @@ __all__ = [
     "PageText",
     "Pages",
     "duplicate_findings",
+    "edited_copies",
     "find_duplicates",
     "html_text",
     "load_pages",
