@@ -19,6 +19,7 @@ Nothing here is hand-labelled: the labels are the site owners' own redirects.
 
     python benchmarks/data/build_real_redirects.py /path/to/IntuneDocs intune
     python benchmarks/data/build_real_redirects.py /path/to/PowerShell-Docs powershell
+    python benchmarks/data/build_real_redirects.py /path/to/OfficeDocs-SharePoint sharepoint
 
 The paths are bare git directories (``fetch github:MicrosoftDocs/IntuneDocs`` in the
 helpers' environment, or any clone).  Only the derived CSVs are committed.
@@ -93,6 +94,24 @@ def _powershell_page(path: str) -> bool:
             and not path.startswith("reference/virtual-directory-module/"))
 
 
+def _sharepoint_url(path: str) -> str | None:
+    parts = _strip_md(path).split("/")
+    top = parts[0].lower()
+    if top == "sharepoint" and len(parts) > 2 and parts[1].lower() in {
+            "sharepointserver", "sharepointonline", "hub"}:
+        return ("/sharepoint/" + "/".join(parts[2:])).lower()
+    if top == "migration" and len(parts) > 1:
+        return ("/sharepointmigration/" + "/".join(parts[1:])).lower()
+    if top == "onedrive" and len(parts) > 1:
+        return ("/onedrive/" + "/".join(parts[1:])).lower()
+    return None
+
+
+def _sharepoint_page(path: str) -> bool:
+    return (path.endswith(".md") and "/includes/" not in path.lower()
+            and _sharepoint_url(path) is not None and not path.lower().endswith("/toc.md"))
+
+
 SITES = {
     "intune": Site("intune", (".openpublishing.redirection.json",), _intune_page, _intune_url),
     "powershell": Site(
@@ -100,6 +119,8 @@ SITES = {
         tuple(f"redir/.openpublishing.redirection{part}.json"
               for part in ("", ".51", ".sdk", ".wmf", ".virtual", ".psget", ".dsc", ".gallery")),
         _powershell_page, _powershell_url),
+    "sharepoint": Site("sharepoint", (".openpublishing.redirection.json",), _sharepoint_page,
+                       _sharepoint_url),
 }
 
 
@@ -150,8 +171,13 @@ def _clean_title(title: str) -> str:
     return re.sub(r"\s*\|\s*Microsoft Docs\s*$", "", title, flags=re.IGNORECASE)
 
 
+def _encode(url: str | None) -> str | None:
+    """Spaces in a file name become %20 in its URL."""
+    return url.replace(" ", "%20") if url is not None else None
+
+
 def clean_target(url: str) -> str:
-    url = _HOSTS.sub("", url.strip())
+    url = _encode(_HOSTS.sub("", url.strip())) or ""
     url = url.split("#", 1)[0].split("?", 1)[0].rstrip("/")
     return url.lower() or "/"
 
@@ -219,13 +245,13 @@ def build(repo: Path, site: Site) -> tuple[pd.DataFrame, pd.DataFrame]:
     redirects = redirect_history(repo, site)
     live = [p for p in files if p not in redirects]
     texts = cat_blobs(repo, [f"HEAD:{p}" for p in live])
-    new = pd.DataFrame({"url": [site.url(p) for p in live],
+    new = pd.DataFrame({"url": [_encode(site.url(p)) for p in live],
                         "title": [title_of(t) for t in texts]})
     new = new.dropna(subset=["url"]).drop_duplicates("url").sort_values("url")
     inventory = set(new["url"])
     by_url = {}
     for source, target in redirects.items():
-        url = site.url(source)
+        url = _encode(site.url(source))
         if url is not None and url not in inventory:
             by_url.setdefault(url, (source, clean_target(target)))
     hops = {url: target for url, (_, target) in by_url.items()}
