@@ -21,11 +21,14 @@ Matching runs in three passes:
 
 A best match is accepted (301) when its score is at least ``min_score`` and it leads the
 runner-up by ``margin`` (two near-equal candidates are for a person to decide), or when
-its score is at least ``sure_score``.  Many old pages may go to the same new page (pages
-merged on a relaunch).  The rest get 410 and no target: Google Search Central's "Site
-moves with URL changes" asks for 404/410 where content is not carried over, and sending
-leftovers to the homepage makes soft 404s, which is the mistake module 01 teaches.  The
-site root is never a suggested target unless the old URL was the root.
+its score is at least ``sure_score`` (and ``min_score``).  Many old pages may go to the
+same new page (pages merged on a relaunch); only a match far weaker than the new page's
+best old match (below ``claim_ratio`` times its score, and below ``sure_score``) is taken
+for a removed page that merely resembles it.  The rest get 410 and no target: Google
+Search Central's "Site moves with URL changes" asks for 404/410 where content is not
+carried over, and sending leftovers to the homepage makes soft 404s, which is the
+mistake module 01 teaches.  The site root is never a candidate (only an unchanged root
+URL keeps it, with status 200).
 
 Every row carries the **review queue**: ``reason`` (why this status) and the top three
 candidates with their scores (``candidate_1, score_1 ... candidate_3, score_3``), so a
@@ -448,6 +451,7 @@ def _decide(
     claim_ratio: float,
 ) -> pd.DataFrame:
     """The map and review queue from the ranked candidates (see :func:`suggest_map`)."""
+    sure_score = max(sure_score, min_score)
     origin = guess_origin(old_pages["url"], fallback=guess_origin(new_pages["url"]))
     new_keys = {site_key(url, origin): url for url in new_pages["url"]}
     new_urls = new_pages["url"].to_numpy(dtype=object)
