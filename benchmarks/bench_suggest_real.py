@@ -201,7 +201,7 @@ def main() -> int:
                             figures["precision"], figures["recall"],
                             at_coverage(t, s, y, kit["coverage"]),
                             at_coverage(t, s, y, CURVE_AT), figures["root"]])
-    print("Both sites pooled:")
+    print("All sites pooled:")
     print_table(["input", "tool", "coverage", "precision", "recall", "prec@kit cov",
                  f"prec@{CURVE_AT:.2f}", "root"], summary)
 

@@ -475,6 +475,12 @@ def _decide(
         same_url = new_keys.get(site_key(url, origin))
         if same_url is not None:
             head: list[object] = [same_url, 1.0, 200, "unchanged"]
+            others = [(shown[i], shown[i + 1]) for i in range(0, len(shown), 2)
+                      if shown[i] is not None and shown[i] != same_url]
+            shown = [same_url, 1.0]
+            for pair in others[: REVIEW_CANDIDATES - 1]:
+                shown += list(pair)
+            shown += [None] * (2 * REVIEW_CANDIDATES - len(shown))
         elif named >= 0:
             head = [new_urls[named], round(float(best), 4), 301, "same name"]
         elif not candidates:
