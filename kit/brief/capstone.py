@@ -73,6 +73,13 @@ EXAMPLE_ANSWER: dict[str, Any] = {
 }
 """The exercise's worked example (not graded): copying its sentences does not count."""
 EXAMPLE_REQUEST = "Make sure the new product pages open."
+WORKSHOP_EXAMPLE: dict[str, str] = {
+    "goal": "Shoppers who follow an old link land on the same product or page on the new site.",
+    "metric": "Share of old URLs that reach their matching new page, from a crawl on launch day.",
+    "audience": "Returning customers with bookmarks, and visitors from search results",
+}
+"""Workshop 06's worked brief for case 01 (one criterion, on purpose): its sentences are the
+facilitator's, so copying them into the exercise does not count either."""
 
 _MAKERS: dict[str, Any] = {make.__name__: make for makers in CRITERIA.values()
                            for make in makers}
@@ -210,7 +217,7 @@ def goal_problem(text: object, request: str = "") -> str:
 def _copied_from_example(answer: Mapping[str, Any]) -> list[str]:
     return [f"the {key} is the worked example's" for key in ("goal", "metric", "audience")
             if isinstance(answer.get(key), str)
-            and _norm(answer[key]) == _norm(EXAMPLE_ANSWER[key])]
+            and _norm(answer[key]) in {_norm(EXAMPLE_ANSWER[key]), _norm(WORKSHOP_EXAMPLE[key])}]
 
 
 def _words_problems(answer: Mapping[str, Any], request: str) -> list[str]:

@@ -13,8 +13,10 @@ from kit._lazy import lazy_exports
 if TYPE_CHECKING:
     from kit.duplicates.clusters import (
         CLUSTER_COLUMNS,
+        EDITED_COLUMNS,
         KINDS,
         DuplicateReport,
+        edited_copies,
         find_duplicates,
         near_duplicate_pairs,
         near_duplicates,
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CLUSTER_COLUMNS",
     "DUPLICATE_CHECKS",
+    "EDITED_COLUMNS",
     "KINDS",
     "PRESETS",
     "SESSION_PARAMETERS",
@@ -46,6 +49,7 @@ __all__ = [
     "PageText",
     "Pages",
     "duplicate_findings",
+    "edited_copies",
     "find_duplicates",
     "html_text",
     "load_pages",

@@ -14,6 +14,12 @@ and clusters are joined through shared members.  Each cluster gets one recommend
 query, already normalised), is declared canonical by the others, has the most internal
 links in, and the shortest URL (Google Search Central, "How to specify a canonical URL
 with rel="canonical" and other methods": pick one URL and point every signal at it).
+
+**Edited copies** (a page reworded in 5-15 % of its words keeps a resemblance of only
+about 0.45-0.75) are a second, looser stage kept out of the clusters:
+:func:`edited_copies` and :meth:`DuplicateReport.edited_copies` list the pairs whose
+resemblance is at least ``low`` (default :data:`~kit.duplicates.sketch.EDITED_THRESHOLD`)
+but below the near-duplicate threshold, with the share of words changed it suggests.
 """
 
 from __future__ import annotations
@@ -31,8 +37,11 @@ from kit.display import key_value_table
 from kit.duplicates.normalize import NormalizationPolicy, normalize_urls, resolve_policy
 from kit.duplicates.pages import Pages, PagesSource, load_pages
 from kit.duplicates.sketch import (
+    EDITED_THRESHOLD,
     TextSketch,
     candidate_pairs,
+    edit_share,
+    edited_pairs,
     exact_groups,
     jaccard,
     similar_pairs,
@@ -43,10 +52,12 @@ from kit.urls import safe_normalize
 
 __all__ = [
     "CLUSTER_COLUMNS",
+    "EDITED_COLUMNS",
     "KINDS",
     "MAX_THRESHOLD",
     "MIN_THRESHOLD",
     "DuplicateReport",
+    "edited_copies",
     "find_duplicates",
     "near_duplicate_pairs",
     "near_duplicates",
@@ -57,6 +68,7 @@ MAX_THRESHOLD = 1.0
 CLUSTER_COLUMNS: tuple[str, ...] = (
     "url", "cluster", "canonical", "similarity", "kind", "size", "normalized", "status", "problem",
 )
+EDITED_COLUMNS: tuple[str, ...] = ("url_a", "url_b", "similarity", "words_changed")
 KINDS: dict[str, str] = {
     "canonical": "the page recommended as the canonical of its cluster",
     "exact": "same text as the canonical (after case, spacing and punctuation)",
@@ -122,6 +134,12 @@ class DuplicateReport:
         from kit.duplicates.findings import report_findings
 
         return report_findings(self)
+
+    def edited_copies(self, low: float = EDITED_THRESHOLD) -> pd.DataFrame:
+        """Pairs of pages that look like edited copies of each other: resemblance at least
+        ``low`` but below the report's threshold (see :func:`edited_copies`)."""
+        urls = self.pages.frame["url"].to_numpy(dtype=object)
+        return _edited_frame(urls, self.sketch, _check_threshold(low), self.threshold)
 
     def duplicates(self) -> pd.DataFrame:
         """Only the pages in clusters of two or more, biggest clusters first."""
@@ -322,3 +340,42 @@ def near_duplicate_pairs(
                           "similarity": np.round(sim, 3)})
     return pairs.sort_values(["similarity", "url_a", "url_b"], ascending=[False, True, True],
                              kind="stable").reset_index(drop=True)
+
+
+def _edited_frame(urls: np.ndarray, sketch: TextSketch, low: float, high: float) -> pd.DataFrame:
+    rep = exact_groups(sketch)
+    reps = np.flatnonzero(rep == np.arange(len(sketch)))
+    if low >= high:
+        a = b = np.zeros(0, dtype=np.int64)
+        sim = np.zeros(0)
+    else:
+        a, b, sim = edited_pairs(sketch, low=low, high=high, among=reps)
+    pairs = pd.DataFrame({"url_a": pd.Series(urls[a], dtype=object),
+                          "url_b": pd.Series(urls[b], dtype=object),
+                          "similarity": np.round(sim, 3),
+                          "words_changed": np.round(edit_share(sim), 2)})
+    return pairs.sort_values(["similarity", "url_a", "url_b"], ascending=[False, True, True],
+                             kind="stable").reset_index(drop=True)
+
+
+def edited_copies(
+    pages: PagesSource | Pages,
+    *,
+    low: float = EDITED_THRESHOLD,
+    threshold: float = 0.8,
+    origin: str | None = None,
+) -> pd.DataFrame:
+    """Pairs of pages that look like edited copies: ``url_a, url_b, similarity, words_changed``.
+
+    The looser second stage beside :func:`near_duplicates`: word 3-shingle resemblance
+    at least ``low`` (0.35 by default, what about 20 % of words changed at random
+    leaves) and below ``threshold`` (pairs at or above it are near-duplicates already).
+    ``words_changed`` estimates the share of words changed (see
+    :func:`kit.duplicates.sketch.edit_share`): a reworded product description or a
+    page with one paragraph changed.  One page per exact-duplicate group is compared.
+    """
+    level = _check_threshold(threshold)
+    low = _check_threshold(low)
+    loaded = pages if isinstance(pages, Pages) else load_pages(pages, origin=origin)
+    sketch = sketch_texts(loaded.frame["text"].tolist())
+    return _edited_frame(loaded.frame["url"].to_numpy(dtype=object), sketch, low, level)

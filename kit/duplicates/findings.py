@@ -4,9 +4,13 @@ The fixes follow Google Search Central: a permanent (301) redirect when the dupl
 URL need not exist, ``rel="canonical"`` when it must keep working (print versions,
 tracking links, sort orders), and clean internal links and sitemaps that use only the
 canonical URL ("What is URL canonicalization"; "How to specify a canonical URL with
-rel="canonical" and other methods").  Never robots.txt or ``noindex`` for
-canonicalisation: Google advises against both.  Parameters must be handled on the site
-itself: Search Console's URL Parameters tool was retired in 2022.
+rel="canonical" and other methods").  Two questions are kept apart.  To choose the
+canonical, do not use robots.txt or ``noindex``: Google advises against both for
+canonicalisation, and a URL blocked in robots.txt cannot show its canonical.  To keep
+crawlers off filter (facet) and sort URLs nobody needs indexed, do use robots.txt: that is
+Google's advice for faceted navigation ("Managing crawling of faceted navigation URLs",
+rewritten December 2024), and a canonical saves no crawling.  Parameters must be handled on
+the site itself: Search Console's URL Parameters tool was retired in 2022.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DUPLICATE_CHECKS",
     "SRC_CANONICALIZATION",
+    "SRC_FACETED",
     "SRC_HOW_TO",
     "SRC_PARAMETERS_TOOL",
     "SRC_SLASH",
@@ -36,6 +41,9 @@ SRC_CANONICALIZATION = ('Google Search Central, "What is URL canonicalization" '
 SRC_HOW_TO = ('Google Search Central, "How to specify a canonical URL with rel="canonical" and '
               'other methods" (developers.google.com/search/docs/crawling-indexing/'
               "consolidate-duplicate-urls)")
+SRC_FACETED = ('Google Search Central, "Managing crawling of faceted navigation URLs" '
+               "(developers.google.com/search/docs/crawling-indexing/"
+               "crawling-managing-faceted-navigation)")
 SRC_SLASH = 'Google Search Central blog, "To slash or not to slash" (2010)'
 SRC_PARAMETERS_TOOL = ('Google Search Central blog, "Spring cleaning: the URL Parameters tool" '
                        "(2022)")
@@ -80,7 +88,9 @@ def _variant_fix(url: str, canonical: str, reasons: list[str]) -> tuple[str, str
                      "one to the clean URL")
     if "parameters" in reasons:
         parts.append("sort, view and print variants keep working but declare "
-                     f'<link rel="canonical" href="{canonical}">')
+                     f'<link rel="canonical" href="{canonical}">; filter and sort views '
+                     "nobody needs in search can instead be kept away from crawlers with a "
+                     "robots.txt disallow (then their canonical is never read)")
     if "parameter_order" in reasons:
         parts.append("build links with the parameters in one fixed order")
     redirect = [r for r in reasons if r in _REDIRECTABLE]
@@ -140,6 +150,8 @@ def report_findings(report: DuplicateReport) -> pd.DataFrame:
                     source += f"; {SRC_SLASH}"
                 if {"tracking", "session_id", "parameters", "parameter_order"} & set(reasons):
                     source += f"; {SRC_PARAMETERS_TOOL}"
+                if "parameters" in reasons:
+                    source += f"; {SRC_FACETED}"
             else:
                 exact = row.kind == "exact"
                 business, technical = _copy_fix(row.url, row.canonical, float(row.similarity),

@@ -36,6 +36,10 @@ from kit.urls import is_url, split_origin
 
 __all__ = ["register"]
 
+# kit.redirects.suggest.DEFAULT_MIN_SCORE, without importing scikit-learn at start-up
+# (tests/unit/redirects/test_commands.py keeps the two equal).
+SUGGEST_MIN_SCORE = 0.5
+
 _AUDIT_EPILOG = """\
 exit status:
   0  no error-severity findings (warnings such as chains or 302s may remain)
@@ -117,7 +121,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "suggest",
         help="suggest an old→new map from two page inventories",
         description="Match each old page to its best new page on URL, title and H1. "
-        "Pages without a good match get 410, never the homepage.",
+        "Pages without a good match get 410, never the homepage. Every row also lists "
+        "the reason and the three best candidates with their scores (candidate_1, "
+        "score_1 ... candidate_3, score_3): the review queue for the 410s.",
         epilog=_SUGGEST_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -127,7 +133,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--min-score",
         type=float,
         metavar="X",
-        help="lowest similarity (0-1) accepted as a match; below it the page gets 410",
+        help="lowest similarity (0-1) accepted as a match; below it the page gets 410 "
+        f"(default: {SUGGEST_MIN_SCORE}; lower it for more 301s and more to review, "
+        "raise it for fewer, surer ones)",
     )
     suggest.add_argument("--out", metavar="FILE", help="write the map here instead of stdout")
     suggest.set_defaults(handler=run_suggest)

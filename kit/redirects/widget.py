@@ -8,6 +8,10 @@ strategy is simulated once, when the explorer is built, so a click only swaps da
 
 :func:`strategy_comparison_figure` is the static chart of all strategies side by side.
 
+:func:`review_queue` shows the suggested map's review queue (from
+:func:`kit.redirects.suggest_map`): the old pages a person must decide (410s and close
+calls), each with its three best candidates, their scores and the reason.
+
 All the numbers come from :mod:`kit.redirects.simulate`; this module only draws them.
 """
 
@@ -33,10 +37,13 @@ from kit.sites import Redesign, redesign
 
 __all__ = [
     "PLAIN_TEXT",
+    "REVIEW_VIEWS",
     "STRATEGY_LABELS",
     "MigrationExplorer",
+    "ReviewQueue",
     "assumptions_caption",
     "migration_explorer",
+    "review_queue",
     "strategy_comparison_figure",
     "strategy_comparison_words",
 ]
@@ -350,3 +357,111 @@ def strategy_comparison_words(
               f"reach the right page, {_percent(r.summary['links_kept'])} of links are credited, "
               f"{r.summary['soft_404s']} soft 404s." for r in items]
     return "\n".join(lines)
+
+
+REVIEW_VIEWS: dict[str, str] = {
+    "to decide": "the 410s: no candidate was accepted; pick one of the three, or keep 410",
+    "redirected": "the accepted 301s, lowest score first: spot-check the weakest",
+    "all": "every old page",
+}
+
+
+def _review_rows(suggested: Any, view: str, limit: int) -> Any:
+    if view == "to decide":
+        rows = suggested[suggested["status"] == 410]
+    elif view == "redirected":
+        rows = suggested[suggested["status"] == 301]
+    else:
+        rows = suggested
+    return rows.sort_values("score", ascending=view != "to decide", kind="stable").head(limit)
+
+
+def _review_html(suggested: Any, view: str, limit: int) -> str:
+    """One HTML table: old URL, status and reason, then each candidate with its score."""
+    rows = _review_rows(suggested, view, limit)
+    ranks = [int(c.split("_")[1]) for c in suggested.columns if c.startswith("candidate_")]
+    head = "".join(f"<th>candidate {rank}</th>" for rank in ranks)
+    body = []
+    for _, row in rows.iterrows():
+        cells = "".join(
+            "<td>" + (f"{html.escape(str(row[f'candidate_{rank}']))} "
+                      f"<small>({row[f'score_{rank}']:.2f})</small>"
+                      if isinstance(row[f"candidate_{rank}"], str) else "–") + "</td>"
+            for rank in ranks)
+        body.append(f"<tr><td style='text-align:left'>{html.escape(str(row['source']))}</td>"
+                    f"<td>{int(row['status'])}</td><td>{html.escape(str(row['reason']))}</td>"
+                    f"{cells}</tr>")
+    shown = len(rows)
+    total = len(_review_rows(suggested, view, len(suggested)))
+    caption = (f"<p><b>{html.escape(view)}</b>: {html.escape(REVIEW_VIEWS[view])} "
+               f"({shown} of {total} shown).</p>")
+    return (caption + "<table class='crosstalk-review'><tr><th style='text-align:left'>old URL"
+            f"</th><th>status</th><th>reason</th>{head}</tr>{''.join(body)}</table>")
+
+
+class ReviewQueue:
+    """The review queue of a suggested map: buttons pick a view, a table lists the pages.
+
+    ``suggested`` is what :func:`kit.redirects.suggest_map` returns (with its
+    ``reason`` and ``candidate_N``/``score_N`` columns); :meth:`show` does what one click
+    on the buttons does.
+    """
+
+    PLAIN_TEXT = ("Review queue: the old pages to decide, each with its three best "
+                  "candidates and scores (run the notebook in JupyterLab to switch views).")
+
+    def __init__(self, suggested: Any, *, view: str = "to decide", limit: int = 25) -> None:
+        if view not in REVIEW_VIEWS:
+            raise ValueError(f"unknown view {view!r}; choose one of {', '.join(REVIEW_VIEWS)}")
+        missing = {"source", "status", "reason", "candidate_1", "score_1"} - set(suggested)
+        if missing:
+            raise ValueError("review_queue needs the output of suggest_map (missing columns: "
+                             f"{', '.join(sorted(missing))})")
+        self.suggested = suggested
+        self.limit = limit
+        self._html = {name: _review_html(suggested, name, limit) for name in REVIEW_VIEWS}
+        self.view = view
+        self.buttons = widgets.ToggleButtons(options=list(REVIEW_VIEWS), value=view,
+                                             tooltips=list(REVIEW_VIEWS.values()),
+                                             description="Show:")
+        self.table = widgets.HTML(self._html[view])
+        self.widget = widgets.VBox([self.buttons, self.table])
+        self.buttons.observe(lambda change: self._render(change["new"]), names="value")
+
+    def _render(self, view: str) -> None:
+        self.table.value = self._html[view]
+        self.view = view
+
+    def show(self, view: str) -> None:
+        """Switch to ``view``: exactly the work of one click on its button."""
+        if view not in self._html:
+            raise ValueError(f"unknown view {view!r}; choose one of {', '.join(REVIEW_VIEWS)}")
+        if self.buttons.value == view:
+            self._render(view)
+        else:
+            self.buttons.value = view
+
+    def __repr__(self) -> str:
+        counts = self.suggested["status"].value_counts()
+        return (f"ReviewQueue(view={self.view!r}, pages={len(self.suggested)}, "
+                f"to_decide={int(counts.get(410, 0))})")
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.PLAIN_TEXT)}</p>{self._html[self.view]}"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None,
+                          **kwargs: Any) -> dict[str, Any]:
+        bundle = {"text/plain": self.PLAIN_TEXT, "text/html": self._repr_html_(),
+                  "application/vnd.jupyter.widget-view+json": {
+                      "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}}
+        if include is not None:
+            bundle = {key: value for key, value in bundle.items() if key in set(include)}
+        if exclude is not None:
+            bundle = {key: value for key, value in bundle.items() if key not in set(exclude)}
+        return bundle
+
+
+def review_queue(suggested: Any, *, view: str = "to decide", limit: int = 25) -> ReviewQueue:
+    """The review queue of ``suggest_map(old, new)``: the 410s to decide first (best
+    candidate's score highest first), then the accepted 301s (weakest first), or all."""
+    return ReviewQueue(suggested, view=view, limit=limit)

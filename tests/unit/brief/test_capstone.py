@@ -110,13 +110,31 @@ def test_vague_words_and_the_worked_example_lose_the_points() -> None:
     assert len(vague) == 3
     copied = brief_problems({**EXAMPLE_ANSWER, "criteria": ["pages_described"]}, "02-seo")
     assert any("worked example" in problem for problem in copied)
-    repeated = brief_problems({**WORDS, "goal": "We need to SEO the website",
+    repeated = brief_problems({**WORDS, "goal": "The website needs SEO",
                                "criteria": ["pages_described"]}, "02-seo")
     assert any("repeats the request" in problem for problem in repeated)
 
 
 def test_the_notebooks_worked_example_is_the_one_the_rules_know(solved: dict) -> None:
     assert solved["example"] == EXAMPLE_ANSWER
+
+
+def test_copying_the_workshops_worked_brief_does_not_count() -> None:
+    """Workshop 06 shows a brief for case 01 (one criterion, so it is no answer); its
+    sentences are the facilitator's, and the rules know them as they stand in the notebook."""
+    from pathlib import Path
+
+    import nbformat
+
+    from kit.brief.capstone import WORKSHOP_EXAMPLE
+
+    notebook = Path(__file__).resolve().parents[3] / "workshops" / "06-capstone.ipynb"
+    sources = "\n".join(cell.source for cell in nbformat.read(notebook, as_version=4).cells)
+    for key, sentence in WORKSHOP_EXAMPLE.items():
+        assert f'{key}="{sentence}"' in sources, key
+    copied = brief_problems({**WORKSHOP_EXAMPLE, "criteria": ["old_urls_redirected"]},
+                            "01-redirects")
+    assert sum("worked example" in problem for problem in copied) == 3
 
 
 OWN = {"request": "Put up the page for our autumn Instagram ads by Friday.",

@@ -172,3 +172,24 @@ def test_arbitrary_strings_never_crash(rows: list[tuple[str, str]], policy: str)
         return
     assert set(frame["url"].dropna()) <= {url.strip() for url in pages["url"]}
     assert set(findings["severity"].dropna()) <= {"error", "warning", "info"}
+
+
+def test_edited_copies_are_listed_apart_from_the_clusters() -> None:
+    from kit.duplicates import EDITED_COLUMNS, edited_copies
+
+    words = BASE.split()
+    reworded = list(words)
+    for at in (3, 12, 21):  # 3 of 30 words changed: 10 %
+        reworded[at] = "changed"
+    pages = rows(("/a", BASE), ("/b", " ".join(reworded)), ("/c", OTHER), ("/d", BASE))
+    report = find_duplicates(pages)
+    assert by_url(report.clusters)["/b"]["kind"] == "unique"  # not a near-duplicate at 0.8
+    pairs = report.edited_copies()
+    assert tuple(pairs.columns) == EDITED_COLUMNS
+    assert len(pairs) == 1 and {pairs.iloc[0]["url_a"], pairs.iloc[0]["url_b"]} == {"/a", "/b"}
+    assert 0.35 <= pairs.iloc[0]["similarity"] < 0.8
+    assert 0.05 <= pairs.iloc[0]["words_changed"] <= 0.2
+    assert edited_copies(pages).equals(pairs)
+    assert edited_copies(pages, low=0.9).empty
+    with pytest.raises(InputError):
+        edited_copies(pages, low=0.1)

@@ -136,3 +136,55 @@ def test_empty_input() -> None:
     assert len(sketch) == 0
     a, b, sim = similar_pairs(sketch)
     assert len(a) == len(b) == len(sim) == 0
+
+
+# --- the second, looser stage: edited copies ------------------------------------------------
+
+
+def _page(rng: np.random.Generator, words: int = 300, vocabulary: int = 5000) -> list[str]:
+    weights = 1.0 / np.arange(1, vocabulary + 1)
+    ids = rng.choice(vocabulary, size=words, p=weights / weights.sum())
+    return [f"w{i}" for i in ids]
+
+
+def _edited(words: list[str], share: float, rng: np.random.Generator) -> list[str]:
+    out = list(words)
+    for at in rng.choice(len(out), size=round(share * len(out)), replace=False):
+        out[at] = f"new{int(at)}"
+    return out
+
+
+@pytest.mark.parametrize(
+    ("share", "found"),
+    [(0.0, False), (0.05, True), (0.10, True), (0.15, True), (0.40, False)],
+    ids=["exact-is-not-edited", "5%", "10%", "15%", "40%-is-another-page"],
+)
+def test_edited_pairs_find_copies_with_some_words_changed(share: float, found: bool) -> None:
+    from kit.duplicates.sketch import edited_pairs
+
+    rng = np.random.default_rng(int(share * 100))
+    source = _page(rng)
+    texts = [" ".join(source), " ".join(_edited(source, share, rng))]
+    texts += [" ".join(_page(rng)) for _ in range(30)]  # unrelated pages, same vocabulary
+    a, b, sim = edited_pairs(sketch_texts(texts), low=0.35, high=0.8)
+    pairs = set(zip(a.tolist(), b.tolist(), strict=True))
+    assert ((0, 1) in pairs) is found
+    assert pairs <= {(0, 1)}  # nothing unrelated: precision
+    assert ((sim >= 0.35) & (sim < 0.8)).all()
+
+
+@pytest.mark.parametrize("share", [0.0, 0.05, 0.1, 0.15, 0.2])
+def test_edit_share_inverts_the_resemblance_of_random_edits(share: float) -> None:
+    from kit.duplicates.sketch import edit_share
+
+    kept = (1 - share) ** 3
+    assert edit_share(kept / (2 - kept)) == pytest.approx(share, abs=1e-9)
+
+
+@pytest.mark.parametrize(("low", "high"), [(0.0, 0.8), (0.9, 0.8), (0.5, 1.2)])
+def test_edited_pairs_bad_bounds(low: float, high: float) -> None:
+    from kit.duplicates.sketch import edited_pairs
+    from kit.errors import InputError
+
+    with pytest.raises(InputError, match="edited copies"):
+        edited_pairs(sketch_texts(["a b c", "a b d"]), low=low, high=high)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from io import StringIO
 from pathlib import Path
 
 import pandas as pd
@@ -251,7 +252,7 @@ def test_suggest_writes_a_map_that_audits_and_exports(capsys, write_csv, tmp_pat
     old, new = write_csv(OLD, name="old.csv"), write_csv(NEW, name="new.csv")
     code, out, err = run(capsys, "redirects", "suggest", old, new)
     assert code == 0
-    assert out.splitlines()[0] == "source,target,score,status"
+    assert out.splitlines()[0].startswith("source,target,score,status,reason,candidate_1")
     assert "4 old pages" in err
     suggested = tmp_path / "suggested.csv"
     code, out, _ = run(capsys, "redirects", "suggest", old, new, "--out", suggested)
@@ -279,6 +280,30 @@ def test_suggest_passes_min_score(capsys, write_csv, monkeypatch) -> None:
     assert out == "source,target,score,status\n/a,/b,0.9,301\n"
     run(capsys, "redirects", "suggest", "o.csv", "n.csv")
     assert "min_score" not in calls[1]
+
+
+def test_suggest_writes_the_review_queue(capsys, write_csv) -> None:
+    old, new = write_csv(OLD, name="old.csv"), write_csv(NEW, name="new.csv")
+    code, out, _ = run(capsys, "redirects", "suggest", old, new, "--min-score", "0.3")
+    assert code == 0
+    header = out.splitlines()[0].split(",")
+    assert header == ["source", "target", "score", "status", "reason", "candidate_1", "score_1",
+                      "candidate_2", "score_2", "candidate_3", "score_3"]
+    rows = pd.read_csv(StringIO(out), keep_default_na=False).set_index("source")
+    assert rows.loc["/products/red-shoes.html", "candidate_1"] == "/shop/red-shoes"
+    assert rows.loc["/blog/2019/old-news.html", "status"] == 410
+
+
+def test_suggest_help_documents_the_default_min_score(capsys) -> None:
+    from kit.redirects.commands import SUGGEST_MIN_SCORE
+    from kit.redirects.suggest import DEFAULT_MIN_SCORE
+
+    assert SUGGEST_MIN_SCORE == DEFAULT_MIN_SCORE
+    with pytest.raises(SystemExit):
+        main(["redirects", "suggest", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"(default: {DEFAULT_MIN_SCORE};" in help_text
+    assert "candidate_1" in help_text
 
 
 def test_suggest_bad_input_exits_2(capsys, write_csv) -> None:

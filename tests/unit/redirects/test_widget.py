@@ -178,3 +178,47 @@ def test_comparison_has_patterns_and_words(explorer: MigrationExplorer) -> None:
     assert f"1:1 map: {summary['traffic_kept']:.0%}" in words
     with pytest.raises(ValueError, match="no results"):
         strategy_comparison_words({})
+
+
+# --- the review queue of a suggested map ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def suggested():
+    from kit.redirects import suggest_map
+
+    site = redesign(300, seed=1)
+    return suggest_map(site.old, site.new)
+
+
+@pytest.mark.parametrize(
+    ("view", "statuses"),
+    [("to decide", {410}), ("redirected", {301}), ("all", {200, 301, 410})],
+)
+def test_review_queue_views_list_their_pages(suggested, view: str, statuses: set[int]) -> None:
+    from kit.redirects.widget import review_queue
+
+    queue = review_queue(suggested, view=view, limit=1000)
+    shown = re.findall(r"<tr><td style='text-align:left'>([^<]+)</td><td>(\d+)</td>",
+                       queue.table.value)
+    assert {int(status) for _, status in shown} <= statuses
+    assert len(shown) == int(suggested["status"].isin(statuses).sum())
+
+
+def test_review_queue_click_does_what_show_does(suggested) -> None:
+    from kit.redirects.widget import review_queue
+
+    queue = review_queue(suggested)
+    first = queue.table.value
+    queue.buttons.value = "all"
+    clicked = queue.table.value
+    queue.show("to decide")
+    assert queue.table.value == first and clicked != first and queue.view == "to decide"
+    gone = suggested[suggested["status"] == 410].iloc[0]
+    assert gone["candidate_1"] in first  # the candidates a person decides with
+    bundle = queue._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle and "Review queue" in bundle["text/plain"]
+    with pytest.raises(ValueError, match="unknown view"):
+        queue.show("nope")
+    with pytest.raises(ValueError, match="suggest_map"):
+        review_queue(suggested[["source", "target", "status"]])
