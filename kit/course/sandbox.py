@@ -23,11 +23,16 @@ Each limit that stopped something is recorded in the notebook's metadata under
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import builtins
 import contextlib
 import json
 import os
 import shutil
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -52,6 +57,8 @@ __all__ = [
 ]
 
 LAUNCHER = Path(__file__).with_name("_launcher.py")
+JUDGE = Path(__file__).with_name("_judge.py")
+_PLAIN = Path(__file__).with_name("_plain.py")
 NOT_RUN = "KernelDied"
 SYSTEM_READ = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/proc", "/sys",
                "/dev", "/opt", "/var/lib/dpkg", "/run/systemd/resolve")
@@ -166,6 +173,11 @@ class SandboxedExecute(Execute):
         self._output_bytes = 0
         self._output_cut = False
         self._dead = False
+        self._judge: _JudgeLink | None = None
+        self._trusted = _trusted_cells(self.config, resources, nb)
+        self._answers = _answer_names(self._trusted, nb)
+        self._helper_sent = False
+        self._refused: list[str] = []
         try:
             _copy_data_files(Path(source), Path(workdir))
             metadata["path"] = workdir
@@ -173,6 +185,8 @@ class SandboxedExecute(Execute):
             nb, resources = super().preprocess(nb, resources, km=km)
         finally:
             metadata["path"] = source
+            if self._judge is not None:
+                self._judge.close()
             shutil.rmtree(workdir, ignore_errors=True)
         crosstalk = nb.metadata.setdefault("crosstalk", {})
         crosstalk["stopped"] = self._stopped
@@ -204,6 +218,17 @@ class SandboxedExecute(Execute):
                         ) -> tuple[NotebookNode, Any]:
         if cell.cell_type != "code":
             return cell, resources
+        role = _role(cell)
+        if role == "test" and not self._dead:
+            self._judge_cell(cell, index)
+            return cell, resources
+        cell, resources = self._kernel_cell(cell, resources, index)
+        if role == "locked" and not self._dead:
+            self._judge_run(cell, index, trusted=True)
+        return cell, resources
+
+    def _kernel_cell(self, cell: NotebookNode, resources: Any, index: int
+                     ) -> tuple[NotebookNode, Any]:
         if self._dead:
             self._fail(cell, index, NOT_RUN, "not run: the kernel had stopped before this cell",
                        limit=None)
@@ -230,6 +255,118 @@ class SandboxedExecute(Execute):
                     self._mark(cell, index, "memory",
                                f"ran out of the {self.memory_mb} MB memory limit")
         return cell, resources
+
+    # --- test cells, outside the kernel ---------------------------------------------------
+
+    def _judge_cell(self, cell: NotebookNode, index: int) -> None:
+        """Run test cell ``cell`` in the judge; its outputs are what nbgrader scores."""
+        done = self._judge_run(cell, index, trusted=False)
+        self._counter = getattr(self, "_counter", 0) + 1
+        cell.outputs = []
+        cell.execution_count = self._counter
+        if done.get("stdout"):
+            cell.outputs.append(NotebookNode(output_type="stream", name="stdout",
+                                             text=done["stdout"]))
+        error = done.get("error")
+        check: dict[str, Any] = {"passed": not error}
+        if error:
+            source = self._code_of(cell) or ""
+            line = error.get("line")
+            hidden = line is None or line in _hidden_lines(source)
+            ename = str(error.get("ename", "Error"))
+            check.update(error=ename, line=line, hidden=hidden,
+                         text="" if hidden or ename != "AssertionError"
+                         else _assert_text(source, line))
+            cell.outputs.append(NotebookNode(
+                output_type="error", ename=check["error"], evalue=str(error.get("evalue", "")),
+                traceback=[str(t) for t in error.get("traceback", [])]))
+        cell.metadata.setdefault("crosstalk", {})["check"] = check
+
+    def _code_of(self, cell: NotebookNode) -> str | None:
+        """The instructor's text of a locked or test cell (None: not one of theirs)."""
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        return self._trusted.get(str(grade_id)) if grade_id else None
+
+    def _judge_run(self, cell: NotebookNode, index: int, *, trusted: bool) -> dict[str, Any]:
+        code = self._code_of(cell)
+        if code is None:
+            return {"error": None}  # not the instructor's cell: nothing to run outside
+        broken = {"error": {"ename": "KernelDied", "line": None,
+                            "evalue": "not run: the checks could not run",
+                            "traceback": ["KernelDied: not run: the checks could not run"]}}
+        try:
+            if self._judge is None:
+                self._judge = _JudgeLink.open()
+            names = sorted(_reads(code) & self._answers)
+            inject = self._fetch(names) if names else {}
+            if self._dead:
+                return broken
+            self._judge.send({"op": "run", "code": code, "trusted": trusted, "inject": inject})
+            while True:
+                message = self._judge.receive(float(self.timeout or 60) + 5)
+                if message.get("op") == "done":
+                    return message
+                if message.get("op") == "call":
+                    text = self._kernel_eval(
+                        f"__crosstalk_out__ = __crosstalk__.call(globals(), "
+                        f"{str(message.get('name'))!r}, {str(message.get('payload'))!r})")
+                    if text is None:
+                        self._mark(cell, index, "timeout" if not self._dead else "kernel",
+                                   "your function did not answer the check in time")
+                        text = json.dumps({"error": "timeout"})
+                    self._judge.send({"op": "reply", "text": text})
+        except (OSError, ValueError, TimeoutError) as error:
+            if self._judge is not None:
+                self._judge.close()
+                self._judge = None
+            if isinstance(error, TimeoutError) and not trusted:
+                detail = f"stopped after the {self.timeout} s limit for one cell"
+                self._mark(cell, index, "timeout", detail)
+                return {"error": {"ename": "CellTimeoutError", "evalue": detail, "line": None,
+                                  "traceback": [f"CellTimeoutError: {detail}"]}}
+            return broken
+
+    def _fetch(self, names: list[str]) -> dict[str, Any]:
+        """What the kernel holds under ``names``, described by :func:`_plain.fetch`."""
+        if not self._helper_sent:
+            self._helper_sent = True
+            helper = _PLAIN.read_text(encoding="utf-8")
+            self._kernel_eval("import types as _ct_types\n"
+                              "__crosstalk__ = _ct_types.ModuleType('crosstalk_plain')\n"
+                              f"exec({helper!r}, __crosstalk__.__dict__)\n"
+                              "del _ct_types\n__crosstalk_out__ = ''")
+        text = self._kernel_eval(f"__crosstalk_out__ = __crosstalk__.fetch(globals(), {names!r})")
+        try:
+            found = json.loads(text) if text is not None else None
+        except ValueError:
+            found = None
+        if not isinstance(found, dict):
+            return {name: {"bad": "the kernel did not hand over the answer"} for name in names}
+        return {name: found.get(name, {"missing": True}) for name in names}
+
+    def _kernel_eval(self, code: str) -> str | None:
+        """Run ``code`` silently in the learner's kernel; the string ``__crosstalk_out__``."""
+        if self._dead or self.kc is None:
+            return None
+        try:
+            msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False,
+                                     user_expressions={"o": "__crosstalk_out__"},
+                                     stop_on_error=False)
+            reply = self.wait_for_reply(msg_id)
+        except DeadKernelError:
+            self._dead = True
+            return None
+        if not reply:
+            return None
+        found = reply.get("content", {}).get("user_expressions", {}).get("o", {})
+        text = found.get("data", {}).get("text/plain") if found.get("status") == "ok" else None
+        if not isinstance(text, str):
+            return None
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return None
+        return value if isinstance(value, str) else None
 
     def _fail(self, cell: NotebookNode, index: int, ename: str, detail: str,
               limit: str | None) -> None:
@@ -300,3 +437,203 @@ def _copy_data_files(source: Path, workdir: Path) -> None:
         elif path.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
+
+
+# --- the judge: test cells in an interpreter that never ran learner code ---------------
+
+
+class _JudgeLink:
+    """One judge (a fork of a clean interpreter, :mod:`kit.course._judge`) for one notebook."""
+
+    _zygote: subprocess.Popen[bytes] | None = None
+    _control: socket.socket | None = None
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = b""
+        self.pid = 0
+
+    @classmethod
+    def _start(cls) -> socket.socket:
+        if cls._zygote is not None and cls._zygote.poll() is None and cls._control:
+            return cls._control
+        ours, theirs = socket.socketpair()
+        home = tempfile.mkdtemp(prefix="crosstalk-judge-")
+        env = {key: os.environ[key] for key in ("PATH", "LANG", "LC_ALL", "TZ")
+               if key in os.environ}
+        env.update(HOME=home, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1",
+                   OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        cls._zygote = subprocess.Popen(
+            [sys.executable, "-I", str(JUDGE), str(theirs.fileno()), home],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=home,
+            start_new_session=True)
+        theirs.close()
+        cls._control = ours
+        return ours
+
+    @classmethod
+    def open(cls) -> _JudgeLink:
+        ours, theirs = socket.socketpair()
+        try:
+            socket.send_fds(cls._start(), [b"j"], [theirs.fileno()])
+        except OSError:
+            cls._zygote, cls._control = None, None
+            socket.send_fds(cls._start(), [b"j"], [theirs.fileno()])
+        theirs.close()
+        link = cls(ours)
+        hello = link.receive(60)
+        link.pid = int(hello.get("pid", 0))
+        return link
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.sock.settimeout(60)
+        self.sock.sendall(json.dumps(message).encode() + b"\n")
+
+    def receive(self, timeout: float) -> dict[str, Any]:
+        self.sock.settimeout(timeout)
+        while b"\n" not in self.buffer:
+            try:
+                chunk = self.sock.recv(1 << 20)
+            except TimeoutError:
+                raise TimeoutError("the check did not finish in time") from None
+            if not chunk:
+                raise OSError("the judge ended")
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        message = json.loads(line)
+        if not isinstance(message, dict):
+            raise ValueError("not a message")
+        return message
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+
+
+def _role(cell: NotebookNode) -> str:
+    meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+    if meta.get("grade") and not meta.get("solution"):
+        return "test"
+    if meta.get("locked") and not meta.get("solution"):
+        return "locked"
+    return "learner"
+
+
+def _trusted_cells(config: Any, resources: dict[str, Any], nb: NotebookNode) -> dict[str, str]:
+    """grade id → source of the instructor's locked and test cells (from the source notebook).
+
+    Without the source notebook nothing can be told apart from the learner's edits, so
+    grading stops with the reason.
+    """
+    import nbformat
+    from nbgrader.coursedir import CourseDirectory
+
+    info = resources.get("nbgrader", {})
+    assignment, notebook = info.get("assignment"), info.get("notebook")
+    path = None
+    if assignment and notebook:
+        course = CourseDirectory(config=config)
+        path = Path(course.format_path(course.source_directory, ".", assignment)) / (
+            f"{notebook}.ipynb")
+    if path is None or not path.is_file():
+        raise RuntimeError(f"the source notebook {path} is needed to run the checks outside "
+                           "the learner's kernel; grade inside the course folder")
+    source = nbformat.read(path, as_version=4)
+    cells = {}
+    answers: list[str] = []
+    for cell in source.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+        if cell.cell_type != "code":
+            continue
+        if meta.get("solution"):
+            answers.append(cell.source)
+        elif meta.get("grade_id") and (meta.get("grade") or meta.get("locked")):
+            cells[str(meta["grade_id"])] = cell.source
+    cells.update({f"\0answer{i}": text for i, text in enumerate(answers)})
+    return cells
+
+
+_BUILTINS = set(dir(builtins))
+
+
+def _answer_names(trusted: dict[str, str], nb: NotebookNode) -> set[str]:
+    """Names the model answer binds at top level: the values a test may take from a learner."""
+    names: set[str] = set()
+    for key, source in trusted.items():
+        if key.startswith("\0answer"):
+            try:
+                _bound(ast.parse(source).body, names)
+            except SyntaxError:
+                continue
+    return names - _BUILTINS
+
+
+def _bound(body: list[ast.stmt], names: set[str]) -> None:
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            continue
+        for child in ast.walk(node):
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                names.add(child.id)
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                break
+
+
+def _reads(code: str) -> set[str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    return {node.id for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+
+
+def _hidden_lines(source: str) -> set[int]:
+    lines, inside = set(), False
+    for number, line in enumerate(source.splitlines(), start=1):
+        if "### BEGIN HIDDEN TESTS" in line:
+            inside = True
+            lines.add(number)
+        elif "### END HIDDEN TESTS" in line:
+            inside = False
+            lines.add(number)
+        elif inside:
+            lines.add(number)
+    return lines
+
+
+def _assert_text(source: str, line: int | None) -> str:
+    """The message an ``assert`` at ``line`` of the visible test writes, as the test wrote it.
+
+    Only the instructor's text: the literal parts of the message, with each value the
+    message would insert shown as "…" (the values came from the learner's kernel).
+    """
+    if line is None:
+        return ""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assert) and node.lineno <= line <= (node.end_lineno or line):
+            return _literal(node.msg) if node.msg is not None else ""
+    return ""
+
+
+def _literal(node: ast.expr) -> str:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part.value if isinstance(part, ast.Constant) else "…"
+                       for part in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _literal(node.left) + _literal(node.right)
+    return "…"
