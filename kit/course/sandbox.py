@@ -35,6 +35,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -66,17 +67,28 @@ _ENV_KEEP = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM",
              "NBGRADER_EXECUTION", "JPY_PARENT_PID", "PYDEVD_DISABLE_FILE_VALIDATION")
 
 
+def _launcher_module() -> Any:
+    """:mod:`kit.course._launcher`, loaded once from its file (it is a script)."""
+    global _LAUNCHER_MODULE
+    if _LAUNCHER_MODULE is None:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("_crosstalk_launcher", LAUNCHER)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _LAUNCHER_MODULE = module
+    return _LAUNCHER_MODULE
+
+
+_LAUNCHER_MODULE: Any = None
+
+
 def landlock_available() -> int:
     """The Landlock ABI of this Linux kernel (0: no sandbox, the limits still apply)."""
     if not sys.platform.startswith("linux"):
         return 0
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("_crosstalk_launcher", LAUNCHER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return int(module.landlock_abi())
+    return int(_launcher_module().landlock_abi())
 
 
 def readable_paths() -> list[str]:
@@ -153,6 +165,12 @@ class SandboxedExecute(Execute):
                    ).tag(config=True)
     kernel_grace = Float(5.0, help="Seconds a stopped cell may take to answer an interrupt."
                          ).tag(config=True)
+    max_processes = Integer(128, help="Most processes and threads of one kernel with its "
+                                      "children (cgroup pids.max); 0: none.").tag(config=True)
+    cpus = Float(1.0, help="CPUs one kernel with its children may use (cgroup cpu.max); "
+                           "0: no cap.").tag(config=True)
+    disk_mb = Integer(200, help="Size of the kernel's work folder in MB (a tmpfs, as root); "
+                                "0: no cap.").tag(config=True)
 
     def __init__(self, **kw: Any) -> None:
         kw.setdefault("kernel_manager_class", SandboxedKernelManager)
@@ -177,9 +195,12 @@ class SandboxedExecute(Execute):
         self._trusted = _trusted_cells(self.config, resources, nb)
         self._answers = _answer_names(self._trusted, nb)
         self._helper_sent = False
-        self._refused: list[str] = []
+        self._isolation = Isolation.create(self.sandbox, memory_mb=self.memory_mb,
+                                           processes=self.max_processes, cpus=self.cpus,
+                                           disk_mb=self.disk_mb)
         try:
-            _copy_data_files(Path(source), Path(workdir))
+            target = self._isolation.data or workdir
+            _copy_data_files(Path(source), Path(target))
             metadata["path"] = workdir
             self._workdir = workdir
             nb, resources = super().preprocess(nb, resources, km=km)
@@ -187,10 +208,13 @@ class SandboxedExecute(Execute):
             metadata["path"] = source
             if self._judge is not None:
                 self._judge.close()
-            shutil.rmtree(workdir, ignore_errors=True)
+            flags = self._isolation.finish()
+            _remove(workdir)
         crosstalk = nb.metadata.setdefault("crosstalk", {})
         crosstalk["stopped"] = self._stopped
         crosstalk["sandbox"] = bool(self.sandbox and landlock_available())
+        crosstalk["not_enforced"] = self._isolation.missing
+        crosstalk["refused"] = flags
         return nb, resources
 
     def create_kernel_manager(self) -> Any:
@@ -209,6 +233,7 @@ class SandboxedExecute(Execute):
                 "sandbox": self.sandbox,
                 "read": readable_paths(),
                 "env": kernel_environment(self._workdir),
+                **self._isolation.settings(),
             }
         return km
 
@@ -637,3 +662,255 @@ def _literal(node: ast.expr) -> str:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _literal(node.left) + _literal(node.right)
     return "…"
+
+
+# --- isolation around one kernel: cgroup, work folder, report channel ---------------------
+
+_REPORT_EVENTS = 200
+
+
+def _cgroup_mounts() -> dict[str, str]:
+    """Where each cgroup hierarchy is mounted: ``{"v2": path, "memory": path, ...}``."""
+    mounts: dict[str, str] = {}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/mountinfo").read_text().splitlines():
+            before, _, after = line.partition(" - ")
+            fields, tail = before.split(), after.split()
+            if len(fields) < 5 or len(tail) < 3:
+                continue
+            if tail[0] == "cgroup2":
+                mounts.setdefault("v2", fields[4])
+            elif tail[0] == "cgroup":
+                for option in tail[2].split(","):
+                    if option in ("memory", "pids", "cpu"):
+                        mounts.setdefault(option, fields[4])
+    return mounts
+
+
+def _own_cgroups() -> dict[str, str]:
+    """This process's cgroup per controller (``"v2"`` for the unified one)."""
+    own: dict[str, str] = {}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            _, controllers, path = line.split(":", 2)
+            if not controllers:
+                own["v2"] = path
+            for name in controllers.split(","):
+                own[name] = path
+    return own
+
+
+class Isolation:
+    """The parts of the sandbox set up around one kernel by the grader (see module doc).
+
+    ``missing`` lists what this machine does not enforce (reported by ``crosstalk grade``);
+    :meth:`finish` kills whatever the kernel left running and says what it tried that
+    the sandbox refused.
+    """
+
+    def __init__(self) -> None:
+        self.groups: list[Path] = []
+        self.missing: list[str] = []
+        self.data: str | None = None
+        self.disk_mb = 0
+        self.report: str | None = None
+        self._reader: int | None = None
+        self._folder: str | None = None
+
+    @classmethod
+    def create(cls, sandbox: bool, *, memory_mb: int, processes: int, cpus: float,
+               disk_mb: int) -> Isolation:
+        made = cls()
+        if not sandbox:
+            made.missing.append("the sandbox (switched off in the course configuration)")
+            return made
+        linux = sys.platform.startswith("linux")
+        if not linux:
+            made.missing.append("every sandbox mechanism (not Linux)")
+            return made
+        if not landlock_available():
+            made.missing.append("file-system and network sandbox (no Landlock in this Linux)")
+        if not _launcher_module().seccomp_available():
+            made.missing.append("system-call filter (seccomp: unknown CPU architecture)")
+        made._folder = tempfile.mkdtemp(prefix="crosstalk-run-")
+        made.report = os.path.join(made._folder, "report")
+        os.mkfifo(made.report, 0o600)
+        made._reader = os.open(made.report, os.O_RDONLY | os.O_NONBLOCK)
+        if os.geteuid() == 0 and disk_mb:
+            made.disk_mb = disk_mb
+            made.data = os.path.join(made._folder, "data")
+            os.mkdir(made.data, 0o700)
+        else:
+            made.missing.append("size limit of the work folder (needs root for a tmpfs; "
+                                "only the largest-file limit applies)")
+        if not made._cgroup(memory_mb, processes, cpus):
+            made.missing.append("process, memory (with children) and CPU caps, and ending "
+                                "processes left behind (no writable cgroup)")
+        return made
+
+    def _cgroup(self, memory_mb: int, processes: int, cpus: float) -> bool:
+        mounts, own = _cgroup_mounts(), _own_cgroups()
+        name = f"crosstalk-{os.getpid()}-{os.urandom(4).hex()}"
+        unified = mounts.get("v2")
+        if unified and "v2" in own:
+            base = Path(unified) / own["v2"].lstrip("/")
+            controllers = set(_read(base / "cgroup.controllers").split())
+            if {"memory", "pids"} <= controllers:
+                with contextlib.suppress(OSError):
+                    (base / "cgroup.subtree_control").write_text("+memory +pids +cpu")
+                group = base / name
+                try:
+                    group.mkdir()
+                    self.groups.append(group)
+                    if memory_mb:
+                        (group / "memory.max").write_text(str(memory_mb * 1024 * 1024))
+                        with contextlib.suppress(OSError):
+                            (group / "memory.swap.max").write_text("0")
+                    if processes:
+                        (group / "pids.max").write_text(str(processes))
+                    if cpus and (group / "cpu.max").exists():
+                        (group / "cpu.max").write_text(f"{int(cpus * 100000)} 100000")
+                    return True
+                except OSError:
+                    self._remove_groups()
+        # cgroup v1: memory and pids only.  A v1 cpu group is one scheduling entity against
+        # every task in the root group, so a busy machine would starve the kernel; the
+        # CPU is capped by RLIMIT_CPU and the per-cell timeout there.
+        wanted = {"memory": memory_mb, "pids": processes}
+        for controller, value in wanted.items():
+            if controller not in mounts or controller not in own:
+                if controller != "cpu":
+                    self._remove_groups()
+                    return False
+                continue
+            group = Path(mounts[controller]) / own[controller].lstrip("/") / name
+            try:
+                group.mkdir()
+                self.groups.append(group)
+                if controller == "memory" and value:
+                    limit = str(int(value) * 1024 * 1024)
+                    (group / "memory.limit_in_bytes").write_text(limit)
+                    with contextlib.suppress(OSError):
+                        (group / "memory.memsw.limit_in_bytes").write_text(limit)
+                elif controller == "pids" and value:
+                    (group / "pids.max").write_text(str(int(value)))
+                elif controller == "cpu" and value:
+                    (group / "cpu.cfs_period_us").write_text("100000")
+                    (group / "cpu.cfs_quota_us").write_text(str(int(float(value) * 100000)))
+            except OSError:
+                if controller == "cpu":
+                    continue
+                self._remove_groups()
+                return False
+        return bool(self.groups)
+
+    def settings(self) -> dict[str, Any]:
+        """What :mod:`kit.course._launcher` needs to apply this."""
+        extra: dict[str, Any] = {"cgroups": [str(g / "cgroup.procs") for g in self.groups]}
+        if self.data:
+            extra.update(disk_mb=self.disk_mb, data=self.data)
+        if self.report:
+            extra["report"] = self.report
+        return extra
+
+    def _members(self) -> set[int]:
+        pids: set[int] = set()
+        for group in self.groups:
+            for line in _read(group / "cgroup.procs").split():
+                with contextlib.suppress(ValueError):
+                    pids.add(int(line))
+        return pids
+
+    def finish(self) -> list[dict[str, str]]:
+        """Kill what is left, remove the cgroups; what the kernel tried that was refused."""
+        flags: list[dict[str, str]] = []
+        left = self._members()
+        if left:
+            flags.append({"flag": "left processes running",
+                          "detail": f"{len(left)} process(es) still ran after the notebook "
+                                    "finished; they were stopped"})
+        for group in self.groups:
+            if (group / "cgroup.kill").exists():
+                with contextlib.suppress(OSError):
+                    (group / "cgroup.kill").write_text("1")
+        for _ in range(200):
+            members = self._members()
+            if not members:
+                break
+            for pid in members:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.01)
+        for group in self.groups:
+            events = _read(group / "pids.events")
+            if "max" in events and not events.strip().endswith(" 0"):
+                flags.append({"flag": "too many processes",
+                              "detail": "tried to start more processes than grading allows"})
+            failures = _read(group / "memory.failcnt").strip() or "0"
+            memory_events = _read(group / "memory.events")
+            if failures not in ("", "0") or any(
+                    line.split()[0] in ("max", "oom_kill") and line.split()[1] != "0"
+                    for line in memory_events.splitlines() if len(line.split()) == 2):
+                flags.append({"flag": "memory cap",
+                              "detail": "used more memory (with its child processes) than "
+                                        "grading allows"})
+        self._remove_groups()
+        flags += self._reported()
+        if self._folder:
+            shutil.rmtree(self._folder, ignore_errors=True)
+        return flags
+
+    def _reported(self) -> list[dict[str, str]]:
+        if self._reader is None:
+            return []
+        chunks = []
+        with contextlib.suppress(OSError):
+            while True:
+                chunk = os.read(self._reader, 65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        os.close(self._reader)
+        self._reader = None
+        seen: dict[str, dict[str, str]] = {}
+        for line in b"".join(chunks).decode("utf-8", "replace").splitlines()[:_REPORT_EVENTS]:
+            kind, _, detail = line.partition("\t")
+            if kind in _REFUSALS and kind not in seen:
+                seen[kind] = {"flag": _REFUSALS[kind], "detail": detail[:200]}
+        return list(seen.values())
+
+    def _remove_groups(self) -> None:
+        for group in reversed(self.groups):
+            for _ in range(50):
+                try:
+                    group.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.02)
+        self.groups = []
+
+
+_REFUSALS = {
+    "socket": "network or socket other than the kernel's own",
+    "proc": "read another process's environment or memory",
+    "tty": "typed into a terminal (TIOCSTI)",
+    "syscall": "raw system calls through ctypes",
+    "program": "ran a program that changes the system (chattr, mount, setsid, …)",
+}
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+def _remove(folder: str) -> None:
+    """Remove a work folder, even one a kernel marked immutable (``chattr +i``)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    if os.path.exists(folder) and shutil.which("chattr"):
+        subprocess.run(["chattr", "-R", "-i", "-a", folder], capture_output=True, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
