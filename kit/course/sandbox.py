@@ -62,7 +62,9 @@ JUDGE = Path(__file__).with_name("_judge.py")
 _PLAIN = Path(__file__).with_name("_plain.py")
 NOT_RUN = "KernelDied"
 SYSTEM_READ = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/proc", "/sys",
-               "/dev", "/opt", "/var/lib/dpkg", "/run/systemd/resolve")
+               "/dev", "/var/lib/dpkg", "/run/systemd/resolve")
+# Not /opt: images install the kit (and its solutions/) there; the kit and this Python are
+# added by path instead.
 _ENV_KEEP = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM",
              "NBGRADER_EXECUTION", "JPY_PARENT_PID", "PYDEVD_DISABLE_FILE_VALIDATION")
 
@@ -110,6 +112,27 @@ def readable_paths() -> list[str]:
                             or real.startswith(os.path.realpath(sys.base_prefix))):
             paths.add(real)
     return sorted(paths)
+
+
+def exposed(paths: list[Path | str]) -> list[str]:
+    """Which of ``paths`` a grading kernel could read (under one of :func:`readable_paths`)."""
+    readable = [os.path.realpath(p) for p in readable_paths()]
+    found = []
+    for path in paths:
+        real = os.path.realpath(path)
+        if any(real == r or real.startswith(r.rstrip("/") + "/") for r in readable):
+            found.append(str(path))
+    return found
+
+
+def protect_process() -> None:
+    """Make this (grading) process non-dumpable: no other process of the same user, a
+    kernel included, can read its ``/proc/<pid>/environ`` or memory."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
 
 
 def kernel_environment(workdir: str) -> dict[str, str]:
@@ -192,6 +215,7 @@ class SandboxedExecute(Execute):
         self._output_cut = False
         self._dead = False
         self._judge: _JudgeLink | None = None
+        protect_process()
         self._trusted = _trusted_cells(self.config, resources, nb)
         self._answers = _answer_names(self._trusted, nb)
         self._helper_sent = False
@@ -449,11 +473,17 @@ def _message_size(content: dict[str, Any]) -> int:
 
 
 def _copy_data_files(source: Path, workdir: Path) -> None:
-    """The assignment's data files (not notebooks) from ``source`` into the work folder."""
+    """The assignment's data files (not notebooks) from ``source`` into the work folder.
+
+    A symbolic link stops grading: it could point at the hidden tests or the gradebook.
+    """
     if not source.is_dir() or workdir.resolve().is_relative_to(source.resolve()):
         return  # never copy a folder into itself
     for path in source.rglob("*"):
         relative = path.relative_to(source)
+        if path.is_symlink():
+            raise RuntimeError(f"{relative} in {source} is a symbolic link; grading copies "
+                               "no links into the kernel's folder")
         if path.suffix == ".ipynb" or any(part.startswith(".") for part in relative.parts):
             continue
         target = workdir / relative
@@ -461,7 +491,7 @@ def _copy_data_files(source: Path, workdir: Path) -> None:
             target.mkdir(parents=True, exist_ok=True)
         elif path.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
+            shutil.copy2(path, target, follow_symlinks=False)
 
 
 # --- the judge: test cells in an interpreter that never ran learner code ---------------
@@ -567,6 +597,15 @@ def _trusted_cells(config: Any, resources: dict[str, Any], nb: NotebookNode) -> 
     if path is None or not path.is_file():
         raise RuntimeError(f"the source notebook {path} is needed to run the checks outside "
                            "the learner's kernel; grade inside the course folder")
+    student = info.get("student")
+    if student:
+        from kit.course.grade import symlinks_in
+
+        submitted = Path(course.format_path(course.submitted_directory, student, assignment))
+        links = symlinks_in(submitted) if submitted.exists() or submitted.is_symlink() else []
+        if links:
+            raise RuntimeError(f"the submission {submitted} holds symbolic links ("
+                               f"{', '.join(links[:5])}); grading never follows them")
     source = nbformat.read(path, as_version=4)
     cells = {}
     answers: list[str] = []
