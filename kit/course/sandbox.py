@@ -886,7 +886,7 @@ class Isolation:
                 flags.append({"flag": "too many processes",
                               "detail": "tried to start more processes than grading allows"})
             failures = _read(group / "memory.failcnt").strip() or "0"
-            memory_events = _read(group / "memory.events")
+            memory_events = _read(group / "memory.events") + _read(group / "memory.oom_control")
             if failures not in ("", "0") or any(
                     line.split()[0] in ("max", "oom_kill") and line.split()[1] != "0"
                     for line in memory_events.splitlines() if len(line.split()) == 2):
