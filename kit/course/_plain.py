@@ -10,8 +10,9 @@ methods the learner wrote:
 * pandas ``DataFrame`` and ``Series`` (flat index and columns, values of the above,
   timestamps), numpy scalars and 1-D arrays (as lists);
 * dataclass instances of the kit's own classes (e.g. ``kit.launch.Campaign``): rebuilt on
-  the other side with the genuine class from the fields; a field holding a kit function or
-  a function a kit factory made is rebuilt from the kit's own code with its data.
+  the other side with the genuine class from the fields; a field holding a kit class, a kit
+  function or a function a kit factory made is rebuilt from the kit's own code with its
+  data (a learner's function never is).
 
 Anything else (a learner-defined class, an object whose ``__eq__`` says yes to everything,
 a lambda) raises :class:`NotPlain`.  Exact types only: a ``str`` subclass is not a ``str``.
@@ -97,6 +98,9 @@ def dump(value: Any, where: str = "the value", _budget: _Budget | None = None) -
         return {"~": "dataclass", "cls": f"{module}:{kind.__qualname__}", "v": fields}
     if isinstance(value, types.FunctionType) and _trusted(value.__module__):
         return _dump_function(value, where, budget)
+    if isinstance(value, type) and _trusted(value.__module__) and "<locals>" not in (
+            value.__qualname__):
+        return {"~": "class", "ref": f"{value.__module__}:{value.__qualname__}"}
     raise NotPlain(f"{where} is a {_type_name(value)}, not plain data")
 
 
@@ -247,6 +251,11 @@ def load(data: Any) -> Any:
             if not f.init and f.name in values:
                 object.__setattr__(made, f.name, values[f.name])
         return made
+    if tag == "class":
+        found = _resolve(data["ref"])
+        if not isinstance(found, type):
+            raise NotPlain(f"{data['ref']} is not a class of the kit")
+        return found
     if tag == "function":
         found = _resolve(data["ref"])
         if not callable(found):

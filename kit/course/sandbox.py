@@ -321,8 +321,8 @@ class SandboxedExecute(Execute):
         if error:
             source = self._code_of(cell) or ""
             line = error.get("line")
-            hidden = line is None or line in _hidden_lines(source)
             ename = str(error.get("ename", "Error"))
+            hidden = ename != "NotPlainData" and (line is None or line in _hidden_lines(source))
             check.update(error=ename, line=line, hidden=hidden,
                          text="" if hidden or ename != "AssertionError"
                          else _assert_text(source, line))
