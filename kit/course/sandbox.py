@@ -11,14 +11,27 @@
   raise ``MemoryError``; if the kernel dies instead, every cell not run yet fails with
   ``KernelDied`` (a test that did not run never earns its points);
 * **CPU limit** (``cpu_seconds`` for the whole kernel) and a largest-file limit;
-* **sandbox** (Landlock, see :mod:`kit.course._launcher`): the kernel runs in a fresh work
-  folder that holds the assignment's data files but *not* the notebook (whose restored
-  test cells include the hidden tests); it can read the system, Python and the kit but not
-  the course folder (sources, gradebook, other learners), write only its work folder, and
-  open no network connection.
+* **sandbox** (see :mod:`kit.course._launcher`): the kernel runs in a fresh work folder
+  (a size-limited tmpfs of its own, as root) that holds the assignment's data files but
+  *not* the notebook; Landlock lets it read the system, Python and the kit but not the
+  course folder, write only its work folder and connect nowhere; a seccomp filter refuses
+  other sockets (UDP, raw, Unix), terminal ioctls, namespaces and mounts; it starts in its
+  own session with no inherited handles and no capabilities, in a cgroup capping its
+  processes, memory (children included) and CPU, and whatever it leaves running is killed
+  when the notebook is done (:class:`Isolation`);
+* **tests outside the kernel**: each test cell (and the instructor's locked cells, taken
+  from the source notebook) runs in a *judge*, a fresh interpreter that never ran learner
+  code (:mod:`kit.course._judge`).  The answer values a test reads (the names the model
+  answer binds) cross from the kernel as plain data (:mod:`kit.course._plain`); a function
+  the learner wrote is called in the kernel with plain arguments and returns a plain
+  result.  The judge's outcome (output, error) becomes the cell's output, so nbgrader
+  scores it as before; ``metadata.crosstalk.check`` records the error, whether its line
+  is hidden and the visible assert's own text, which feedback quotes.
 
 Each limit that stopped something is recorded in the notebook's metadata under
-``crosstalk.stopped`` (cell index, grade id, limit, detail), which the grader reports.
+``crosstalk.stopped`` (cell index, grade id, limit, detail); what the sandbox refused under
+``crosstalk.refused`` and what this machine cannot enforce under ``crosstalk.not_enforced``;
+the grader reports all three.
 """
 
 from __future__ import annotations
@@ -409,7 +422,7 @@ class SandboxedExecute(Execute):
             return None
         found = reply.get("content", {}).get("user_expressions", {}).get("o", {})
         text = found.get("data", {}).get("text/plain") if found.get("status") == "ok" else None
-        if not isinstance(text, str):
+        if not isinstance(text, str) or len(text) > _MAX_TRANSFER:
             return None
         try:
             value = ast.literal_eval(text)
@@ -706,6 +719,8 @@ def _literal(node: ast.expr) -> str:
 # --- isolation around one kernel: cgroup, work folder, report channel ---------------------
 
 _REPORT_EVENTS = 200
+_MAX_TRANSFER = 64 * 1024 * 1024
+"""Largest answer (characters of plain data) a kernel may hand to the checks."""
 
 
 def _cgroup_mounts() -> dict[str, str]:
