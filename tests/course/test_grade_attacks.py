@@ -41,10 +41,12 @@ def grade_id(cell: nbformat.NotebookNode) -> str | None:
 
 def with_code(notebook: nbformat.NotebookNode, code: str, answer: str = "statements_answer"
               ) -> nbformat.NotebookNode:
-    """``code`` put at the top of the answer cell ``answer`` (a cell learners edit)."""
+    """``code`` put at the top of the answer cell ``answer`` (a cell learners edit), or at
+    its end when ``answer`` ends with ``+``."""
     for cell in notebook.cells:
-        if grade_id(cell) == answer:
-            cell.source = code + "\n" + cell.source
+        if grade_id(cell) == answer.rstrip("+"):
+            cell.source = (cell.source + "\n" + code if answer.endswith("+")
+                           else code + "\n" + cell.source)
     return notebook
 
 
@@ -159,10 +161,14 @@ children = []
 for _ in range(4):
     pid = os.fork()
     if pid == 0:
-        block = bytearray(600 * 1024 * 1024)
-        for i in range(0, len(block), 4096):
-            block[i] = 1
-        time.sleep(2); os._exit(0)
+        try:
+            block = bytearray(450 * 1024 * 1024)
+            for i in range(0, len(block), 4096):
+                block[i] = 1
+            time.sleep(3)
+        except MemoryError:
+            os._exit(3)
+        os._exit(0)
     children.append(pid)
 print("children", [os.waitpid(pid, 0)[1] for pid in children])
 '''
@@ -210,7 +216,7 @@ ATTACKS = {
     "alice": (_solution, "", "statements_answer"),
     "tina": (_blank, TRANSFORMER, "map_answer"),
     "pat": (_blank, PATCHES, "map_answer"),
-    "eve": (_blank, ALWAYS_EQUAL, "statements_answer"),
+    "eve": (_solution, ALWAYS_EQUAL, "statements_answer+"),
     "uma": (_solution, None, "statements_answer"),  # exfiltration, filled in by the fixture
     "ravi": (_solution, ENVIRON, "statements_answer"),
     "hank": (_solution, HANDLES, "statements_answer"),
@@ -220,7 +226,7 @@ ATTACKS = {
     "sid": (_solution, SURVIVORS, "statements_answer"),
     "dina": (_solution, DISK, "statements_answer"),
     "chad": (_solution, CHATTR, "statements_answer"),
-    "sam": (_solution, SMUGGLE, "chains_answer"),
+    "sam": (_solution, SMUGGLE, "chains_answer+"),
 }
 
 
@@ -372,7 +378,12 @@ def test_a_fork_bomb_is_capped(graded) -> None:
 
 def test_memory_through_children_is_capped(graded) -> None:
     course, _, _ = graded
-    _capped(course, "mona", "memory cap")
+    if any("cgroup" in item for o in load_run_outcomes(course) for item in o.not_enforced):
+        pytest.skip("no writable cgroup on this machine")
+    text = printed(course, "mona")
+    statuses = [int(x) for x in text.split("children [")[1].split("]")[0].split(",")]
+    # 4 x 450 MB against a 1536 MB cap: not every child can hold its block
+    assert statuses.count(0) < 4, "1.8 GB held through child processes"
 
 
 def test_no_process_survives_grading(graded) -> None:
