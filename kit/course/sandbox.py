@@ -262,6 +262,7 @@ class SandboxedExecute(Execute):
             (km.shell_port, km.iopub_port, km.stdin_port, km.hb_port,
              km.control_port) = slot_ports(5, *slot, ip=km.ip)
         if isinstance(km, SandboxedKernelManager):
+            isolation: Isolation | None = getattr(self, "_isolation", None)
             km.launch_settings = {
                 "workdir": self._workdir,
                 "memory_mb": self.memory_mb,
@@ -270,7 +271,7 @@ class SandboxedExecute(Execute):
                 "sandbox": self.sandbox,
                 "read": readable_paths(),
                 "env": kernel_environment(self._workdir),
-                **self._isolation.settings(),
+                **(isolation.settings() if isolation else {}),
             }
         return km
 
