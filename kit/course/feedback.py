@@ -3,13 +3,18 @@
 nbgrader's own feedback renders the autograded notebook, whose restored test cells include
 the hidden tests (nbgrader issue 917).  These pages are built from the grading records
 instead: per task the learner's score and, where points were lost, a plain-language hint.
-A test's own message is quoted only when it was raised by the visible part of the test and
-contains no hidden-test text; every page is checked for hidden fragments before it is
-written (:func:`kit.course.tasks.reveals_hidden`).
+
+Nothing the learner's kernel printed reaches a page.  The test cells run outside the
+kernel (:mod:`kit.course.sandbox`), which records for a failed check the error, whether
+its line lies in the hidden part, and, for a failed ``assert`` of the visible part, the
+assert's own message as the instructor wrote it (values it would insert shown as "…").
+That text, or a hint chosen by the error's kind, is all a page says; every page is also
+checked for hidden fragments before it is written (:func:`kit.course.tasks.reveals_hidden`).
 """
 
 from __future__ import annotations
 
+import builtins
 import shutil
 from dataclasses import dataclass
 from html import escape
@@ -30,6 +35,11 @@ th,td{border-bottom:1px solid #d9e2ec;padding:.5rem;text-align:left;vertical-ali
 .ok{color:#116149}.lost{color:#9b1c1c}.wait{color:#7c5e10}.score{white-space:nowrap}
 .total{font-size:1.1rem}blockquote{margin:.3rem 0;padding-left:.7rem;border-left:3px solid #bcccdc}
 """
+
+
+_KNOWN_ERRORS = {name for name, value in vars(builtins).items()
+                 if isinstance(value, type) and issubclass(value, BaseException)}
+"""Error names a page may show: Python's own (a learner can name a class anything)."""
 
 
 def _points(value: float | None) -> str:
@@ -86,13 +96,22 @@ def hint_for(task: Task, result: dict[str, Any] | None, fragments: set[str],
         return "lost", ("A check failed. Run the check cell in Jupyter to see which line, "
                         "and compare with the task.")
     if error == "NameError":
-        return "lost", (f"The check could not find something it needs ({escape(message)}). "
-                        "Run your answer cell first, and keep the names the task uses.")
+        return "lost", ("The check could not find something it needs. Run your answer cell "
+                        "first, and keep the names the task uses.")
+    if error == "NotPlainData":
+        return "lost", ("The check could not read your answer: answers must be plain data "
+                        "(text, numbers, True/False, None, lists, tuples, sets, dicts or "
+                        "tables), like the example in the task. Keep that shape and run the "
+                        "check cell again.")
+    if error == "AnswerError":
+        return "lost", ("Your function stopped with an error when the check called it. Run "
+                        "the check cell in Jupyter to see where, then fix your function.")
     if error == "NotImplementedError":
         return "lost", ("Not answered yet: part of your answer still raises "
                         "NotImplementedError. Finish it and run the check cell.")
     shown = f": {escape(message)}" if message else ""
-    return "lost", (f"Your answer stopped with {escape(error or 'an error')}{shown}. Run the "
+    name = error if error in _KNOWN_ERRORS else "an error"
+    return "lost", (f"Your answer stopped with {escape(name)}{shown}. Run the "
                     "check cell in Jupyter to see where, then fix your answer.")
 
 

@@ -41,11 +41,13 @@ from kit.course.ports import PORT_SLOT_VARIABLE
 from kit.course.tasks import AssignmentTasks, load_tasks, outcome_of
 from kit.errors import InputError
 
-__all__ = ["GradeRun", "Outcome", "find_submissions", "grade_assignment", "load_run",
-           "refresh_scores"]
+__all__ = ["FLAG_BLANK", "FLAG_REFUSED", "GradeRun", "Outcome", "find_submissions",
+           "grade_assignment", "load_flags", "load_run", "refresh_scores"]
 
 GRADED, MANUAL, FAILED = "graded", "needs manual grading", "failed"
 STATUSES = (GRADED, MANUAL, FAILED)
+FLAG_BLANK = "full marks with blank answers"
+FLAG_REFUSED = "tried something the sandbox refused"
 
 
 @dataclass
@@ -64,6 +66,11 @@ class Outcome:
     sandboxed: bool = False
     stopped: list[dict[str, Any]] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[dict[str, str]] = field(default_factory=list)
+    """For the team lead: ``{"flag", "detail"}``, e.g. full marks with blank answers, or
+    something the sandbox refused (see :data:`FLAG_BLANK`, :mod:`kit.course.sandbox`)."""
+    not_enforced: list[str] = field(default_factory=list)
+    """Sandbox mechanisms this machine could not apply while grading it."""
 
 
 @dataclass
@@ -92,7 +99,14 @@ class GradeRun:
         text = (f"{self.assignment}: {len(self.outcomes)} submission(s) in {self.seconds:.0f} s "
                 f"with {self.jobs} job(s): {counts[GRADED]} graded, {counts[MANUAL]} waiting "
                 f"for manual grading, {counts[FAILED]} failed")
-        return text + (f"; {stopped} stopped by a limit (see reason)" if stopped else "") + "."
+        text += (f"; {stopped} stopped by a limit (see reason)" if stopped else "") + "."
+        flagged = sum(bool(o.flags) for o in self.outcomes)
+        if flagged:
+            text += f" {flagged} flagged for a look (see grading/{self.assignment}-flags.json)."
+        missing = sorted({item for o in self.outcomes for item in o.not_enforced})
+        if missing:
+            text += " Not enforced on this machine: " + "; ".join(missing) + "."
+        return text
 
     def table(self) -> str:
         """The plain-text table ``crosstalk grade`` prints."""
@@ -118,16 +132,40 @@ class GradeRun:
 
 
 def find_submissions(course: Course, assignment: str) -> list[str]:
-    """Learners with a folder ``submitted/<learner>/<assignment>/``, sorted."""
+    """Learners with a folder ``submitted/<learner>/<assignment>/``, sorted.
+
+    A learner folder or assignment folder that is a symbolic link is listed too, so that
+    :func:`check_submission` rejects it with the reason.
+    """
     base = course.folder("submitted")
     if not base.is_dir():
         return []
     return sorted(folder.name for folder in base.iterdir()
-                  if (folder / assignment).is_dir() and not folder.name.startswith("."))
+                  if ((folder / assignment).is_dir() or (folder / assignment).is_symlink())
+                  and not folder.name.startswith("."))
+
+
+def symlinks_in(folder: Path) -> list[str]:
+    """Paths (relative to ``folder``) that are symbolic links, ``folder`` itself included."""
+    if folder.is_symlink():
+        return ["."]
+    found = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        for name in dirs + files:
+            path = Path(root) / name
+            if path.is_symlink():
+                found.append(str(path.relative_to(folder)))
+    return sorted(found)
 
 
 def check_submission(folder: Path, notebooks: Sequence[str]) -> str:
-    """Why nbgrader cannot grade ``folder`` ('' when it can): unreadable or missing notebooks."""
+    """Why nbgrader cannot grade ``folder`` ('' when it can): links, unreadable or missing
+    notebooks."""
+    links = symlinks_in(folder) + (["(the learner's folder)"] if folder.parent.is_symlink()
+                                   else [])
+    if links:
+        return ("the submission holds symbolic links, which grading never follows ("
+                + ", ".join(links[:5]) + "); ask for the notebook itself")
     found = sorted(folder.glob("*.ipynb"))
     problems = []
     for path in found:
@@ -167,6 +205,30 @@ def _log_tail(result: dict[str, Any]) -> str:
     return (useful or lines or ["nbgrader reported an error"])[-1].split("] ", 1)[-1][:300]
 
 
+def _checked(result: dict[str, Any], notebook: Any) -> dict[str, Any]:
+    """A task's result with what the judge recorded (not what the kernel printed).
+
+    The test cells ran outside the learner's kernel (:mod:`kit.course.sandbox`), which
+    wrote ``metadata.crosstalk.check`` on each: the error, whether its line is in the hidden
+    part, and the visible test's own message text.  Only that text is kept as the message.
+    """
+    for cell in notebook.cells:
+        meta = cell.get("metadata", {})
+        if meta.get("nbgrader", {}).get("grade_id") != result.get("grade_id"):
+            continue
+        check = meta.get("crosstalk", {}).get("check")
+        if isinstance(check, dict):
+            if check.get("passed"):
+                return result
+            result.update(hidden_failure=bool(check.get("hidden", True)),
+                          message=str(check.get("text", "") or ""),
+                          error=str(check.get("error", result.get("error", ""))))
+        elif result.get("error") and not result.get("stopped"):
+            result.update(message="", hidden_failure=True)  # not run by the judge: no text
+        return result
+    return result
+
+
 # Failures that say nothing about the submission: SQLite busy with another worker's write;
 # a kernel that died before it answered its first message (before any learner code ran),
 # e.g. because another program took one of its ports in the moment after it was chosen.
@@ -190,13 +252,21 @@ def grade_one(api: Any, course: Course, assignment: str, learner: str, force: bo
     else:
         folder = course.folder("autograded") / learner / assignment
         outcomes, stopped, sandboxed = [], [], True
+        refused: list[dict[str, str]] = []
+        missing: set[str] = set()
         for path in sorted(folder.glob("*.ipynb")):
             notebook = nbformat.read(path, as_version=4)
             marks = notebook.metadata.get("crosstalk", {})
             sandboxed = sandboxed and bool(marks.get("sandbox", False))
             stopped += [{**mark, "notebook": path.stem} for mark in marks.get("stopped", [])]
-            outcomes += [o.as_dict() for o in outcome_of(notebook, tasks, path.stem)]
-        record.update(status="ok", tasks=outcomes, stopped=stopped, sandboxed=sandboxed)
+            refused += [{"flag": FLAG_REFUSED, "detail": f"{path.stem}: {mark.get('flag')}"
+                         + (f" ({mark['detail']})" if mark.get("detail") else "")}
+                        for mark in marks.get("refused", [])]
+            missing.update(marks.get("not_enforced", []))
+            outcomes += [_checked(o.as_dict(), notebook)
+                         for o in outcome_of(notebook, tasks, path.stem)]
+        record.update(status="ok", tasks=outcomes, stopped=stopped, sandboxed=sandboxed,
+                      flags=refused, not_enforced=sorted(missing))
     record["seconds"] = time.perf_counter() - start
     return record
 
@@ -210,6 +280,9 @@ def _worker(connection: Connection, root: str, log_path: str, port_slot: str) ->
     import logging
 
     os.environ[PORT_SLOT_VARIABLE] = port_slot
+    from kit.course.sandbox import protect_process
+
+    protect_process()
 
     descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(descriptor, 1)
@@ -360,6 +433,7 @@ def grade_assignment(
         raise InputError(f"assignment {assignment!r} is not in this course's gradebook.",
                          hint=f"Known assignments: {', '.join(known) or 'none'}. New ones in "
                               "solutions/ are added by `crosstalk course init DIR` again.")
+    _refuse_exposed(course)
     tasks = load_tasks(course.source, assignment)
     notebooks = sorted({task.notebook for task in tasks.tasks}) or sorted(
         path.stem for path in (course.source / assignment).glob("*.ipynb"))
@@ -400,6 +474,24 @@ def grade_assignment(
     return run
 
 
+def _refuse_exposed(course: Course) -> None:
+    """Stop when a grading kernel could read the course (hidden tests, gradebook, work)."""
+    from kit.course.sandbox import exposed, landlock_available
+
+    if not landlock_available():
+        return  # nothing restricts reads: `grade` reports the sandbox as not enforced
+    paths = [course.source, course.folder("submitted"), course.folder("autograded")]
+    if course.db_url.startswith("sqlite:///"):
+        paths.append(Path(course.db_url.removeprefix("sqlite:///")))
+    found = exposed(paths)
+    if found:
+        raise InputError(
+            "grading refused: a learner's notebook could read " + ", ".join(found) + " (the "
+            "folder lies under the system or Python folders grading kernels may read).",
+            hint="Keep the course folder elsewhere, e.g. /srv/crosstalk-course or your home "
+                 "folder, not under /usr, /etc or the Python installation.")
+
+
 def _apply_scores(outcome: Outcome, rows: pd.DataFrame | None) -> None:
     """Put the gradebook's current scores (``rows`` of :func:`task_scores`) on ``outcome``."""
     if outcome.status == FAILED:
@@ -435,14 +527,32 @@ def _finish(course: Course, assignment: str, tasks: AssignmentTasks,
                           max_score=tasks.max_score, seconds=float(record.get("seconds", 0)),
                           sandboxed=bool(record.get("sandboxed", False)),
                           stopped=list(record.get("stopped", [])),
-                          tasks=[dict(task) for task in record.get("tasks", [])])
+                          tasks=[dict(task) for task in record.get("tasks", [])],
+                          flags=list(record.get("flags", [])),
+                          not_enforced=list(record.get("not_enforced", [])))
         if outcome.stopped:
             outcome.reason = "; ".join(
                 f"{mark.get('grade_id') or 'cell ' + str(mark['index'] + 1)}: "
                 f"{mark['detail']}" for mark in outcome.stopped)
         outcomes.append(outcome)
     outcomes.sort(key=lambda o: o.learner)
-    return refresh_scores(course, GradeRun(assignment, outcomes, seconds, jobs))
+    run = refresh_scores(course, GradeRun(assignment, outcomes, seconds, jobs))
+    for outcome in run.outcomes:
+        _flag_blank(outcome, tasks)
+    return run
+
+
+def _flag_blank(outcome: Outcome, tasks: AssignmentTasks) -> None:
+    """Flag full autograded marks on answers the learner never filled in."""
+    auto = {(t.notebook, t.grade_id) for t in tasks.tasks if t.kind == "auto"}
+    results = [t for t in outcome.tasks if (t.get("notebook"), t.get("grade_id")) in auto]
+    if not results or any(t.get("score") is None or t.get("max_score") is None for t in results):
+        return
+    full = all(t["score"] >= t["max_score"] for t in results)
+    blank = [t["grade_id"] for t in results if t.get("blank")]
+    if full and blank and not any(f["flag"] == FLAG_BLANK for f in outcome.flags):
+        outcome.flags.append({"flag": FLAG_BLANK, "detail": "every check passed although "
+                              f"these answers are still blank: {', '.join(blank)}"})
 
 
 def _save(course: Course, run: GradeRun) -> Path:
@@ -455,7 +565,28 @@ def _save(course: Course, run: GradeRun) -> Path:
     temporary = path.with_suffix(".json.tmp")
     temporary.write_text(json.dumps(payload, indent=1), encoding="utf-8")
     temporary.replace(path)
+    flags = course.folder("grading") / f"{run.assignment}-flags.json"
+    flagged = {o.learner: o.flags for o in merged if o.flags}
+    temporary = flags.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps({"assignment": run.assignment, "flags": flagged},
+                                    indent=1), encoding="utf-8")
+    temporary.replace(flags)
     return path
+
+
+def load_flags(course: Course | Path | str, assignment: str) -> dict[str, list[dict[str, str]]]:
+    """``learner → [{"flag", "detail"}]`` from ``grading/<assignment>-flags.json`` (for reports).
+
+    Flags: :data:`FLAG_BLANK` (every autograded check passed on blank answers) and
+    :data:`FLAG_REFUSED` (the notebook tried something the sandbox refused: another kind of
+    socket, another process's environment, the terminal, raw system calls, too many
+    processes, too much memory, processes left running).
+    """
+    course = course if isinstance(course, Course) else open_course(course)
+    path = course.folder("grading") / f"{assignment}-flags.json"
+    if not path.is_file():
+        return {}
+    return dict(json.loads(path.read_text(encoding="utf-8")).get("flags", {}))
 
 
 def load_run(course: Course | Path | str, assignment: str) -> GradeRun:

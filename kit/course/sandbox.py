@@ -11,25 +11,44 @@
   raise ``MemoryError``; if the kernel dies instead, every cell not run yet fails with
   ``KernelDied`` (a test that did not run never earns its points);
 * **CPU limit** (``cpu_seconds`` for the whole kernel) and a largest-file limit;
-* **sandbox** (Landlock, see :mod:`kit.course._launcher`): the kernel runs in a fresh work
-  folder that holds the assignment's data files but *not* the notebook (whose restored
-  test cells include the hidden tests); it can read the system, Python and the kit but not
-  the course folder (sources, gradebook, other learners), write only its work folder, and
-  open no network connection.
+* **sandbox** (see :mod:`kit.course._launcher`): the kernel runs in a fresh work folder
+  (a size-limited tmpfs of its own, as root) that holds the assignment's data files but
+  *not* the notebook; Landlock lets it read the system, Python and the kit but not the
+  course folder, write only its work folder and connect nowhere; a seccomp filter refuses
+  other sockets (UDP, raw, Unix), terminal ioctls, namespaces and mounts; it starts in its
+  own session with no inherited handles and no capabilities, in a cgroup capping its
+  processes, memory (children included) and CPU, and whatever it leaves running is killed
+  when the notebook is done (:class:`Isolation`);
+* **tests outside the kernel**: each test cell (and the instructor's locked cells, taken
+  from the source notebook) runs in a *judge*, a fresh interpreter that never ran learner
+  code (:mod:`kit.course._judge`).  The answer values a test reads (the names the model
+  answer binds) cross from the kernel as plain data (:mod:`kit.course._plain`); a function
+  the learner wrote is called in the kernel with plain arguments and returns a plain
+  result.  The judge's outcome (output, error) becomes the cell's output, so nbgrader
+  scores it as before; ``metadata.crosstalk.check`` records the error, whether its line
+  is hidden and the visible assert's own text, which feedback quotes.
 
 Each limit that stopped something is recorded in the notebook's metadata under
-``crosstalk.stopped`` (cell index, grade id, limit, detail), which the grader reports.
+``crosstalk.stopped`` (cell index, grade id, limit, detail); what the sandbox refused under
+``crosstalk.refused`` and what this machine cannot enforce under ``crosstalk.not_enforced``;
+the grader reports all three.
 """
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import builtins
 import contextlib
 import json
 import os
 import shutil
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,24 +72,39 @@ __all__ = [
 ]
 
 LAUNCHER = Path(__file__).with_name("_launcher.py")
+JUDGE = Path(__file__).with_name("_judge.py")
+_PLAIN = Path(__file__).with_name("_plain.py")
 NOT_RUN = "KernelDied"
 SYSTEM_READ = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/proc", "/sys",
-               "/dev", "/opt", "/var/lib/dpkg", "/run/systemd/resolve")
+               "/dev", "/var/lib/dpkg", "/run/systemd/resolve")
+# Not /opt: images install the kit (and its solutions/) there; the kit and this Python are
+# added by path instead.
 _ENV_KEEP = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM",
              "NBGRADER_EXECUTION", "JPY_PARENT_PID", "PYDEVD_DISABLE_FILE_VALIDATION")
+
+
+def _launcher_module() -> Any:
+    """:mod:`kit.course._launcher`, loaded once from its file (it is a script)."""
+    global _LAUNCHER_MODULE
+    if _LAUNCHER_MODULE is None:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("_crosstalk_launcher", LAUNCHER)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _LAUNCHER_MODULE = module
+    return _LAUNCHER_MODULE
+
+
+_LAUNCHER_MODULE: Any = None
 
 
 def landlock_available() -> int:
     """The Landlock ABI of this Linux kernel (0: no sandbox, the limits still apply)."""
     if not sys.platform.startswith("linux"):
         return 0
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("_crosstalk_launcher", LAUNCHER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return int(module.landlock_abi())
+    return int(_launcher_module().landlock_abi())
 
 
 def readable_paths() -> list[str]:
@@ -92,6 +126,27 @@ def readable_paths() -> list[str]:
                             or real.startswith(os.path.realpath(sys.base_prefix))):
             paths.add(real)
     return sorted(paths)
+
+
+def exposed(paths: list[Path | str]) -> list[str]:
+    """Which of ``paths`` a grading kernel could read (under one of :func:`readable_paths`)."""
+    readable = [os.path.realpath(p) for p in readable_paths()]
+    found = []
+    for path in paths:
+        real = os.path.realpath(path)
+        if any(real == r or real.startswith(r.rstrip("/") + "/") for r in readable):
+            found.append(str(path))
+    return found
+
+
+def protect_process() -> None:
+    """Make this (grading) process non-dumpable: no other process of the same user, a
+    kernel included, can read its ``/proc/<pid>/environ`` or memory."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
 
 
 def kernel_environment(workdir: str) -> dict[str, str]:
@@ -147,6 +202,12 @@ class SandboxedExecute(Execute):
                    ).tag(config=True)
     kernel_grace = Float(5.0, help="Seconds a stopped cell may take to answer an interrupt."
                          ).tag(config=True)
+    max_processes = Integer(128, help="Most processes and threads of one kernel with its "
+                                      "children (cgroup pids.max); 0: none.").tag(config=True)
+    cpus = Float(1.0, help="CPUs one kernel with its children may use (cgroup cpu.max); "
+                           "0: no cap.").tag(config=True)
+    disk_mb = Integer(200, help="Size of the kernel's work folder in MB (a tmpfs, as root); "
+                                "0: no cap.").tag(config=True)
 
     def __init__(self, **kw: Any) -> None:
         kw.setdefault("kernel_manager_class", SandboxedKernelManager)
@@ -167,18 +228,32 @@ class SandboxedExecute(Execute):
         self._output_bytes = 0
         self._output_cut = False
         self._dead = False
+        self._judge: _JudgeLink | None = None
+        protect_process()
+        self._trusted = _trusted_cells(self.config, resources, nb)
+        self._answers = _answer_names(self._trusted, nb)
+        self._helper_sent = False
+        self._isolation = Isolation.create(self.sandbox, memory_mb=self.memory_mb,
+                                           processes=self.max_processes, cpus=self.cpus,
+                                           disk_mb=self.disk_mb)
         try:
-            _copy_data_files(Path(source), Path(workdir))
-            write_answers_file(nb, workdir)  # the forms' saved answers (kit/answers.py)
+            target = self._isolation.data or workdir
+            _copy_data_files(Path(source), Path(target))
+            write_answers_file(nb, target)  # the forms' saved answers (kit/answers.py)
             metadata["path"] = workdir
             self._workdir = workdir
             nb, resources = super().preprocess(nb, resources, km=km)
         finally:
             metadata["path"] = source
-            shutil.rmtree(workdir, ignore_errors=True)
+            if self._judge is not None:
+                self._judge.close()
+            flags = self._isolation.finish()
+            _remove(workdir)
         crosstalk = nb.metadata.setdefault("crosstalk", {})
         crosstalk["stopped"] = self._stopped
         crosstalk["sandbox"] = bool(self.sandbox and landlock_available())
+        crosstalk["not_enforced"] = self._isolation.missing
+        crosstalk["refused"] = flags
         return nb, resources
 
     def create_kernel_manager(self) -> Any:
@@ -189,6 +264,7 @@ class SandboxedExecute(Execute):
             (km.shell_port, km.iopub_port, km.stdin_port, km.hb_port,
              km.control_port) = slot_ports(5, *slot, ip=km.ip)
         if isinstance(km, SandboxedKernelManager):
+            isolation: Isolation | None = getattr(self, "_isolation", None)
             km.launch_settings = {
                 "workdir": self._workdir,
                 "memory_mb": self.memory_mb,
@@ -197,6 +273,7 @@ class SandboxedExecute(Execute):
                 "sandbox": self.sandbox,
                 "read": readable_paths(),
                 "env": kernel_environment(self._workdir),
+                **(isolation.settings() if isolation else {}),
             }
         return km
 
@@ -206,6 +283,17 @@ class SandboxedExecute(Execute):
                         ) -> tuple[NotebookNode, Any]:
         if cell.cell_type != "code":
             return cell, resources
+        role = _role(cell)
+        if role == "test" and not self._dead:
+            self._judge_cell(cell, index)
+            return cell, resources
+        cell, resources = self._kernel_cell(cell, resources, index)
+        if role == "locked" and not self._dead:
+            self._judge_run(cell, index, trusted=True)
+        return cell, resources
+
+    def _kernel_cell(self, cell: NotebookNode, resources: Any, index: int
+                     ) -> tuple[NotebookNode, Any]:
         if self._dead:
             self._fail(cell, index, NOT_RUN, "not run: the kernel had stopped before this cell",
                        limit=None)
@@ -232,6 +320,118 @@ class SandboxedExecute(Execute):
                     self._mark(cell, index, "memory",
                                f"ran out of the {self.memory_mb} MB memory limit")
         return cell, resources
+
+    # --- test cells, outside the kernel ---------------------------------------------------
+
+    def _judge_cell(self, cell: NotebookNode, index: int) -> None:
+        """Run test cell ``cell`` in the judge; its outputs are what nbgrader scores."""
+        done = self._judge_run(cell, index, trusted=False)
+        self._counter = getattr(self, "_counter", 0) + 1
+        cell.outputs = []
+        cell.execution_count = self._counter
+        if done.get("stdout"):
+            cell.outputs.append(NotebookNode(output_type="stream", name="stdout",
+                                             text=done["stdout"]))
+        error = done.get("error")
+        check: dict[str, Any] = {"passed": not error}
+        if error:
+            source = self._code_of(cell) or ""
+            line = error.get("line")
+            ename = str(error.get("ename", "Error"))
+            hidden = ename != "NotPlainData" and (line is None or line in _hidden_lines(source))
+            check.update(error=ename, line=line, hidden=hidden,
+                         text="" if hidden or ename != "AssertionError"
+                         else _assert_text(source, line))
+            cell.outputs.append(NotebookNode(
+                output_type="error", ename=check["error"], evalue=str(error.get("evalue", "")),
+                traceback=[str(t) for t in error.get("traceback", [])]))
+        cell.metadata.setdefault("crosstalk", {})["check"] = check
+
+    def _code_of(self, cell: NotebookNode) -> str | None:
+        """The instructor's text of a locked or test cell (None: not one of theirs)."""
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        return self._trusted.get(str(grade_id)) if grade_id else None
+
+    def _judge_run(self, cell: NotebookNode, index: int, *, trusted: bool) -> dict[str, Any]:
+        code = self._code_of(cell)
+        if code is None:
+            return {"error": None}  # not the instructor's cell: nothing to run outside
+        broken = {"error": {"ename": "KernelDied", "line": None,
+                            "evalue": "not run: the checks could not run",
+                            "traceback": ["KernelDied: not run: the checks could not run"]}}
+        try:
+            if self._judge is None:
+                self._judge = _JudgeLink.open()
+            names = sorted(_reads(code) & self._answers)
+            inject = self._fetch(names) if names else {}
+            if self._dead:
+                return broken
+            self._judge.send({"op": "run", "code": code, "trusted": trusted, "inject": inject})
+            while True:
+                message = self._judge.receive(float(self.timeout or 60) + 5)
+                if message.get("op") == "done":
+                    return message
+                if message.get("op") == "call":
+                    text = self._kernel_eval(
+                        f"__crosstalk_out__ = __crosstalk__.call(globals(), "
+                        f"{str(message.get('name'))!r}, {str(message.get('payload'))!r})")
+                    if text is None:
+                        self._mark(cell, index, "timeout" if not self._dead else "kernel",
+                                   "your function did not answer the check in time")
+                        text = json.dumps({"error": "timeout"})
+                    self._judge.send({"op": "reply", "text": text})
+        except (OSError, ValueError, TimeoutError) as error:
+            if self._judge is not None:
+                self._judge.close()
+                self._judge = None
+            if isinstance(error, TimeoutError) and not trusted:
+                detail = f"stopped after the {self.timeout} s limit for one cell"
+                self._mark(cell, index, "timeout", detail)
+                return {"error": {"ename": "CellTimeoutError", "evalue": detail, "line": None,
+                                  "traceback": [f"CellTimeoutError: {detail}"]}}
+            return broken
+
+    def _fetch(self, names: list[str]) -> dict[str, Any]:
+        """What the kernel holds under ``names``, described by :func:`_plain.fetch`."""
+        if not self._helper_sent:
+            self._helper_sent = True
+            helper = _PLAIN.read_text(encoding="utf-8")
+            self._kernel_eval("import types as _ct_types\n"
+                              "__crosstalk__ = _ct_types.ModuleType('crosstalk_plain')\n"
+                              f"exec({helper!r}, __crosstalk__.__dict__)\n"
+                              "del _ct_types\n__crosstalk_out__ = ''")
+        text = self._kernel_eval(f"__crosstalk_out__ = __crosstalk__.fetch(globals(), {names!r})")
+        try:
+            found = json.loads(text) if text is not None else None
+        except ValueError:
+            found = None
+        if not isinstance(found, dict):
+            return {name: {"bad": "the kernel did not hand over the answer"} for name in names}
+        return {name: found.get(name, {"missing": True}) for name in names}
+
+    def _kernel_eval(self, code: str) -> str | None:
+        """Run ``code`` silently in the learner's kernel; the string ``__crosstalk_out__``."""
+        if self._dead or self.kc is None:
+            return None
+        try:
+            msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False,
+                                     user_expressions={"o": "__crosstalk_out__"},
+                                     stop_on_error=False)
+            reply = self.wait_for_reply(msg_id)
+        except DeadKernelError:
+            self._dead = True
+            return None
+        if not reply:
+            return None
+        found = reply.get("content", {}).get("user_expressions", {}).get("o", {})
+        text = found.get("data", {}).get("text/plain") if found.get("status") == "ok" else None
+        if not isinstance(text, str) or len(text) > _MAX_TRANSFER:
+            return None
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return None
+        return value if isinstance(value, str) else None
 
     def _fail(self, cell: NotebookNode, index: int, ename: str, detail: str,
               limit: str | None) -> None:
@@ -289,11 +489,17 @@ def _message_size(content: dict[str, Any]) -> int:
 
 
 def _copy_data_files(source: Path, workdir: Path) -> None:
-    """The assignment's data files (not notebooks) from ``source`` into the work folder."""
+    """The assignment's data files (not notebooks) from ``source`` into the work folder.
+
+    A symbolic link stops grading: it could point at the hidden tests or the gradebook.
+    """
     if not source.is_dir() or workdir.resolve().is_relative_to(source.resolve()):
         return  # never copy a folder into itself
     for path in source.rglob("*"):
         relative = path.relative_to(source)
+        if path.is_symlink():
+            raise RuntimeError(f"{relative} in {source} is a symbolic link; grading copies "
+                               "no links into the kernel's folder")
         if path.suffix == ".ipynb" or any(part.startswith(".") for part in relative.parts):
             continue
         target = workdir / relative
@@ -301,4 +507,467 @@ def _copy_data_files(source: Path, workdir: Path) -> None:
             target.mkdir(parents=True, exist_ok=True)
         elif path.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
+            shutil.copy2(path, target, follow_symlinks=False)
+
+
+# --- the judge: test cells in an interpreter that never ran learner code ---------------
+
+
+class _JudgeLink:
+    """One judge (a fork of a clean interpreter, :mod:`kit.course._judge`) for one notebook."""
+
+    _zygote: subprocess.Popen[bytes] | None = None
+    _control: socket.socket | None = None
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = b""
+        self.pid = 0
+
+    @classmethod
+    def _start(cls) -> socket.socket:
+        if cls._zygote is not None and cls._zygote.poll() is None and cls._control:
+            return cls._control
+        ours, theirs = socket.socketpair()
+        home = tempfile.mkdtemp(prefix="crosstalk-judge-")
+        env = {key: os.environ[key] for key in ("PATH", "LANG", "LC_ALL", "TZ")
+               if key in os.environ}
+        env.update(HOME=home, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1",
+                   OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        cls._zygote = subprocess.Popen(
+            [sys.executable, "-I", str(JUDGE), str(theirs.fileno()), home],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=home,
+            start_new_session=True)
+        theirs.close()
+        cls._control = ours
+        return ours
+
+    @classmethod
+    def open(cls) -> _JudgeLink:
+        ours, theirs = socket.socketpair()
+        try:
+            socket.send_fds(cls._start(), [b"j"], [theirs.fileno()])
+        except OSError:
+            cls._zygote, cls._control = None, None
+            socket.send_fds(cls._start(), [b"j"], [theirs.fileno()])
+        theirs.close()
+        link = cls(ours)
+        hello = link.receive(60)
+        link.pid = int(hello.get("pid", 0))
+        return link
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.sock.settimeout(60)
+        self.sock.sendall(json.dumps(message).encode() + b"\n")
+
+    def receive(self, timeout: float) -> dict[str, Any]:
+        self.sock.settimeout(timeout)
+        while b"\n" not in self.buffer:
+            try:
+                chunk = self.sock.recv(1 << 20)
+            except TimeoutError:
+                raise TimeoutError("the check did not finish in time") from None
+            if not chunk:
+                raise OSError("the judge ended")
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        message = json.loads(line)
+        if not isinstance(message, dict):
+            raise ValueError("not a message")
+        return message
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+
+
+def _role(cell: NotebookNode) -> str:
+    meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+    if meta.get("grade") and not meta.get("solution"):
+        return "test"
+    if meta.get("locked") and not meta.get("solution"):
+        return "locked"
+    return "learner"
+
+
+def _trusted_cells(config: Any, resources: dict[str, Any], nb: NotebookNode) -> dict[str, str]:
+    """grade id → source of the instructor's locked and test cells (from the source notebook).
+
+    Without the source notebook nothing can be told apart from the learner's edits, so
+    grading stops with the reason.
+    """
+    import nbformat
+    from nbgrader.coursedir import CourseDirectory
+
+    info = resources.get("nbgrader", {})
+    assignment, notebook = info.get("assignment"), info.get("notebook")
+    path = None
+    if assignment and notebook:
+        course = CourseDirectory(config=config)
+        path = Path(course.format_path(course.source_directory, ".", assignment)) / (
+            f"{notebook}.ipynb")
+    if path is None or not path.is_file():
+        raise RuntimeError(f"the source notebook {path} is needed to run the checks outside "
+                           "the learner's kernel; grade inside the course folder")
+    student = info.get("student")
+    if student:
+        from kit.course.grade import symlinks_in
+
+        submitted = Path(course.format_path(course.submitted_directory, student, assignment))
+        links = symlinks_in(submitted) if submitted.exists() or submitted.is_symlink() else []
+        if links:
+            raise RuntimeError(f"the submission {submitted} holds symbolic links ("
+                               f"{', '.join(links[:5])}); grading never follows them")
+    source = nbformat.read(path, as_version=4)
+    cells = {}
+    answers: list[str] = []
+    for cell in source.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+        if cell.cell_type != "code":
+            continue
+        if meta.get("solution"):
+            answers.append(cell.source)
+        elif meta.get("grade_id") and (meta.get("grade") or meta.get("locked")):
+            cells[str(meta["grade_id"])] = cell.source
+    cells.update({f"\0answer{i}": text for i, text in enumerate(answers)})
+    return cells
+
+
+_BUILTINS = set(dir(builtins))
+
+
+def _answer_names(trusted: dict[str, str], nb: NotebookNode) -> set[str]:
+    """Names the model answer binds at top level: the values a test may take from a learner."""
+    names: set[str] = set()
+    for key, source in trusted.items():
+        if key.startswith("\0answer"):
+            try:
+                _bound(ast.parse(source).body, names)
+            except SyntaxError:
+                continue
+    return names - _BUILTINS
+
+
+def _bound(body: list[ast.stmt], names: set[str]) -> None:
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            continue
+        for child in ast.walk(node):
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                names.add(child.id)
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                break
+
+
+def _reads(code: str) -> set[str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    return {node.id for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+
+
+def _hidden_lines(source: str) -> set[int]:
+    lines, inside = set(), False
+    for number, line in enumerate(source.splitlines(), start=1):
+        if "### BEGIN HIDDEN TESTS" in line:
+            inside = True
+            lines.add(number)
+        elif "### END HIDDEN TESTS" in line:
+            inside = False
+            lines.add(number)
+        elif inside:
+            lines.add(number)
+    return lines
+
+
+def _assert_text(source: str, line: int | None) -> str:
+    """The message an ``assert`` at ``line`` of the visible test writes, as the test wrote it.
+
+    Only the instructor's text: the literal parts of the message, with each value the
+    message would insert shown as "…" (the values came from the learner's kernel).
+    """
+    if line is None:
+        return ""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assert) and node.lineno <= line <= (node.end_lineno or line):
+            return _literal(node.msg) if node.msg is not None else ""
+    return ""
+
+
+def _literal(node: ast.expr) -> str:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part.value if isinstance(part, ast.Constant) else "…"
+                       for part in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _literal(node.left) + _literal(node.right)
+    return "…"
+
+
+# --- isolation around one kernel: cgroup, work folder, report channel ---------------------
+
+_REPORT_EVENTS = 200
+_MAX_TRANSFER = 64 * 1024 * 1024
+"""Largest answer (characters of plain data) a kernel may hand to the checks."""
+
+
+def _cgroup_mounts() -> dict[str, str]:
+    """Where each cgroup hierarchy is mounted: ``{"v2": path, "memory": path, ...}``."""
+    mounts: dict[str, str] = {}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/mountinfo").read_text().splitlines():
+            before, _, after = line.partition(" - ")
+            fields, tail = before.split(), after.split()
+            if len(fields) < 5 or len(tail) < 3:
+                continue
+            if tail[0] == "cgroup2":
+                mounts.setdefault("v2", fields[4])
+            elif tail[0] == "cgroup":
+                for option in tail[2].split(","):
+                    if option in ("memory", "pids", "cpu"):
+                        mounts.setdefault(option, fields[4])
+    return mounts
+
+
+def _own_cgroups() -> dict[str, str]:
+    """This process's cgroup per controller (``"v2"`` for the unified one)."""
+    own: dict[str, str] = {}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            _, controllers, path = line.split(":", 2)
+            if not controllers:
+                own["v2"] = path
+            for name in controllers.split(","):
+                own[name] = path
+    return own
+
+
+class Isolation:
+    """The parts of the sandbox set up around one kernel by the grader (see module doc).
+
+    ``missing`` lists what this machine does not enforce (reported by ``crosstalk grade``);
+    :meth:`finish` kills whatever the kernel left running and says what it tried that
+    the sandbox refused.
+    """
+
+    def __init__(self) -> None:
+        self.groups: list[Path] = []
+        self.missing: list[str] = []
+        self.data: str | None = None
+        self.disk_mb = 0
+        self.report: str | None = None
+        self._reader: int | None = None
+        self._folder: str | None = None
+
+    @classmethod
+    def create(cls, sandbox: bool, *, memory_mb: int, processes: int, cpus: float,
+               disk_mb: int) -> Isolation:
+        made = cls()
+        if not sandbox:
+            made.missing.append("the sandbox (switched off in the course configuration)")
+            return made
+        linux = sys.platform.startswith("linux")
+        if not linux:
+            made.missing.append("every sandbox mechanism (not Linux)")
+            return made
+        if not landlock_available():
+            made.missing.append("file-system and network sandbox (no Landlock in this Linux)")
+        if not _launcher_module().seccomp_available():
+            made.missing.append("system-call filter (seccomp: unknown CPU architecture)")
+        made._folder = tempfile.mkdtemp(prefix="crosstalk-run-")
+        made.report = os.path.join(made._folder, "report")
+        os.mkfifo(made.report, 0o600)
+        made._reader = os.open(made.report, os.O_RDONLY | os.O_NONBLOCK)
+        if os.geteuid() == 0 and disk_mb:
+            made.disk_mb = disk_mb
+            made.data = os.path.join(made._folder, "data")
+            os.mkdir(made.data, 0o700)
+        else:
+            made.missing.append("size limit of the work folder (needs root for a tmpfs; "
+                                "only the largest-file limit applies)")
+        if not made._cgroup(memory_mb, processes, cpus):
+            made.missing.append("process, memory (with children) and CPU caps, and ending "
+                                "processes left behind (no writable cgroup)")
+        return made
+
+    def _cgroup(self, memory_mb: int, processes: int, cpus: float) -> bool:
+        mounts, own = _cgroup_mounts(), _own_cgroups()
+        name = f"crosstalk-{os.getpid()}-{os.urandom(4).hex()}"
+        unified = mounts.get("v2")
+        if unified and "v2" in own:
+            base = Path(unified) / own["v2"].lstrip("/")
+            controllers = set(_read(base / "cgroup.controllers").split())
+            if {"memory", "pids"} <= controllers:
+                with contextlib.suppress(OSError):
+                    (base / "cgroup.subtree_control").write_text("+memory +pids +cpu")
+                group = base / name
+                try:
+                    group.mkdir()
+                    self.groups.append(group)
+                    if memory_mb:
+                        (group / "memory.max").write_text(str(memory_mb * 1024 * 1024))
+                        with contextlib.suppress(OSError):
+                            (group / "memory.swap.max").write_text("0")
+                    if processes:
+                        (group / "pids.max").write_text(str(processes))
+                    if cpus and (group / "cpu.max").exists():
+                        (group / "cpu.max").write_text(f"{int(cpus * 100000)} 100000")
+                    return True
+                except OSError:
+                    self._remove_groups()
+        # cgroup v1: memory and pids only.  A v1 cpu group is one scheduling entity against
+        # every task in the root group, so a busy machine would starve the kernel; the
+        # CPU is capped by RLIMIT_CPU and the per-cell timeout there.
+        wanted = {"memory": memory_mb, "pids": processes}
+        for controller, value in wanted.items():
+            if controller not in mounts or controller not in own:
+                if controller != "cpu":
+                    self._remove_groups()
+                    return False
+                continue
+            group = Path(mounts[controller]) / own[controller].lstrip("/") / name
+            try:
+                group.mkdir()
+                self.groups.append(group)
+                if controller == "memory" and value:
+                    limit = str(int(value) * 1024 * 1024)
+                    (group / "memory.limit_in_bytes").write_text(limit)
+                    with contextlib.suppress(OSError):
+                        (group / "memory.memsw.limit_in_bytes").write_text(limit)
+                elif controller == "pids" and value:
+                    (group / "pids.max").write_text(str(int(value)))
+                elif controller == "cpu" and value:
+                    (group / "cpu.cfs_period_us").write_text("100000")
+                    (group / "cpu.cfs_quota_us").write_text(str(int(float(value) * 100000)))
+            except OSError:
+                if controller == "cpu":
+                    continue
+                self._remove_groups()
+                return False
+        return bool(self.groups)
+
+    def settings(self) -> dict[str, Any]:
+        """What :mod:`kit.course._launcher` needs to apply this."""
+        extra: dict[str, Any] = {"cgroups": [str(g / "cgroup.procs") for g in self.groups]}
+        if self.data:
+            extra.update(disk_mb=self.disk_mb, data=self.data)
+        if self.report:
+            extra["report"] = self.report
+        return extra
+
+    def _members(self) -> set[int]:
+        pids: set[int] = set()
+        for group in self.groups:
+            for line in _read(group / "cgroup.procs").split():
+                with contextlib.suppress(ValueError):
+                    pids.add(int(line))
+        return pids
+
+    def finish(self) -> list[dict[str, str]]:
+        """Kill what is left, remove the cgroups; what the kernel tried that was refused."""
+        flags: list[dict[str, str]] = []
+        left = self._members()
+        if left:
+            flags.append({"flag": "left processes running",
+                          "detail": f"{len(left)} process(es) still ran after the notebook "
+                                    "finished; they were stopped"})
+        for group in self.groups:
+            if (group / "cgroup.kill").exists():
+                with contextlib.suppress(OSError):
+                    (group / "cgroup.kill").write_text("1")
+        for _ in range(200):
+            members = self._members()
+            if not members:
+                break
+            for pid in members:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.01)
+        for group in self.groups:
+            events = _read(group / "pids.events")
+            if "max" in events and not events.strip().endswith(" 0"):
+                flags.append({"flag": "too many processes",
+                              "detail": "tried to start more processes than grading allows"})
+            failures = _read(group / "memory.failcnt").strip() or "0"
+            memory_events = _read(group / "memory.events") + _read(group / "memory.oom_control")
+            if failures not in ("", "0") or any(
+                    line.split()[0] in ("max", "oom_kill") and line.split()[1] != "0"
+                    for line in memory_events.splitlines() if len(line.split()) == 2):
+                flags.append({"flag": "memory cap",
+                              "detail": "used more memory (with its child processes) than "
+                                        "grading allows"})
+        self._remove_groups()
+        flags += self._reported()
+        if self._folder:
+            shutil.rmtree(self._folder, ignore_errors=True)
+        return flags
+
+    def _reported(self) -> list[dict[str, str]]:
+        if self._reader is None:
+            return []
+        chunks = []
+        with contextlib.suppress(OSError):
+            while True:
+                chunk = os.read(self._reader, 65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        os.close(self._reader)
+        self._reader = None
+        seen: dict[str, dict[str, str]] = {}
+        for line in b"".join(chunks).decode("utf-8", "replace").splitlines()[:_REPORT_EVENTS]:
+            kind, _, detail = line.partition("\t")
+            if kind in _REFUSALS and kind not in seen:
+                seen[kind] = {"flag": _REFUSALS[kind], "detail": detail[:200]}
+        return list(seen.values())
+
+    def _remove_groups(self) -> None:
+        for group in reversed(self.groups):
+            for _ in range(50):
+                try:
+                    group.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.02)
+        self.groups = []
+
+
+_REFUSALS = {
+    "socket": "network or socket other than the kernel's own",
+    "proc": "read another process's environment or memory",
+    "tty": "typed into a terminal (TIOCSTI)",
+    "syscall": "raw system calls through ctypes",
+    "program": "ran a program that changes the system (chattr, mount, setsid, …)",
+}
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+def _remove(folder: str) -> None:
+    """Remove a work folder, even one a kernel marked immutable (``chattr +i``)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    if os.path.exists(folder) and shutil.which("chattr"):
+        subprocess.run(["chattr", "-R", "-i", "-a", folder], capture_output=True, check=False)
+        shutil.rmtree(folder, ignore_errors=True)

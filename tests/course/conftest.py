@@ -37,7 +37,7 @@ def exercise_notebook(course_root: Path) -> Path:
 
 # --- team lead's tools: one course template per session, copied per test ---------------
 
-TEST_LIMITS = {"cell_timeout": 8, "max_output_mb": 1.0, "memory_mb": 1536, "cpu_seconds": 120}
+TEST_LIMITS = {"cell_timeout": 30, "max_output_mb": 1.0, "memory_mb": 1536, "cpu_seconds": 120}
 ROSTER = "learner_id,name,role\n" + "\n".join(
     f"{learner},{learner.title()} Test,{role}" for learner, role in [
         ("alice", "marketing"), ("bob", "it"), ("carol", "marketing"), ("dave", "it"),
