@@ -39,12 +39,14 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["FAILURE", "SUCCESS", "check"]
+__all__ = ["FAILURE", "SUCCESS", "WAITING", "check", "guess_check"]
 
 SUCCESS = "✓ Check passed"
 """How every passing check starts, in every notebook."""
 FAILURE = "Not yet:"
 """How every failing check's message starts."""
+WAITING = "Type your answer in the cell above, then run this cell again."
+"""What :func:`guess_check` prints while the learner's value is still ``None``."""
 
 
 def _holds(value: Any) -> bool:
@@ -80,3 +82,31 @@ def check(condition: Any | Callable[[], Any], *, ok: str = "", hint: str) -> Non
     if not _holds(condition):
         raise AssertionError(failure)
     print(f"{SUCCESS}: {_sentence(ok)}" if ok and ok.strip() else f"{SUCCESS}.")
+
+
+def _same(guess: Any, answer: Any) -> bool:
+    if isinstance(answer, str) or isinstance(guess, str):
+        return " ".join(str(guess).split()).casefold() == " ".join(str(answer).split()).casefold()
+    if isinstance(guess, bool) or isinstance(answer, bool):
+        return guess is answer
+    try:
+        return abs(float(guess) - float(answer)) <= 1e-9 * max(1.0, abs(float(answer)))
+    except (TypeError, ValueError):
+        return guess == answer
+
+
+def guess_check(guess: Any, answer: Any, *, hint: str, ok: str = "") -> None:
+    """Check a value the learner typed against the one the kit computed.
+
+    ``guess`` is the learner's value; while it is still ``None`` nothing is checked and
+    :data:`WAITING` is printed, so Run All stays green.  ``answer`` is what the kit computed,
+    or a tuple, list, set or frozenset of equally good answers (e.g. a name and its label).
+    Text is compared without regard to case or extra spaces, numbers as numbers.
+    Otherwise this is :func:`check`: ``✓ Check passed[: ok]`` or AssertionError
+    ``Not yet: <hint>``; the hint says where to look, never the answer.
+    """
+    if guess is None:
+        print(WAITING)
+        return
+    answers = answer if isinstance(answer, (tuple, list, set, frozenset)) else (answer,)
+    check(any(_same(guess, one) for one in answers), ok=ok, hint=hint)
