@@ -492,7 +492,8 @@ def run_demo(folder: Path | str, *, learners: int = 12, seed: int = 0, jobs: int
     say(f"roster: {cohort}")
     collected, graded, feedback = {}, {}, {}
     for assignment in assignments or course.assignments:
-        files = cohort.files.get(assignment, [])
+        # The whole hand-in folder, as a team lead passes it: labels relative to it.
+        files = [root / "incoming" / assignment] if cohort.files.get(assignment) else []
         collected[assignment] = collect(course, assignment, files, replace=True)
         say(f"collect {collected[assignment].summary()}")
         for problem in collected[assignment].problems:

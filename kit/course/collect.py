@@ -198,7 +198,7 @@ def _from_zip(path: Path, label: str, hint: str | None, learners: set[str]) -> I
 
 
 def _expand(path: Path, label: str, learners: set[str],
-            hint: str | None = None) -> Iterator[_Item]:
+            hint: str | None = None, *, top: bool = False) -> Iterator[_Item]:
     if path.is_symlink():
         yield _Item(label, path.name, b"", hint,
                     "a symbolic link; give the file itself (links are never filed)")
@@ -212,7 +212,8 @@ def _expand(path: Path, label: str, learners: set[str],
             return
         for child in children:
             if not child.name.startswith("."):
-                yield from _expand(child, f"{label}/{child.name}", learners, folder_hint)
+                inner = child.name if top else f"{label}/{child.name}"
+                yield from _expand(child, inner, learners, folder_hint)
     elif path.suffix.lower() == ".zip":
         yield from _from_zip(path, label, hint or _one(path.stem, learners), learners)
     elif path.is_file():
@@ -392,7 +393,9 @@ def collect(course: Course | Path | str, assignment: str, files: Sequence[Path |
         if not path.exists() and not path.is_symlink():
             report.reject(_one(path.stem, learners), label, "no such file or folder")
             continue
-        for item in _expand(path, label, learners):
+        # A file or zip is named as given; a folder's notebooks relative to that folder, as a
+        # person finds them in it (reports then read the same wherever the folder lies).
+        for item in _expand(path, label, learners, top=True):
             learner, problem, key = _classify(item, learners, assignment, prints)
             if problem:
                 report.reject(learner, item.label, problem)
