@@ -121,6 +121,8 @@ def kit_wheel(repo: Path, into: Path, *, python: str = sys.executable) -> Path:
                 shutil.copy2(repo / name, source / name)
         shutil.copytree(repo / "kit", source / "kit",
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        if (repo / "share").is_dir():  # pyproject's data files (JupyterLab settings)
+            shutil.copytree(repo / "share", source / "share")
         _run([python, "-m", "pip", "wheel", *_PIP, "--quiet", "--no-deps",
               "--wheel-dir", str(built), str(source)], "building the kit's wheel")
         (wheel,) = built.glob("*.whl")
