@@ -9,11 +9,11 @@ managed (its own printout in the autograded notebook), and the feedback page.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import os
 import shutil
 import socket
 import time
-import importlib.util
 from pathlib import Path
 
 import nbformat
