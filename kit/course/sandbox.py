@@ -646,15 +646,29 @@ def _trusted_cells(config: Any, resources: dict[str, Any], nb: NotebookNode) -> 
 _BUILTINS = set(dir(builtins))
 
 
+_FORMS = {"choose", "pick", "write", "number"}
+"""The forms of :mod:`kit.forms`: ``pick("name", ...)`` binds the learner's answer ``name``."""
+
+
 def _answer_names(trusted: dict[str, str], nb: NotebookNode) -> set[str]:
-    """Names the model answer binds at top level: the values a test may take from a learner."""
+    """Names the model answer binds at top level, and the names the instructor's form cells
+    bind (``choose("true_statements", ...)``): the values a test may take from a learner."""
     names: set[str] = set()
     for key, source in trusted.items():
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
         if key.startswith("\0answer"):
-            try:
-                _bound(ast.parse(source).body, names)
-            except SyntaxError:
-                continue
+            _bound(tree.body, names)
+            continue
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                    and (getattr(node.func, "id", None) or getattr(node.func, "attr", None))
+                    in _FORMS):
+                names.add(node.args[0].value)
     return names - _BUILTINS
 
 

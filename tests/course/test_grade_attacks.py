@@ -9,6 +9,7 @@ managed (its own printout in the autograded notebook), and the feedback page.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import os
 import shutil
 import socket
@@ -27,11 +28,17 @@ from kit.course.sandbox import landlock_available
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
 
 ASSIGNMENT = "01-redirects"
-AUTO = {"map_completed": 3.0, "true_statements": 2.0, "chains_and_loops": 3.0}
+AUTO = {"map_completed": 3.0, "true_statements": 2.0, "retired_decided": 2.0, "reasons": 1.0,
+        "chains_and_loops": 3.0}
 NOTHING = dict.fromkeys(AUTO, 0.0)
 SECRET = "S3CRET-DB-PASSWORD"
 TOKEN = "SMUGGLED-7f3a"
 SURVIVOR = f"crosstalk-survivor-{os.getpid()}"
+_CONFTEST = importlib.util.spec_from_file_location("_course_conftest",
+                                                   Path(__file__).with_name("conftest.py"))
+_conftest = importlib.util.module_from_spec(_CONFTEST)
+_CONFTEST.loader.exec_module(_conftest)
+CELL_TIMEOUT = _conftest.TEST_LIMITS["cell_timeout"]  # the course template's per-cell limit
 LINUX = pytest.mark.skipif(not landlock_available(), reason="needs Linux with Landlock")
 
 
@@ -39,7 +46,7 @@ def grade_id(cell: nbformat.NotebookNode) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
-def with_code(notebook: nbformat.NotebookNode, code: str, answer: str = "statements_answer"
+def with_code(notebook: nbformat.NotebookNode, code: str, answer: str = "chains_answer"
               ) -> nbformat.NotebookNode:
     """``code`` put at the top of the answer cell ``answer`` (a cell learners edit), or at
     its end when ``answer`` ends with ``+``."""
@@ -63,7 +70,8 @@ import builtins
 builtins.isinstance = lambda *args: True
 builtins.len = lambda *args: 3
 builtins.sorted = lambda *args, **kwargs: []
-builtins.true_statements = {"A", "D", "F"}  # a global the hidden test reads
+builtins.true_statements = {"A", "D", "F"}  # globals the hidden tests read
+builtins.reasons = {"A", "C", "E"}
 OLD_PAGES = []
 def audit_map(*args, **kwargs):
     import pandas as pd
@@ -78,6 +86,8 @@ class Anything(set):
     def __len__(self):
         return 3
 true_statements = Anything({"A", "B", "C"})
+def find_chains_and_loops(redirects):
+    return Anything(), Anything()
 '''
 
 
@@ -213,19 +223,19 @@ def _solution(sol, rel):
 
 ATTACKS = {
     # learner: (base, code, answer cell)
-    "alice": (_solution, "", "statements_answer"),
-    "tina": (_blank, TRANSFORMER, "map_answer"),
-    "pat": (_blank, PATCHES, "map_answer"),
-    "eve": (_solution, ALWAYS_EQUAL, "statements_answer+"),
-    "uma": (_solution, None, "statements_answer"),  # exfiltration, filled in by the fixture
-    "ravi": (_solution, ENVIRON, "statements_answer"),
-    "hank": (_solution, HANDLES, "statements_answer"),
-    "tess": (_solution, TIOCSTI, "statements_answer"),
-    "fred": (_solution, FORK_BOMB, "statements_answer"),
-    "mona": (_solution, MEMORY_CHILDREN, "statements_answer"),
-    "sid": (_solution, SURVIVORS, "statements_answer"),
-    "dina": (_solution, DISK, "statements_answer"),
-    "chad": (_solution, CHATTR, "statements_answer"),
+    "alice": (_solution, "", "chains_answer"),
+    "tina": (_blank, TRANSFORMER, "chains_answer"),
+    "pat": (_blank, PATCHES, "chains_answer"),
+    "eve": (_solution, ALWAYS_EQUAL, "chains_answer+"),
+    "uma": (_solution, None, "chains_answer"),  # exfiltration, filled in by the fixture
+    "ravi": (_solution, ENVIRON, "chains_answer"),
+    "hank": (_solution, HANDLES, "chains_answer"),
+    "tess": (_solution, TIOCSTI, "chains_answer"),
+    "fred": (_solution, FORK_BOMB, "chains_answer"),
+    "mona": (_solution, MEMORY_CHILDREN, "chains_answer"),
+    "sid": (_solution, SURVIVORS, "chains_answer"),
+    "dina": (_solution, DISK, "chains_answer"),
+    "chad": (_solution, CHATTR, "chains_answer"),
     "sam": (_solution, SMUGGLE, "chains_answer+"),
 }
 
@@ -235,8 +245,10 @@ def graded(course_template: Path, tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("attacks") / "course"
     shutil.copytree(course_template, folder, symlinks=True)
     config = folder / "nbgrader_config.py"  # a busy CI machine: no attack may end by timeout
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "c.SandboxedExecute.timeout = 8", "c.SandboxedExecute.timeout = 90"), encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    limit = f"c.SandboxedExecute.timeout = {CELL_TIMEOUT} "
+    assert limit in text, "the template's cell limit is not TEST_LIMITS['cell_timeout']"
+    config.write_text(text.replace(limit, "c.SandboxedExecute.timeout = 90 "), encoding="utf-8")
     course = open_course(folder)
     sol = nbformat.read(course.source / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     rel = nbformat.read(course.folder("release") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
@@ -315,7 +327,7 @@ def test_patched_builtins_and_planted_globals_change_nothing(graded) -> None:
 
 def test_an_answer_equal_to_everything_scores_zero_with_a_reason(graded) -> None:
     course, _, _ = graded
-    assert auto_scores(course, "eve")["true_statements"] == 0.0
+    assert auto_scores(course, "eve")["chains_and_loops"] == 0.0
     page = (course.folder("feedback") / "eve" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     assert "plain data" in page
 

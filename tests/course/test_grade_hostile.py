@@ -8,6 +8,7 @@ maximum, and no hidden-test text reaches a feedback page.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +27,16 @@ from kit.errors import InputError
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 
 ASSIGNMENT = "01-redirects"
-AUTO = {"map_completed": 3.0, "true_statements": 2.0, "chains_and_loops": 3.0}
+AUTO = {"map_completed": 3.0, "true_statements": 2.0, "retired_decided": 2.0, "reasons": 1.0,
+        "chains_and_loops": 3.0}
+MANUAL_POINTS = {"request_rewritten": 3.0}
+MAX_SCORE = sum(AUTO.values()) + sum(MANUAL_POINTS.values())
+ANSWER = "chains_answer"  # module 01's one code answer cell (the other parts are forms)
+_CONFTEST = importlib.util.spec_from_file_location("_course_conftest",
+                                                   Path(__file__).with_name("conftest.py"))
+_conftest = importlib.util.module_from_spec(_CONFTEST)
+_CONFTEST.loader.exec_module(_conftest)
+CELL_TIMEOUT = _conftest.TEST_LIMITS["cell_timeout"]  # the course template's per-cell limit
 SANDBOX = pytest.mark.skipif(not landlock_available(),
                              reason="Linux Landlock is not available on this kernel")
 
@@ -40,6 +50,15 @@ def set_answer(notebook: nbformat.NotebookNode, cell_id: str, source: str
     for cell in notebook.cells:
         if grade_id(cell) == cell_id:
             cell.source = source
+    return notebook
+
+
+def prepend_answer(notebook: nbformat.NotebookNode, cell_id: str, code: str
+                   ) -> nbformat.NotebookNode:
+    """``code`` put before the answer already in ``cell_id`` (the answer stays correct)."""
+    for cell in notebook.cells:
+        if grade_id(cell) == cell_id:
+            cell.source = code + "\n" + cell.source
     return notebook
 
 
@@ -75,25 +94,24 @@ def _duplicated_reordered(sol, rel, course):
 
 
 def _infinite_loop(sol, rel, course):
-    return set_answer(copy.deepcopy(sol), "statements_answer", "while True:\n    pass\n")
+    return set_answer(copy.deepcopy(sol), ANSWER, "while True:\n    pass\n")
 
 
 def _stubborn_loop(sol, rel, course):
     code = ("import time\nwhile True:\n    try:\n        time.sleep(0.2)\n"
             "    except KeyboardInterrupt:\n        pass\n")
-    return set_answer(copy.deepcopy(sol), "statements_answer", code)
+    return set_answer(copy.deepcopy(sol), ANSWER, code)
 
 
 def _huge_output(sol, rel, course):
-    return set_answer(copy.deepcopy(sol), "statements_answer",
-                      'print("x" * 100_000_000)\ntrue_statements = {"A", "D", "F"}\n')
+    return prepend_answer(copy.deepcopy(sol), ANSWER, 'print("x" * 100_000_000)\n')
 
 
 def _edits_tests(sol, rel, course):
-    notebook = set_answer(copy.deepcopy(sol), "statements_answer",
-                          'true_statements = {"A", "B", "C"}\n')
+    notebook = set_answer(copy.deepcopy(sol), ANSWER,
+                          "def find_chains_and_loops(redirects):\n    return set(), set()\n")
     for cell in notebook.cells:
-        if grade_id(cell) == "true_statements":
+        if grade_id(cell) == "chains_and_loops":
             cell.source = "pass  # tests removed"
             cell.metadata["nbgrader"]["points"] = 100
     bonus = nbformat.v4.new_code_cell("print('free points')")
@@ -132,14 +150,12 @@ for target in ["../escape.txt", "/tmp/crosstalk-escape.txt",
     except OSError as error:
         results["escape " + target] = type(error).__name__
 print(results)
-true_statements = {{"A", "D", "F"}}
 '''
-    return set_answer(copy.deepcopy(sol), "statements_answer", code)
+    return prepend_answer(copy.deepcopy(sol), ANSWER, code)
 
 
 def _memory_hog(sol, rel, course):
-    return set_answer(copy.deepcopy(sol), "statements_answer",
-                      "hog = bytearray(4 * 1024 ** 3)\n")
+    return set_answer(copy.deepcopy(sol), ANSWER, "hog = bytearray(4 * 1024 ** 3)\n")
 
 
 SUBMISSIONS: dict[str, Maker] = {
@@ -201,10 +217,10 @@ def test_no_score_exceeds_the_maximum(graded) -> None:
     course, run = graded
     scores = task_scores(course.db_url, course.course_id)
     assert (scores["score"].fillna(0) <= scores["max_score"]).all()
-    assert set(scores["task"]) == {*AUTO, "request_rewritten"}, "a fabricated grade cell counted"
-    assert scores.groupby("learner")["max_score"].sum().eq(11).all()
+    assert set(scores["task"]) == {*AUTO, *MANUAL_POINTS}, "a fabricated grade cell counted"
+    assert scores.groupby("learner")["max_score"].sum().eq(MAX_SCORE).all()
     for o in run.outcomes:
-        assert o.score is None or o.score <= o.max_score == 11
+        assert o.score is None or o.score <= o.max_score == MAX_SCORE
 
 
 def test_no_hidden_test_text_in_any_feedback_file(graded) -> None:
@@ -254,10 +270,10 @@ def test_an_infinite_loop_is_stopped_and_the_rest_graded(graded) -> None:
     course, run = graded
     erin = outcome(run, "erin")
     assert erin.status == MANUAL
-    assert "statements_answer" in erin.reason and "8 s limit" in erin.reason
+    assert ANSWER in erin.reason and f"{CELL_TIMEOUT} s limit" in erin.reason
     scores = auto_scores(course, "erin")
-    assert scores["true_statements"] == 0.0
-    assert scores["map_completed"] == 3.0 and scores["chains_and_loops"] == 3.0
+    assert scores["chains_and_loops"] == 0.0
+    assert scores == {**AUTO, "chains_and_loops": 0.0}, "the parts around the loop were not graded"
 
 
 def test_a_loop_that_ignores_interrupts_fails_the_rest_not_the_batch(graded) -> None:
@@ -266,8 +282,7 @@ def test_a_loop_that_ignores_interrupts_fails_the_rest_not_the_batch(graded) -> 
     assert judy.status == MANUAL
     assert "did not answer the interrupt" in judy.reason
     scores = auto_scores(course, "judy")
-    assert scores["map_completed"] == 3.0
-    assert scores["true_statements"] == 0.0 and scores["chains_and_loops"] == 0.0
+    assert scores == {**AUTO, "chains_and_loops": 0.0}
 
 
 def test_100_mb_of_output_is_cut(graded) -> None:
@@ -276,22 +291,22 @@ def test_100_mb_of_output_is_cut(graded) -> None:
     assert "more than 1 MB of output" in frank.reason
     autograded = course.folder("autograded") / "frank" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert autograded.stat().st_size < 3 * 1024 * 1024
-    assert frank.score is not None and frank.score <= 11
+    assert frank.score is not None and frank.score <= MAX_SCORE
 
 
 def test_a_memory_hog_is_stopped(graded) -> None:
     course, run = graded
     ivan = outcome(run, "ivan")
     assert ivan.status in (GRADED, MANUAL)
-    assert "memory" in ivan.reason or auto_scores(course, "ivan")["true_statements"] == 0.0
+    assert "memory" in ivan.reason or auto_scores(course, "ivan")["chains_and_loops"] == 0.0
     assert auto_scores(course, "ivan")["map_completed"] == 3.0
 
 
 def test_edited_tests_and_points_are_restored(graded) -> None:
     course, run = graded
     grace = outcome(run, "grace")
-    assert auto_scores(course, "grace")["true_statements"] == 0.0, "edited test gave points"
-    assert grace.max_score == 11
+    assert auto_scores(course, "grace")["chains_and_loops"] == 0.0, "edited test gave points"
+    assert grace.max_score == MAX_SCORE
 
 
 @SANDBOX
@@ -303,7 +318,7 @@ def test_a_cell_cannot_read_the_hidden_tests_or_write_outside(graded) -> None:
     assert not Path("/tmp/crosstalk-escape.txt").exists()
     autograded = nbformat.read(
         course.folder("autograded") / "heidi" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
-    answer = next(c for c in autograded.cells if grade_id(c) == "statements_answer")
+    answer = next(c for c in autograded.cells if grade_id(c) == ANSWER)
     printed = "".join(o.get("text", "") for o in answer.outputs)
     assert "'write source': 'PermissionError'" in printed
     assert "'read source': 'PermissionError'" in printed
