@@ -634,12 +634,6 @@ def _trusted_cells(config: Any, resources: dict[str, Any], nb: NotebookNode) -> 
         elif meta.get("grade_id") and (meta.get("grade") or meta.get("locked")):
             cells[str(meta["grade_id"])] = cell.source
     cells.update({f"\0answer{i}": text for i, text in enumerate(answers)})
-    # Form parts (kit.answers) have no solution cell: their answer variables are the names
-    # of the model answers saved in the instructor's notebook.
-    from kit.answers import saved_answers
-
-    forms = [name for name in saved_answers(source) if name.isidentifier()]
-    cells["\0answer-forms"] = "\n".join(f"{name} = None" for name in forms)
     return cells
 
 
