@@ -88,16 +88,19 @@ def normalize(name: str) -> str:
 
 
 def _applies(requirement: Requirement) -> bool:
-    """True for a requirement the browser kernel needs (no extra, marker true there)."""
+    """True for a requirement the browser kernel needs: the core and the ``workshop`` extra
+    (widgets and charts; the browser runs the workshops), with a marker true there."""
     if requirement.marker is None:
         return True
-    return requirement.marker.evaluate({**PYODIDE_ENVIRONMENT, "extra": ""})
+    return any(requirement.marker.evaluate({**PYODIDE_ENVIRONMENT, "extra": extra})
+               for extra in ("", "workshop"))
 
 
 def lite_requirements(requires: Iterable[str], pins: Mapping[str, str] = FRONT_END) -> list[str]:
     """The kit's ``Requires-Dist`` lines, rewritten for the browser.
 
-    Extras (``dev``, ``bench``) and requirements whose marker is false in Pyodide go;
+    Extras other than ``workshop`` (``course``, ``dev``, ``bench`` …) and requirements whose
+    marker is false in Pyodide go;
     :data:`SERVER_ONLY` packages go; packages in ``pins`` become ``name==version`` so the
     kernel installs exactly the version of the extension in the page; everything else
     keeps its range (Pyodide's distribution provides numpy, pandas, scipy, …).
