@@ -44,7 +44,11 @@ class _Package(ModuleType):
 
 def _type_checking_imports(file: str, package: str) -> dict[str, tuple[str, str]]:
     """``{public name: (module, attribute)}`` from the ``if TYPE_CHECKING:`` block of ``file``."""
-    tree = ast.parse(Path(file).read_text(encoding="utf-8"), filename=file)
+    loader = getattr(sys.modules.get(package), "__loader__", None)
+    source = loader.get_source(package) if hasattr(loader, "get_source") else None
+    if source is None:  # the loader's source covers zip imports (a wheel on sys.path) too
+        source = Path(file).read_text(encoding="utf-8")
+    tree = ast.parse(source, filename=file)
     exports: dict[str, tuple[str, str]] = {}
     for node in tree.body:
         if not (isinstance(node, ast.If) and isinstance(node.test, ast.Name)

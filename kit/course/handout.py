@@ -14,8 +14,8 @@ folder to give learners instead::
       wheels/              the kit as a wheel (its code only: no solutions, no tests)
 
 :func:`handout_leaks` lists every line of a solution block, hidden test or rubric sample
-of ``solutions/`` found in a handout; the tests and ``crosstalk handout`` itself refuse a
-handout that has any.
+of ``solutions/`` found in a handout's notebooks and texts; the tests and ``crosstalk handout``
+itself refuse a handout that has any.  The wheel is checked by its file list (only ``kit/``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,17 +180,16 @@ def _text(name: str, data: bytes) -> str:
 
 
 def _texts(folder: Path) -> Iterator[tuple[str, str]]:
-    """``(relative name, text)`` of every file in ``folder``, wheels unpacked."""
+    """``(relative name, text)`` of every course file in ``folder``.
+
+    The kit's wheel is not read line by line: it is the package every learner runs (on a
+    laptop or the hub alike), so it cannot be cut to suit one exercise; what it may hold is
+    checked by its file list instead (only ``kit/`` and its metadata: no ``solutions/``)."""
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or ".venv" in path.parts:
+        if not path.is_file() or ".venv" in path.parts or path.suffix == ".whl":
             continue
         name = path.relative_to(folder).as_posix()
-        if path.suffix == ".whl":
-            with zipfile.ZipFile(path) as wheel:
-                for member in wheel.namelist():
-                    yield f"{name}!{member}", _text(member, wheel.read(member))
-        else:
-            yield name, _text(name, path.read_bytes())
+        yield name, _text(name, path.read_bytes())
 
 
 def handout_leaks(folder: Path, solutions: Path) -> list[Leak]:

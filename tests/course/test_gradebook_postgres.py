@@ -48,6 +48,8 @@ def test_a_course_grades_into_postgresql(postgres_url: str, tmp_path: Path,
         target.parent.mkdir(parents=True)
         nbformat.write(nbformat.read(path, as_version=4), target)
     run = grade_assignment(course, "01-redirects", jobs=2)
-    assert {o.learner: o.score for o in run.outcomes} == {"ann": 8.0, "ian": 0.0}
+    # 01's autograded points: 11 (map 3, statements 2, retired 2, reasons 1, chains 3)
+    assert {o.learner: o.score for o in run.outcomes} == {"ann": 11.0, "ian": 0.0}
     scores = task_scores(postgres_url, course.course_id, "01-redirects")
-    assert len(scores) == 8 and (scores["score"].fillna(0) <= scores["max_score"]).all()
+    # 6 graded parts of 01 (5 autograded, Part C by a person) for each of the 2 learners
+    assert len(scores) == 12 and (scores["score"].fillna(0) <= scores["max_score"]).all()

@@ -43,12 +43,16 @@ def test_the_handout_holds_nothing_a_facilitator_keeps(handout: Path) -> None:
     assert not {n for n in names if Path(n).name in {"FACILITATOR.md", "team-lead-review.ipynb",
                                                       "gradebook.db", "nbgrader_config.py"}}
     with zipfile.ZipFile(next((handout / "wheels").glob("*.whl"))) as wheel:
-        tops = {member.split("/")[0] for member in wheel.namelist()}
-    assert tops == {"kit", *{t for t in tops if t.endswith(".dist-info")}}
+        members = wheel.namelist()
+    tops = {member.split("/")[0] for member in members}
+    assert tops == {"kit", *{t for t in tops if t.endswith((".dist-info", ".data"))}}
+    data = [m for m in members if m.split("/")[0].endswith(".data")]
+    assert all("/data/share/jupyter/lab/settings/" in m for m in data), data  # Lab's setting
 
 
 def test_no_answer_line_is_in_the_handout(handout: Path, course_root: Path) -> None:
-    """No line of a solution block, hidden test or sample answer: also in the wheel."""
+    """No line of a solution block, hidden test or sample answer in the notebooks and texts
+    (the wheel is checked by its file list above)."""
     assert handout_leaks(handout, course_root / "solutions") == []
 
 

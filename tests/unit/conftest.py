@@ -25,10 +25,11 @@ def write_csv(tmp_path: Path) -> WriteCsv:
 
 # `make test-lowest` runs these tests where only the core is installed (no extras), on the
 # lowest versions pyproject.toml allows.  It says so with CROSSTALK_CORE_ONLY=1; then the
-# tests of the notebook layer (widgets, the JupyterLite build, the hub, the capstone
-# notebook) are not collected.  Everywhere else every test is collected, and a missing
+# tests that need an extra (widgets and answer forms, the JupyterLite build, the hub, the
+# capstone and workshop notebooks, the hostile-input battery's course commands) are not
+# collected.  Everywhere else every test is collected, and a missing
 # package fails as it should.
 CORE_ONLY = os.environ.get("CROSSTALK_CORE_ONLY", "") == "1"
 collect_ignore_glob = (["*/test_widget.py", "test_lite.py", "test_hub.py",
                         "brief/test_capstone.py", "test_answers.py",
-                        "test_workshop_checks.py"] if CORE_ONLY else [])
+                        "test_workshop_checks.py", "test_hostile.py"] if CORE_ONLY else [])
