@@ -47,7 +47,8 @@ import random
 import re
 import tokenize
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -498,11 +499,9 @@ def run_demo(folder: Path | str, *, learners: int = 12, seed: int = 0, jobs: int
         say(f"collect {collected[assignment].summary()}")
         for problem in collected[assignment].problems:
             say(f"  - {problem}")
-        bar = _progress_bar(learners, assignment) if progress else None
-        run = grade_assignment(course, assignment, jobs=jobs, force=True,
-                               progress=(lambda done, total, record, b=bar: b and b.update(1)))
-        if bar is not None:
-            bar.close()
+        with _progress_bar(learners, assignment, progress) as bar:
+            run = grade_assignment(course, assignment, jobs=jobs, force=True,
+                                   progress=(lambda done, total, record, b=bar: b.update(1)))
         graded[assignment] = run
         say(run.summary())
         feedback[assignment] = write_feedback(course, assignment)
@@ -513,10 +512,13 @@ def run_demo(folder: Path | str, *, learners: int = 12, seed: int = 0, jobs: int
     return DemoResult(course, cohort, collected, graded, feedback, report, html, csv)
 
 
-def _progress_bar(total: int, label: str) -> Any:
-    from tqdm import tqdm
+@contextmanager
+def _progress_bar(total: int, label: str, shown: bool) -> Iterator[Any]:
+    """A :func:`kit.progress.progress` bar (only on a terminal), none at all unless ``shown``."""
+    from kit.progress import progress, quiet
 
-    return tqdm(total=total, desc=f"grading {label}", unit="learner", leave=False)
+    with quiet(not shown), progress(total=total, desc=f"grading {label}", unit="learner") as bar:
+        yield bar
 
 
 # --- a synthetic gradebook (for the report's tests and benchmark) ----------------------

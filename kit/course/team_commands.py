@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from kit.cli_options import add_csv_options, add_quiet_option
 from kit.errors import InputError
 
 __all__ = ["register_team"]
@@ -82,6 +82,7 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
     roster.add_argument("file", type=Path, help="roster CSV")
     roster.add_argument("--dir", type=Path, default=Path("."),
                         help="the course folder (default: the current folder)")
+    add_csv_options(roster)
     roster.set_defaults(handler=run_roster)
 
     collect = subparsers.add_parser(
@@ -125,6 +126,7 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
                        help="regrade submissions that were graded before")
     grade.add_argument("--learner", action="append", default=None, metavar="ID",
                        help="only this learner (repeatable)")
+    add_quiet_option(grade)
     grade.set_defaults(handler=run_grade)
 
     feedback = subparsers.add_parser(
@@ -170,6 +172,7 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument("--jobs", "-j", type=int, default=2,
                       help="notebooks graded at once (default 2)")
+    add_quiet_option(demo)
     demo.set_defaults(handler=run_demo_cohort)
 
 
@@ -218,26 +221,21 @@ def run_collect(args: argparse.Namespace) -> int:
 
 
 def run_grade(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from kit.course.grade import FAILED, grade_assignment
+    from kit.progress import progress
 
     _positive(args.jobs, "--jobs", most=256)
     _folder(args.dir, "course folder")
-    bar = tqdm(desc=f"grading {args.assignment}", unit="learner", file=sys.stderr,
-               disable=None)
+    with progress(desc=f"grading {args.assignment}", unit="learner") as bar:
 
-    def progress(done: int, total: int, record: dict) -> None:
-        bar.total = total
-        bar.update(done - bar.n)
-        if record.get("status") == FAILED:
-            bar.write(f"{record['learner']}: failed: {record.get('reason', '')}")
+        def advance(done: int, total: int, record: dict) -> None:
+            bar.set_total(total)
+            bar.update(done - bar.done)
+            if record.get("status") == FAILED:
+                bar.write(f"{record['learner']}: failed: {record.get('reason', '')}")
 
-    try:
         run = grade_assignment(args.dir, args.assignment, jobs=args.jobs,
-                               force=args.force, learners=args.learner, progress=progress)
-    finally:
-        bar.close()
+                               force=args.force, learners=args.learner, progress=advance)
     print(run.table())
     print(run.summary())
     if any(not outcome.sandboxed for outcome in run.outcomes if outcome.status != FAILED):

@@ -27,6 +27,7 @@ import pandas as pd
 
 from kit.duplicates.text import html_text
 from kit.errors import InputError
+from kit.progress import track
 from kit.tables import Table, read_table, rename_columns
 from kit.urls import guess_origin, is_url
 
@@ -220,7 +221,7 @@ def load_pages(source: PagesSource, *, origin: str | None = None) -> Pages:
     texts: list[str] = []
     canonicals: list[str | None] = [None] * n
     html_noindex = [False] * n
-    for position in range(n):
+    for position in track(range(n), desc="reading pages", unit="page"):
         text = _text_cell(text_cells[position])
         page_problem = None
         if has_html:

@@ -33,6 +33,7 @@ import pandas as pd
 from lxml import etree
 
 from kit.errors import InputError
+from kit.progress import track
 from kit.tables import Table, read_table, rename_columns
 from kit.urls import safe_normalize
 
@@ -388,7 +389,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def _from_records(records: Iterable[tuple[object, object, object, object, str]]
                   ) -> pd.DataFrame:
     rows = []
-    for url, status, body, headers, where in records:
+    for url, status, body, headers, where in track(records, desc="reading pages", unit="page"):
         if isinstance(status, str) and status.startswith("unreadable file"):
             rows.append(_bad_row(url, where, status))
             continue
