@@ -46,6 +46,13 @@ _BOMS = (  # longest first: a UTF-32 LE mark starts with the UTF-16 LE one
 )
 _SAMPLE = 50
 """Records (after the header) the sniffer compares."""
+_SAMPLE_CHARS = 1 << 20
+"""Characters the sniffer looks at: a 50 MB HTML cell is parsed once, not once per delimiter."""
+
+FIELD_LIMIT = 2**31 - 1
+"""The :mod:`csv` field size limit the kit sets (process-wide, once): a saved page's HTML in
+one cell is often over the default 128 KiB; the real bound is memory (2**31 - 1 is the
+largest value every platform's C long accepts)."""
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -185,8 +192,11 @@ def records(text: str, delimiter: str, *, first_line: int = 1
             ) -> Iterator[tuple[int, list[str]]]:
     """Each record of ``text`` with the physical line it starts on (blank ones included).
 
-    Raises :class:`csv.Error` as :mod:`csv` does (rarely: the dialect is not strict).
+    Cells of any size are read (see :data:`FIELD_LIMIT`).  Raises :class:`csv.Error` as
+    :mod:`csv` does (rarely: the dialect is not strict).
     """
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
                         skipinitialspace=True)
     start = 1
@@ -206,7 +216,7 @@ class Layout:
 
 
 def sniff(text: str, delimiters: tuple[str, ...] = DELIMITERS) -> Layout:
-    """The delimiter of ``text`` (the header line plus up to 50 records decide).
+    """The delimiter of ``text`` (the header line plus up to 50 records of its first MiB).
 
     A delimiter fits when the header splits into two or more fields and no sampled record
     has more fields than the header; among those that fit, the one under which most records
@@ -218,9 +228,13 @@ def sniff(text: str, delimiters: tuple[str, ...] = DELIMITERS) -> Layout:
     plain: list[tuple[tuple[bool, float, int], int, str]] = []
     titled: list[tuple[tuple[bool, float, int], int, str]] = []
     first_cells: dict[str, int] = {}
+    head = text[:_SAMPLE_CHARS]
+    cut = len(text) > len(head)
     for rank, delimiter in enumerate(delimiters):
         sample = [record for _, record in itertools.islice(
-            ((line, r) for line, r in records(text, delimiter) if _filled(r)), _SAMPLE + 2)]
+            ((line, r) for line, r in records(head, delimiter) if _filled(r)), _SAMPLE + 2)]
+        if cut:  # the last record may be cut short
+            sample = sample[:-1]
         if not sample:
             continue
         first_cells[delimiter] = sum(bool(cell.strip()) for cell in sample[0])

@@ -113,7 +113,6 @@ def read_table(
         notes.append(f"{path.name}: read as {delimiter_name(layout.delimiter)}-separated; "
                      f"{others} would split it as consistently. If the columns look wrong, "
                      f"re-run with --delimiter {_spelling(layout.also_fits[0])}.")
-    csv.field_size_limit(FIELD_LIMIT)
     filled: list[tuple[int, list[str]]] = []
     end_line = first_line - 1
     try:
@@ -170,12 +169,6 @@ def read_table(
     for note in notes:
         _report(note, options.on_note)
     return table
-
-
-FIELD_LIMIT = 2**31 - 1
-"""The :mod:`csv` field size limit while reading: a saved page's HTML in one cell is
-routinely over the default 128 KiB; the real bound is memory (2**31 - 1 is the largest
-value every platform's C long accepts)."""
 
 
 class TableNote(UserWarning):
