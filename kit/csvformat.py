@@ -123,7 +123,16 @@ def decode(data: bytes, name: str, *, encoding: str | None = None) -> Decoded:
         if label in ("utf-8", "utf-8-sig"):
             label = "UTF-8"
         return Decoded(_decode(data, encoding, name, label), label)
+    for signature, what, remedy in _NOT_TEXT:
+        if data.startswith(signature):
+            raise InputError(f"{name}: this is {what}, not a CSV file.", hint=remedy)
     utf16 = _utf16_without_bom(data)
+    if not utf16 and b"\x00" in data[:4096]:
+        line, column = _position(data, data.index(b"\x00"), "utf-8")
+        raise InputError(f"{name} line {line} column {column}: a zero byte; this is a binary "
+                         "file (or UTF-16/UTF-32 text without a byte-order mark), not CSV text.",
+                         hint="Export the data as CSV (\"CSV UTF-8\" in Excel), or re-run with "
+                              "--encoding NAME if it is text in another encoding.")
     if utf16:
         raise InputError(
             f"{name}: the file looks like {utf16} text without a byte-order mark (every "
@@ -131,6 +140,16 @@ def decode(data: bytes, name: str, *, encoding: str | None = None) -> Decoded:
             hint=f"Re-run with --encoding {utf16.lower().replace(' ', '-')} "
                  f"(encoding='{utf16.lower().replace(' ', '-')}' in Python).")
     return Decoded(_decode(data, "utf-8", name, "UTF-8"), "UTF-8")
+
+
+_NOT_TEXT = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or OpenDocument workbook?)",
+     "Open it in the spreadsheet program and save it as \"CSV UTF-8 (Comma delimited)\"."),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook",
+     "Open it in Excel and save it as \"CSV UTF-8 (Comma delimited)\"."),
+    (b"\x1f\x8b", "a gzip-compressed file", "Unpack it first (gunzip FILE), then give the CSV."),
+)
+"""Files people hand over instead of a CSV, recognised by their first bytes."""
 
 
 def _family(label: str) -> tuple[str, ...]:

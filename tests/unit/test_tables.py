@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -334,3 +335,18 @@ def test_ragged_records_name_the_delimiter(write_csv) -> None:
     with pytest.raises(InputError) as caught:
         read_table(write_csv("source;target\n/a;/b\n/c;/d;/e\n"), what="map")
     assert caught.value.problems == ["map.csv line 3: too many fields (an unquoted semicolon?)"]
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    pytest.param(b"PK\x03\x04\x14\x00\x06\x00", "this is a ZIP archive (an Excel .xlsx", id="xlsx"),
+    pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls workbook", id="xls"),
+    pytest.param(b"\x1f\x8b\x08\x00", "a gzip-compressed file", id="gzip"),
+    pytest.param(b"source,target\n/a,/b\x00\x00\x00\xff", "line 2 column 6: a zero byte",
+                 id="binary"),
+])
+def test_files_that_are_not_csv_text_are_named(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "map.csv"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=re.escape(message)) as caught:
+        read_table(path, what="map")
+    assert "--encoding cp1252" not in str(caught.value)
