@@ -2,7 +2,11 @@
 
 Every loader in the kit goes through :func:`read_table` and :func:`locate`, so an
 error always reads ``redirects.csv line 7: …`` for a file and ``row 5: …`` for a
-DataFrame.
+DataFrame.  Files come as people's tools save them: comma, semicolon (European Excel),
+tab (Excel's "Unicode text") or pipe separated; UTF-8 with or without BOM, UTF-16 with
+BOM, or another encoding the user names (``--encoding cp1252``); cells of many
+megabytes; a title line above the header.  How the bytes are decoded and split lives in
+:mod:`kit.csvformat`; line numbers stay the physical lines a text editor shows.
 """
 
 from __future__ import annotations

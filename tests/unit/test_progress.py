@@ -137,3 +137,31 @@ def test_crosstalk_quiet_flag_silences_a_command(tmp_path, monkeypatch, clean_en
     main(["redirects", "suggest", str(old), str(new), "--out", out, "--quiet"])
     main(["--quiet", "redirects", "suggest", str(old), str(new), "--out", out])
     assert seen == [False, True, True]
+
+
+def test_a_long_command_prints_no_bar_into_a_pipe(tmp_path, capsys, clean_env) -> None:
+    """``crosstalk channels classify`` with stderr captured (not a terminal): no bar text."""
+    from kit.cli import main
+
+    log = tmp_path / "access.log"
+    log.write_text("".join(
+        f'10.0.0.{i % 9} - - [07/Dec/2026:10:{i % 60:02d}:00 +0000] "GET /p{i} HTTP/1.1" 200 '
+        f'512 "https://www.google.com/" "Mozilla/5.0"\n' for i in range(300)), encoding="utf-8")
+    assert main(["channels", "classify", str(log), "--format", "csv"]) == 0
+    err = capsys.readouterr().err
+    assert "reading access.log" not in err
+    assert "%|" not in err
+
+
+def test_a_long_command_draws_its_bar_on_a_terminal(tmp_path, monkeypatch, clean_env) -> None:
+    from kit.cli import main
+
+    log = tmp_path / "access.log"
+    log.write_text('10.0.0.1 - - [07/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "M"\n',
+                   encoding="utf-8")
+    tty = _terminal(monkeypatch)
+    assert main(["channels", "classify", str(log), "--format", "csv"]) == 0
+    assert "reading access.log" in tty.getvalue()
+    tty.truncate(0)
+    assert main(["channels", "classify", str(log), "--format", "csv", "--quiet"]) == 0
+    assert "reading access.log" not in tty.getvalue()
