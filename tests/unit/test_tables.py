@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kit.errors import InputError
 from kit.tables import Table, locate, read_table, rename_columns
@@ -350,3 +353,30 @@ def test_files_that_are_not_csv_text_are_named(tmp_path: Path, data: bytes, mess
     with pytest.raises(InputError, match=re.escape(message)) as caught:
         read_table(path, what="map")
     assert "--encoding cp1252" not in str(caught.value)
+
+
+_BYTES = st.one_of(
+    st.binary(max_size=300),
+    st.lists(st.sampled_from([b"a", b"b", b",", b";", b"\t", b"|", b'"', b"\n", b"\r", b"\r\n",
+                              b" ", b"\xef\xbb\xbf", b"\xff\xfe", b"\xe9", b"\x00"]),
+             max_size=60).map(b"".join),
+)
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=_BYTES)
+def test_any_bytes_are_read_or_refused_with_an_input_error(tmp_path: Path, data: bytes) -> None:
+    """Never a traceback from csv, codecs or pandas; a located record when it is read."""
+    path = tmp_path / "any.csv"
+    path.write_bytes(data)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            table = read_table(path, what="map")
+    except InputError as error:
+        assert str(error).startswith("any.csv")
+        return
+    assert table.lines is not None and len(table.lines) == len(table.frame)
+    assert all(line >= 2 for line in table.lines)
+    assert table.lines == sorted(set(table.lines))
