@@ -106,22 +106,22 @@ def decode(data: bytes, name: str, *, encoding: str | None = None) -> Decoded:
     line and column of the first one: cp1252, latin-1 and their cousins decode any byte,
     so guessing between them would silently change characters.
     """
-    for bom, codec, label in _BOMS:
-        if data.startswith(bom):
-            notes = ()
-            if encoding is not None and codecs.lookup(encoding).name not in (
-                    codecs.lookup(codec).name, *_family(label)):
-                notes = (f"{name} starts with a {label} byte-order mark; read as {label}, "
-                         f"not as {encoding}.",)
-            return Decoded(_decode(data, codec, name, label), label, notes)
+    named = None
     if encoding is not None:
         try:
-            label = codecs.lookup(encoding).name
+            named = codecs.lookup(encoding).name
         except LookupError:
             raise InputError(f"{name}: encoding {encoding!r} is not one Python knows.",
                              hint="Common ones: utf-8, cp1252, latin-1, utf-16.") from None
-        if label in ("utf-8", "utf-8-sig"):
-            label = "UTF-8"
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            notes = ()
+            if named is not None and named not in (codecs.lookup(codec).name, *_family(label)):
+                notes = (f"{name} starts with a {label} byte-order mark; read as {label}, "
+                         f"not as {encoding}.",)
+            return Decoded(_decode(data, codec, name, label), label, notes)
+    if encoding is not None and named is not None:
+        label = "UTF-8" if named in ("utf-8", "utf-8-sig") else named
         return Decoded(_decode(data, encoding, name, label), label)
     for signature, what, remedy in _NOT_TEXT:
         if data.startswith(signature):
@@ -185,8 +185,9 @@ def _decode(data: bytes, codec: str, name: str, label: str) -> str:
                     "file was saved in another encoding (cp1252, latin-1, ...).")
             hint = ENCODING_HINT[0].upper() + ENCODING_HINT[1:] + "."
         else:
-            what = (f"{name} line {line} column {column}: bytes {bad} are not {label} "
-                    f"({error.reason}).")
+            what = (f"{name} line {line} column {column}: "
+                    + (f"byte {bad} is" if error.end - error.start == 1 else f"bytes {bad} are")
+                    + f" not valid {label} ({error.reason}).")
             hint = ("Check the encoding the file was saved in and re-run with --encoding "
                     "NAME, or save it as \"CSV UTF-8\".")
         raise InputError(what, hint=hint) from None
