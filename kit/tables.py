@@ -176,7 +176,8 @@ def read_table(
 
 
 class TableNote(UserWarning):
-    """A remark on how a file was read (an ambiguous delimiter, a skipped title line)."""
+    """A remark on how a file was read (an ambiguous delimiter, a byte-order mark that
+    overrode the named encoding); also kept in :attr:`Table.notes`."""
 
 
 def _report(note: str, on_note: Callable[[str], None] | None) -> None:
