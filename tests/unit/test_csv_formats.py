@@ -8,6 +8,7 @@ still name the physical line a text editor shows.
 
 from __future__ import annotations
 
+import argparse
 import codecs
 import csv
 import io
@@ -210,3 +211,20 @@ def test_utm_lint_link_list_honours_encoding(tmp_path, capsys) -> None:
     assert main(["utm", "lint", str(path)]) == 2
     assert "--encoding cp1252" in capsys.readouterr().err.lower()
     assert main(["utm", "lint", str(path), "--encoding", "cp1252"]) in (0, 1)
+
+
+CSV_COMMANDS = ["redirects audit", "redirects suggest", "redirects export", "redirects verify",
+                "seo audit", "sitemap build", "duplicates find", "utm lint",
+                "channels classify", "course roster"]
+
+
+@pytest.mark.parametrize("command", CSV_COMMANDS)
+def test_every_command_that_reads_csv_has_the_reading_options(command: str) -> None:
+    from kit.cli import build_parser
+
+    parser = build_parser()
+    for word in command.split():
+        parser = next(a for a in parser._actions
+                      if isinstance(a, argparse._SubParsersAction)).choices[word]
+    options = {option for action in parser._actions for option in action.option_strings}
+    assert {"--encoding", "--delimiter", "--skip-lines"} <= options
