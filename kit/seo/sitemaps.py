@@ -51,6 +51,7 @@ __all__ = [
     "NAMESPACE",
     "SitemapFiles",
     "build_sitemaps",
+    "lastmod_text",
     "sitemap_location",
     "sitemap_urls",
     "validate_sitemap",
@@ -113,7 +114,7 @@ def _xml_escape(text: str) -> str:
             .replace("'", "&apos;").replace('"', "&quot;"))
 
 
-def _lastmod_text(value: object) -> str | None:
+def lastmod_text(value: object) -> str | None:
     """A W3C Datetime string for ``value``; None for no value; ValueError when invalid."""
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return None
@@ -284,7 +285,7 @@ def build_sitemaps(
         elif lastmod is not None:
             date = lastmod
         try:
-            stamp = _lastmod_text(date)
+            stamp = lastmod_text(date)
         except ValueError as error:
             _skip(skipped, value, where, "lastmod_invalid",
                   f"lastmod {error}; the URL is listed without a lastmod.", severity="warning",
