@@ -23,7 +23,7 @@ import functools
 import html
 from collections.abc import Callable, Iterable
 from copy import deepcopy
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 __all__ = [
     "READABLE_DIGITS",
@@ -70,8 +70,8 @@ def readable_figure(build: Callable[..., _Figure]) -> Callable[..., _Figure]:
 
     @functools.wraps(build)
     def rounded(*args: Any, **kwargs: Any) -> _Figure:
-        figure = build(*args, **kwargs)
-        return type(figure)(readable_numbers(figure.to_dict()))  # type: ignore[call-arg]
+        figure: Any = build(*args, **kwargs)  # a plotly figure; plotly is not imported here
+        return cast(_Figure, type(figure)(readable_numbers(figure.to_dict())))
 
     return rounded
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TypeAlias
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ from kit.errors import InputError
 
 __all__ = ["Table", "TableSource", "locate", "read_table", "rename_columns"]
 
-TableSource = pd.DataFrame | str | Path
+TableSource: TypeAlias = pd.DataFrame | str | Path
 
 
 class Table:

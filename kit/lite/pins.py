@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement, Requirement
@@ -71,7 +72,7 @@ SERVER_ONLY = frozenset({"jupyterlab", "nbgrader", "nbconvert", "psycopg"})
 
 # The interpreter a Pyodide kernel is: markers are evaluated for it, not for this machine.
 PYODIDE_ENVIRONMENT: dict[str, str] = {
-    **default_environment(),
+    **cast("dict[str, str]", default_environment()),
     "implementation_name": "cpython",
     "os_name": "posix",
     "platform_machine": "wasm32",

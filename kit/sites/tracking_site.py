@@ -201,7 +201,7 @@ class TrackingSite:
                                  "cost", "intended_channel"]]
         return (f"<p><b>{self.host}</b>: campaign <code>{self.campaign}</code>, "
                 f"{self.clicks:,} paid clicks over two weeks, {self.background:,} other "
-                "visits.</p>" + shown.to_html(index=False))
+                "visits.</p>" + str(shown.to_html(index=False)))
 
 
 def tracking_site(seed: int = 4, *, clicks: int = 2000, background: int = 3000) -> TrackingSite:

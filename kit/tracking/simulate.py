@@ -96,7 +96,7 @@ class CampaignSimulation:
                                              values="clicks", fill_value=0, observed=True)
         items = "".join(f"<li>{html.escape(a)}</li>" for a in SIMULATION_ASSUMPTIONS)
         return ("<p>Where the campaign's paid clicks land in GA4's default channels "
-                "(GA4 help 9756891):</p>" + table.to_html()
+                "(GA4 help 9756891):</p>" + str(table.to_html())
                 + f"<details><summary>Assumptions</summary><ul>{items}</ul></details>")
 
 
