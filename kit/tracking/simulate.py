@@ -100,7 +100,7 @@ class CampaignSimulation:
                 + f"<details><summary>Assumptions</summary><ul>{items}</ul></details>")
 
 
-def simulate_campaign(site: TrackingSite | None = None,
+def simulate_campaign(site: TrackingSite | None = None, *,
                       scenarios: tuple[str, ...] = tuple(SCENARIOS)) -> CampaignSimulation:
     """Run ``scenarios`` on ``site`` (default: :func:`kit.sites.tracking_site`)."""
     site = site or tracking_site()
