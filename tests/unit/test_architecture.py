@@ -326,7 +326,7 @@ def _rule(name: str) -> dict:
     return next(rule for rule in RULES["never"] if rule["name"] == name)
 
 
-@pytest.mark.parametrize(("rule_name", "files", "caught"), [
+PLANTED = [
     ("core modules import no widgets or charts",
      {"kit/seo/audit.py": "def chart():\n    import plotly.graph_objects as go\n"},
      "kit.seo.audit:2 imports plotly.graph_objects"),
@@ -341,10 +341,20 @@ def _rule(name: str) -> dict:
     ("findings depend on no module",
      {"kit/findings.py": "from kit.redirects import audit_map\n"},
      "kit.findings:1 imports kit.redirects.audit_map"),
+    ("the seeded sites sit below the modules",
+     {"kit/sites/tracking_site.py": "def log():\n    from kit.tracking.simulate import x\n"},
+     "kit.sites.tracking_site:2 imports kit.tracking.simulate.x"),
     ("course needs no widgets outside its widget module",
      {"kit/course/report.py": "import ipywidgets as w\n"},
      "kit.course.report:1 imports ipywidgets"),
-])
+]
+
+
+def test_every_never_rule_has_a_planted_break() -> None:
+    assert {name for name, _, _ in PLANTED} == {rule["name"] for rule in RULES["never"]}
+
+
+@pytest.mark.parametrize(("rule_name", "files", "caught"), PLANTED)
 def test_checker_catches_a_broken_never_rule(tmp_path: Path, rule_name: str,
                                              files: dict[str, str], caught: str) -> None:
     graph = build_graph(plant(tmp_path, files))
