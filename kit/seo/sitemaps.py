@@ -387,7 +387,10 @@ def build_sitemaps(
     ``urls``: a list or Series of URLs (absolute, or paths starting with ``/``), or a
     DataFrame / CSV path with a ``url`` column and optionally ``lastmod``.  ``lastmod``:
     one date for every URL (a ``date``, a time-zone-aware ``datetime`` or a W3C Datetime
-    string), a mapping ``url → date``, or None (the ``lastmod`` column, if any).
+    string; checked once), a mapping or Series ``url → date``, or None (the ``lastmod``
+    column, if any).  Each value goes through :func:`normalise_lastmod`: one it must
+    rewrite is reported in ``.skipped`` as ``lastmod_rewritten`` (info), one it refuses as
+    ``lastmod_invalid`` (warning; the URL stays, without a lastmod), naming the row.
 
     One file ``sitemap.xml`` when the URLs fit; otherwise ``sitemap-1.xml``,
     ``sitemap-2.xml``… of at most ``max_urls`` URLs and ``max_bytes`` bytes each, and
@@ -400,9 +403,25 @@ def build_sitemaps(
     if not 1 <= max_urls <= MAX_URLS or max_bytes > MAX_BYTES:
         raise InputError(f"max_urls must be 1–{MAX_URLS:,} and max_bytes at most {MAX_BYTES:,}.")
     values, dates, wheres = _url_values(urls, lastmod)
+    skipped: list[dict[str, Any]] = []
+    shared: _Lastmod | None = None
+    if isinstance(lastmod, pd.Series):  # indexed by URL
+        lastmod = lastmod.to_dict()
     if isinstance(lastmod, Mapping):
         by_key = {url_key(str(k), site): v for k, v in lastmod.items()}
-    skipped: list[dict[str, Any]] = []
+    elif lastmod is not None:  # one value for every URL: checked and reported once
+        try:
+            shared = _lastmod(lastmod)
+        except ValueError as error:
+            _skip(skipped, lastmod, "lastmod argument", "lastmod_invalid",
+                  f"lastmod argument: {error}. Every URL is listed without a lastmod.",
+                  severity="warning", business="Google cannot tell when these pages changed.",
+                  source=SRC_PROTOCOL + "; " + SRC_GOOGLE)
+        else:
+            if shared is not None and shared.note:
+                _skip(skipped, lastmod, "lastmod argument", "lastmod_rewritten",
+                      f"lastmod argument: {shared.note}.", severity="info",
+                      business="Same date, written the way the sitemap schema accepts it.")
     entries: list[tuple[bytes, _Lastmod | None]] = []
     seen: dict[str, str] = {}
     for value, date, where in zip(values, dates, wheres, strict=True):
@@ -437,23 +456,12 @@ def build_sitemaps(
                   severity="info", business="Listed once is enough.")
             continue
         seen[key] = where
-        if isinstance(lastmod, Mapping):
-            date = by_key.get(key)
-        elif lastmod is not None:
-            date = lastmod
-        try:
-            stamp = _lastmod(date)
-        except ValueError as error:
-            _skip(skipped, value, where, "lastmod_invalid",
-                  f"{where}: lastmod {error}. The URL is listed without a lastmod.",
-                  severity="warning",
-                  business="Google cannot tell when this page last changed.",
-                  source=SRC_PROTOCOL + "; " + SRC_GOOGLE)
-            stamp = None
-        if stamp is not None and stamp.note:
-            _skip(skipped, value, where, "lastmod_rewritten",
-                  f"{where}: lastmod {stamp.note}.", severity="info",
-                  business="Same date, written the way the sitemap schema accepts it.")
+        if lastmod is not None and not isinstance(lastmod, Mapping):
+            stamp = shared
+        else:
+            if isinstance(lastmod, Mapping):
+                date = by_key.get(key)
+            stamp = _entry_lastmod(skipped, value, where, date)
         entry = f"<url><loc>{_xml_escape(key)}</loc>"
         if stamp is not None:
             entry += f"<lastmod>{stamp.text}</lastmod>"
@@ -481,6 +489,24 @@ def build_sitemaps(
                         for (name, _), chunk in zip(parts_files, chunks, strict=True)])
         files = [("sitemap.xml", index), *parts_files]
     return SitemapFiles(files, skipped=skipped_frame, base_url=location, urls=len(entries))
+
+
+def _entry_lastmod(skipped: list[dict[str, Any]], url: object, where: str, date: object
+                   ) -> _Lastmod | None:
+    """One URL's lastmod, its refusal or rewrite reported in ``skipped`` (naming the row)."""
+    try:
+        stamp = _lastmod(date)
+    except ValueError as error:
+        _skip(skipped, url, where, "lastmod_invalid",
+              f"{where}: lastmod {error}. The URL is listed without a lastmod.",
+              severity="warning", business="Google cannot tell when this page last changed.",
+              source=SRC_PROTOCOL + "; " + SRC_GOOGLE)
+        return None
+    if stamp is not None and stamp.note:
+        _skip(skipped, url, where, "lastmod_rewritten", f"{where}: lastmod {stamp.note}.",
+              severity="info", business="Same date, written the way the sitemap schema accepts "
+              "it.")
+    return stamp
 
 
 _HEAD = (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}">\n').encode()

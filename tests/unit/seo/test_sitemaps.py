@@ -14,7 +14,13 @@ from lxml import etree
 
 from kit.errors import InputError
 from kit.seo import build_sitemaps, validate_sitemap
-from kit.seo.sitemaps import MAX_URLS, NAMESPACE, sitemap_location, sitemap_urls
+from kit.seo.sitemaps import (
+    MAX_URLS,
+    NAMESPACE,
+    normalise_lastmod,
+    sitemap_location,
+    sitemap_urls,
+)
 
 BASE = "https://www.shop.example/"
 NS = {"s": NAMESPACE}
@@ -187,19 +193,47 @@ def _xsd_accepts(schema: etree.XMLSchema, lastmod: str) -> bool:
 def test_lastmod_case_table(value: str, xsd_valid: bool, written: str | None,
                             urlset_schema: etree.XMLSchema) -> None:
     assert _xsd_accepts(urlset_schema, value.strip()) is xsd_valid
-    files = build_sitemaps(["/a"], BASE, lastmod=value)
+    assert _xsd_accepts(urlset_schema, written) if written else True
+    files = build_sitemaps(["/z", "/a"], BASE, lastmod={"/a": value})
     data = files[0][1]
     got = etree.fromstring(data).xpath("//s:lastmod/text()", namespaces=NS)
     assert urlset_schema.validate(etree.fromstring(data)), urlset_schema.error_log
     checks = list(files.skipped["check"])
     if written is None:
         assert got == [] and checks == ["lastmod_invalid"]
-        assert files.skipped.iloc[0]["technical"].startswith("urls item 1: lastmod")
-        assert locs(data) == [BASE + "a"]
+        assert files.skipped.iloc[0]["technical"].startswith("urls item 2: lastmod")
+        assert locs(data) == [BASE + "z", BASE + "a"]
     else:
         assert got == [written]
         assert checks == ([] if written == value.strip() else ["lastmod_rewritten"])
         assert validate_sitemap(data, base_url=BASE).empty
+    if written is None:
+        with pytest.raises(ValueError):
+            normalise_lastmod(value)
+    else:
+        assert normalise_lastmod(value) == written
+
+
+@pytest.mark.parametrize(("value", "check", "written"), [
+    ("2024", "lastmod_invalid", None),
+    ("2024-05-01T10:00Z", "lastmod_rewritten", "2024-05-01T10:00:00Z"),
+    ("2024-05-01", None, "2024-05-01"),
+])
+def test_one_lastmod_for_every_url_is_checked_once(value: str, check: str | None,
+                                                   written: str | None) -> None:
+    files = build_sitemaps(["/a", "/b", "/c"], BASE, lastmod=value)
+    assert list(files.skipped["check"]) == ([check] if check else [])
+    if check:
+        assert files.skipped.iloc[0]["file"] == "lastmod argument"
+    got = etree.fromstring(files[0][1]).xpath("//s:lastmod/text()", namespaces=NS)
+    assert got == ([written] * 3 if written else [])
+
+
+def test_lastmod_as_a_series_indexed_by_url() -> None:
+    dates = pd.Series({BASE + "a": "2024-01-01", "/b": "2024-02-02"})
+    files = build_sitemaps(["/a", "/b"], BASE, lastmod=dates)
+    assert etree.fromstring(files[0][1]).xpath("//s:lastmod/text()", namespaces=NS) == [
+        "2024-01-01", "2024-02-02"]
 
 
 @pytest.mark.parametrize(
