@@ -11,7 +11,7 @@ octets, with ``Allow`` winning a tie.  The two disagree on ordinary files such a
 
 so this module implements RFC 9309 itself (it is short):
 
-* §2.2: lines end at CR, LF or CR LF (``EOL = %x0D / %x0A / %x0D.0A``) and nowhere
+* §2.2: lines end at CR, LF or CR LF (the grammar's ``NL = %x0D / %x0A / %x0D.0A``), nowhere
   else: not at U+2028, U+0085 or a form feed, which :meth:`str.splitlines` would split
   on (a rule cut in two can block far more than was written).
 * §2.1-2.2.1: records ``user-agent``, ``allow``, ``disallow`` (keys case-insensitive,
@@ -67,6 +67,9 @@ _PRODUCT = re.compile(r"[A-Za-z_-]+")
 _EOL = re.compile(r"\r\n|\r|\n")
 _NEEDS_ENCODING = re.compile(r"[^\x00-\x7f]|[ \t%*$]")
 _UTF8_BOM = b"\xef\xbb\xbf"
+_BLANK = " \t\v\f\r\n"
+"""What is trimmed around keys and values: ASCII white space only, as Google's parser
+(RFC 9309's grammar allows only SP and HTAB); a U+2028 or U+0085 stays part of the value."""
 _KEYS = {"user-agent": "user-agent", "allow": "allow", "disallow": "disallow",
          "sitemap": "sitemap"}
 _COMPLEX_STARS = 2
@@ -230,6 +233,7 @@ class _CompiledRules:
                                  re.DOTALL) if wildcards else None)
 
     def decide(self, path: str) -> RobotsRule | None:
+        """The deciding rule for ``path`` (already in RFC 9309 normal form), or None."""
         best: RobotsRule | None = self.exact.get(path)
         size = len(path)
         prefixes = self.prefixes
@@ -246,7 +250,7 @@ class _CompiledRules:
         if self.regex is not None:
             match = self.regex.match(path)
             if match is not None:
-                rule = self.wildcards[match.lastindex - 1]  # type: ignore[operator]
+                rule = self.wildcards[(match.lastindex or 1) - 1]  # alternative k is group k
                 if best is None or _precedence(rule) < _precedence(best):
                     best = rule
         for rule in self.complex:
@@ -302,12 +306,12 @@ class RobotsTxt:
         current: _Group | None = None
         last_was_agent = False
         for number, raw in enumerate(_EOL.split(text), start=1):
-            line = raw.split("#", 1)[0].strip()
+            line = raw.split("#", 1)[0].strip(_BLANK)
             if not line:
                 continue
             key, sep, value = line.partition(":")
-            key = key.strip().lower()
-            value = value.strip()
+            key = key.strip(_BLANK).lower()
+            value = value.strip(_BLANK)
             if not sep or key not in _KEYS:
                 self.ignored.append(f"line {number}: {raw.strip()!r} is not a robots.txt rule")
                 continue
@@ -336,7 +340,7 @@ class RobotsTxt:
 
     def _agent_token(self, value: str, number: int) -> str:
         """``*`` for a lone star, else the product token (lower case), else ``""``."""
-        if value == "*" or (value.startswith("*") and value[1:2].isspace()):
+        if value == "*" or (value.startswith("*") and value[1:2] in (" ", "\t")):
             return "*"
         match = _PRODUCT.match(value)
         if match is None:

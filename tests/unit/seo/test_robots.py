@@ -220,7 +220,7 @@ def test_wildcard_matcher_agrees_with_a_regex(pattern: str, path: str) -> None:
 @pytest.mark.parametrize(
     ("separator", "splits"),
     [
-        ("\n", True), ("\r", True), ("\r\n", True),  # RFC 9309 §2.2: EOL = CR / LF / CRLF
+        ("\n", True), ("\r", True), ("\r\n", True),  # RFC 9309 §2.2: NL = CR / LF / CRLF
         ("\u2028", False), ("\u2029", False), ("\x85", False), ("\x0c", False),
         ("\x0b", False), ("\x1c", False), ("\x1e", False),
     ],
@@ -456,3 +456,11 @@ def test_groups_are_compiled_once_per_crawler() -> None:
         robots.allowed(url)
         robots.allowed(url, "FooBot/1.0")
     assert sorted(robots._compiled) == ["foobot", "googlebot"]
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\x85", "\u00a0"])
+def test_unicode_space_at_a_line_end_stays_in_the_rule(odd: str) -> None:
+    """Only ASCII white space is trimmed: a rule ending in U+2028 does not become wider."""
+    robots = RobotsTxt(f"User-agent: *\nDisallow: /private{odd}\n")
+    assert robots.allowed("/private/x")
+    assert not robots.allowed(f"/private{odd}")
