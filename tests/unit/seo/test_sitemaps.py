@@ -580,3 +580,38 @@ def test_the_parser_itself_reads_no_file(tmp_path: Path) -> None:
     found = validate_sitemap(xml.encode("utf-16"))
     assert list(found["check"]) == ["unsafe_xml"]
     assert "TOPSECRET" not in found.to_string()
+
+
+_DATEISH = st.text(alphabet="0123456789-:+TtZz .", max_size=32)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(_DATEISH, st.text(max_size=20),
+                       st.from_regex(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?"
+                                     r"(Z|[+-]\d{2}:?\d{2})?", fullmatch=True)))
+def test_normalised_lastmod_is_always_schema_valid(value: str,
+                                                   urlset_schema: etree.XMLSchema) -> None:
+    """Whatever comes in, a lastmod is either refused or one the XSD and validator accept."""
+    try:
+        written = normalise_lastmod(value)
+    except ValueError:
+        return
+    if written is None:
+        return
+    assert _xsd_accepts(urlset_schema, written), (value, written)
+    xml = URLSET.format(f"<url><loc>https://www.shop.example/a</loc>"
+                        f"<lastmod>{written}</lastmod></url>")
+    assert validate_sitemap(xml).empty, (value, written)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.one_of(_DATEISH, st.text(max_size=40)))
+def test_validator_never_crashes_on_any_lastmod(value: str) -> None:
+    text = value.replace("&", "&amp;").replace("<", "&lt;")
+    try:
+        xml = URLSET.format(f"<url><loc>https://www.shop.example/a</loc>"
+                            f"<lastmod>{text}</lastmod></url>").encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    found = validate_sitemap(xml)
+    assert set(found["check"]) <= {"lastmod_invalid", "lastmod_no_timezone", "unreadable"}
