@@ -191,13 +191,13 @@ def run_audit(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     """``crosstalk sitemap build``: 1 when some URLs were left out, else 0."""
     from kit.seo import build_sitemaps
-    from kit.seo.sitemaps import lastmod_text
+    from kit.seo.sitemaps import normalise_lastmod
 
     urls = _input_file(args.urls, "URLS.csv")
     _base_url(args.base_url)
     if args.lastmod is not None:
         try:
-            lastmod_text(args.lastmod)
+            normalise_lastmod(args.lastmod)
         except ValueError as error:
             raise InputError(f"--lastmod: {error}.", hint="Leave it out to use the CSV's "
                              "lastmod column.") from None
