@@ -48,7 +48,7 @@ from kit.duplicates.sketch import (
     sketch_texts,
 )
 from kit.errors import InputError
-from kit.urls import safe_normalize
+from kit.urls import UrlError, normalize, url_key
 
 __all__ = [
     "CLUSTER_COLUMNS",
@@ -206,11 +206,15 @@ def _canonical_order(frame: pd.DataFrame, labels: np.ndarray, normalized: list[s
 
 
 def _key(url: str, origin: str | None) -> str:
-    """A comparison key for declared canonicals: absolute when possible, safely normalised."""
-    text = url.strip()
-    if text.startswith("/") and origin:
-        text = origin.rstrip("/") + text
-    return safe_normalize(text)
+    """A comparison key for declared canonicals: absolute when possible (kit.urls identity);
+    a value that is no URL keeps its text, so it matches nothing but itself."""
+    key = url_key(url, origin.rstrip("/") + "/" if origin else None)
+    if key is not None:
+        return key
+    try:
+        return normalize(url.strip())
+    except UrlError:
+        return url.strip()
 
 
 def find_duplicates(
