@@ -247,8 +247,8 @@ def _split_authority(authority: str, scheme: str, value: str) -> tuple[str, int 
     port: int | None = None
     if port_text:
         if not port_text.isascii() or not port_text.isdigit() or len(port_text) > 5 \
-                or int(port_text) > 65535:
-            raise UrlError(value, f"port {port_text!r} is not a number from 0 to 65535")
+                or not 0 < int(port_text) <= 65535:
+            raise UrlError(value, f"port {port_text!r} is not a number from 1 to 65535")
         port = int(port_text)
         if port == _DEFAULT_PORTS[scheme]:
             port = None
@@ -276,13 +276,16 @@ def _merge(base: Url, reference: str) -> tuple[str, str | None, str | None]:
     return path, query, fragment
 
 
-def parse_url(value: object, *, base: str | Url | None = None) -> Url:
+def parse_url(value: object, *, base: str | Url | None = None,
+              stray_percent: bool = False) -> Url:
     """``value`` as a normalised :class:`Url`, resolved against ``base`` when relative.
 
     Accepts an absolute http(s) URL or a path starting with ``/``; with ``base`` (an
     absolute URL) also every relative reference (``page.html``, ``../a``, ``?q``,
     ``//host/x``), resolved as a browser resolves a link (RFC 3986 §5.2).  Raises
     :class:`UrlError` with the reason for anything else; nothing is stripped first.
+    A ``%`` not followed by two hex digits is refused, unless ``stray_percent`` is true:
+    then it is read literally (``%25``), as browsers read what a crawler met.
     """
     if not isinstance(value, str):
         raise UrlError(value, "it is not text")
@@ -293,7 +296,9 @@ def parse_url(value: object, *, base: str | Url | None = None) -> Url:
         raise UrlError(value, f"it contains {bad.group(0)!r} (spaces and control characters "
                               "must be percent-encoded)")
     if "%" in value and _BAD_PERCENT.search(value):
-        raise UrlError(value, "a % is not followed by two hex digits")
+        if not stray_percent:
+            raise UrlError(value, "a % is not followed by two hex digits")
+        value = _BAD_PERCENT.sub("%25", value)
     base_url = _parse_base(base) if isinstance(base, str) else base
     if base_url is not None and not base_url.scheme:
         raise UrlError(base, "a base URL must be absolute (https://host/...)")
@@ -658,7 +663,7 @@ def normalize_many(
 @lru_cache(maxsize=200_000)
 def _cached_key(url: str, base: str | None) -> str | None:
     try:
-        return parse_url(url, base=base).text()
+        return parse_url(url, base=base, stray_percent=True).text()
     except UrlError:
         return None
 
@@ -669,6 +674,7 @@ def url_key(url: object, base: str | None = None) -> str | None:
     The forgiving form of :func:`normalize` for crawled pages and links: surrounding
     whitespace is stripped, and None stands for anything that is not an http(s) URL
     (``mailto:``, text with spaces, a path without ``base``, credentials, bad hosts).
+    A stray ``%`` is read literally (``%25``), as browsers do with what a crawler met.
     """
     if not isinstance(url, str):
         return None
@@ -677,7 +683,7 @@ def url_key(url: object, base: str | None = None) -> str | None:
         return None
     if len(url) > 100_000 or (base is not None and len(base) > 100_000):
         try:
-            return parse_url(url, base=base).text()
+            return parse_url(url, base=base, stray_percent=True).text()
         except UrlError:
             return None
     key = _cached_key(url, base)

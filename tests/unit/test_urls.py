@@ -261,6 +261,7 @@ def test_normalize_case_table(url: str, expected: str) -> None:
         pytest.param("https://@example.com/", "user name or password", id="empty-userinfo"),
         pytest.param("https://example.com:99999/", "port", id="port-too-big"),
         pytest.param("https://example.com:8o/", "port", id="port-not-number"),
+        pytest.param("https://example.com:0/", "port", id="port-zero"),
         pytest.param("https://exa_mple.com/", "not a domain name", id="underscore-host"),
         pytest.param("https://a..b/", "not a domain name", id="empty-label"),
         pytest.param("https://xn--zz.com/", "IDNA", id="bad-punycode"),
@@ -283,7 +284,17 @@ def test_refused_with_a_reason(url: str, reason: str) -> None:
         normalize(url)
     assert isinstance(caught.value, InputError) and isinstance(caught.value, ValueError)
     assert not is_url(url)
-    assert url_key(url, "https://example.com/") is None or url.startswith(("//", "page"))
+    if not url.startswith(("//", "page", "/%")):  # resolved against the base / read literally
+        assert url_key(url, "https://example.com/") is None
+
+
+def test_crawled_urls_keep_a_stray_percent_literally() -> None:
+    """Hand-written lists get an error for ``%zz`` (normalize); a crawled URL is read as
+    browsers read it, the ``%`` literally (url_key)."""
+    assert url_key("https://x.example/%zz") == "https://x.example/%25zz"
+    assert url_key("https://x.example/%25zz") == "https://x.example/%25zz"
+    with pytest.raises(UrlError, match="two hex digits"):
+        normalize("https://x.example/%zz")
 
 
 def test_credentials_are_refused_never_dropped() -> None:
