@@ -42,7 +42,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from kit.errors import InputError
 
@@ -91,6 +91,12 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _ASCII_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?\.?$")
 _IPV6 = re.compile(r"^\[([0-9A-Fa-f:.]+)\]$")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_AUTHORITY_END = re.compile(r"[/?#]")
+_PCHARS = r"A-Za-z0-9\-._~!$&'()*+,;=:@"
+# The common case, already normal: lower-case http(s) and ASCII host, plain path, no "#".
+_FAST = re.compile(
+    rf"^(?:(https?)://([a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?)(?::([0-9]{{1,5}}))?)?"
+    rf"((?:/[{_PCHARS}]*)*)(?:\?([{_PCHARS}/?]*(?:%[0-9A-Fa-f]{{2}}[{_PCHARS}/?]*)*))?$")
 _REFUSED_MESSAGE = "is not a URL"
 
 
@@ -104,8 +110,7 @@ class UrlError(InputError):
         super().__init__(what or f"{shown!r} {_REFUSED_MESSAGE}: {reason}.")
 
 
-@dataclass(frozen=True, slots=True)
-class Url:
+class Url(NamedTuple):
     """A URL split into its normalised parts (see the module's rules).
 
     ``scheme`` and ``host`` are ``""`` for a site-relative path (``/a?b``); ``port`` is
@@ -276,6 +281,11 @@ def _merge(base: Url, reference: str) -> tuple[str, str | None, str | None]:
     return path, query, fragment
 
 
+def _fast_url(scheme: str, host: str, port_text: str | None) -> bool:
+    return ".." not in host and "xn--" not in host and (
+        not port_text or 0 < int(port_text) <= 65535)
+
+
 def parse_url(value: object, *, base: str | Url | None = None,
               stray_percent: bool = False) -> Url:
     """``value`` as a normalised :class:`Url`, resolved against ``base`` when relative.
@@ -289,6 +299,21 @@ def parse_url(value: object, *, base: str | Url | None = None,
     """
     if not isinstance(value, str):
         raise UrlError(value, "it is not text")
+    fast = _FAST.match(value)
+    if fast is None and value[:1] in "hH":  # upper case in the scheme or host only?
+        end = _AUTHORITY_END.search(value, 8)
+        cut = end.start() if end else len(value)
+        if not value[:cut].islower():
+            fast = _FAST.match(value[:cut].lower() + value[cut:])
+    if fast is not None:  # already normal but for a default port or odd %-escapes in the query
+        scheme, host, port_text, path, query = fast.groups()
+        if "/." not in path and (_fast_url(scheme, host, port_text) if scheme else (
+                base is None and path and not path.startswith("//"))):
+            port = int(port_text) if port_text else None
+            if port == _DEFAULT_PORTS.get(scheme):
+                port = None
+            return Url(scheme or "", host or "", port, path or "/",
+                       _fix_percent(query) if query else query, None)
     if not value:
         raise UrlError(value, "it is empty")
     bad = _BAD_CHARS.search(value)
@@ -318,16 +343,14 @@ def parse_url(value: object, *, base: str | Url | None = None,
     else:
         scheme = ""
         rest = value
-    try:
-        rest.encode("utf-8")
-    except UnicodeEncodeError:
-        raise UrlError(value, "it contains characters that are not valid Unicode") from None
+    if not rest.isascii():
+        try:
+            rest.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UrlError(value, "it contains characters that are not valid Unicode") from None
     if scheme:
-        cut = len(rest)
-        for char in "/?#":
-            position = rest.find(char)
-            if 0 <= position < cut:
-                cut = position
+        end = _AUTHORITY_END.search(rest)
+        cut = end.start() if end else len(rest)
         host, port = _split_authority(rest[:cut], scheme, value)
         path, query, fragment = _split_rest(rest[cut:])
     elif value.startswith("/"):
@@ -343,11 +366,8 @@ def parse_url(value: object, *, base: str | Url | None = None,
     path = _remove_dot_segments(_normal_part(path)) if path else "/"
     if not scheme and path.startswith("//"):  # would read as a host (RFC 3986 §4.2)
         path = "/." + path
-    return Url(
-        scheme=scheme, host=host, port=port, path=path,
-        query=_normal_part(query) if query else query,
-        fragment=_normal_part(fragment) if fragment else fragment,
-    )
+    return Url(scheme, host, port, path, _normal_part(query) if query else query,
+               _normal_part(fragment) if fragment else fragment)
 
 
 @lru_cache(maxsize=1024)
@@ -615,6 +635,13 @@ def normalize(
     and for exports; identity drops it).  Raises :class:`UrlError` with the reason.
     Idempotent: normalising a normalised URL with the same policy changes nothing.
     """
+    if base is None and (policy is None or policy.is_strict) and isinstance(url, str):
+        fast = _FAST.match(url)
+        if fast is not None and fast.group(3) is None and fast.group(4) \
+                and "%" not in (fast.group(5) or "") and "/." not in fast.group(4) \
+                and (_fast_url(fast.group(1), fast.group(2), None) if fast.group(1)
+                     else not url.startswith("//")):
+            return url  # already normal: the same object, no new string
     parts = parse_url(url, base=base)
     if policy is not None and not policy.is_strict:
         parts = _apply_policy(parts, policy)
@@ -735,8 +762,7 @@ def site_relative_key(url: str, origin: str, base: str | None = None) -> str:
     object, so a million-row map costs no new strings.  Raises :class:`UrlError`.
     """
     if url.startswith("/") and not url.startswith("//"):
-        if url.isascii() and "%" not in url and "#" not in url and "/." not in url \
-                and not _BAD_CHARS.search(url):
+        if url.isascii() and "%" not in url and "#" not in url and "/." not in url:
             path = url
         else:
             path = normalize(url)

@@ -437,6 +437,10 @@ def test_normalize_is_idempotent(url: str) -> None:
     once = normalize(url)
     assert normalize(once) == once
     assert once.isascii()
+    # the shortcut for already-normal URLs agrees with the full parser ("#" forces that)
+    assert normalize(url + "#x") == once
+    assert normalize(url.upper() if url.startswith("http") else url, base=None) == normalize(
+        (url.upper() if url.startswith("http") else url) + "#")
 
 
 @settings(max_examples=200, deadline=None)
