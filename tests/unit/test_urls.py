@@ -1,14 +1,15 @@
-"""kit.urls: what counts as a URL, the always-safe normalisation, and site keys."""
+"""kit.urls: the one URL identity (what counts as a URL, the always-safe normalisation,
+site keys, policies on top) and the check that no other module decides it."""
 
 from __future__ import annotations
-
-import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import ast
 import re
 from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kit.errors import InputError
 from kit.urls import (
@@ -230,7 +231,8 @@ def test_is_url_never_raises(value: str) -> None:
         pytest.param("https://example.com:0443/", "https://example.com/", id="port-leading-zero"),
         pytest.param("https://example.com:8443/", "https://example.com:8443/", id="other-port"),
         # dot segments, empty path, IPv6
-        pytest.param("https://example.com/a/b/../../..", "https://example.com/", id="dots-above-root"),
+        pytest.param("https://example.com/a/b/../../..", "https://example.com/",
+                     id="dots-above-root"),
         pytest.param("https://example.com/a/%2E%2E/b", "https://example.com/b",
                      id="encoded-dots"),
         pytest.param("https://example.com", "https://example.com/", id="empty-path"),
