@@ -31,6 +31,14 @@ copy a password into reports and server configs.
 
 Decision made here (an assumption, stated): Unicode text is compared as written, not
 NFC-normalised, since browsers send the bytes of what is written.
+
+Sources (checked on 2026-12-07): RFC 3986 §3.2.1, §5.2, §6.2.2-6.2.3
+(https://www.rfc-editor.org/rfc/rfc3986); RFC 3987 §3.1
+(https://www.rfc-editor.org/rfc/rfc3987); the WHATWG URL Standard, "domain to ASCII"
+with Transitional_Processing false (https://url.spec.whatwg.org/#concept-domain-to-ascii);
+Unicode UTS #46 (https://www.unicode.org/reports/tr46/).  The ``idna`` package implements
+UTS #46 and IDNA 2008; the standard library's ``idna`` codec is IDNA 2003 (``faß.de``
+would become ``fass.de``, another host), so it is not used.
 """
 
 from __future__ import annotations

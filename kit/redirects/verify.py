@@ -150,12 +150,11 @@ def verify_map(redirects: TableSource | RedirectMap, base_url: str, *, jobs: int
     """
     try:
         site = parse_url(base_url)
+        why = "" if site.scheme else " (a path, not a server)"
     except UrlError as error:
-        site = None
         why = f" ({error.reason})"
-    if site is None or not site.scheme:
-        raise InputError(f"--base-url {base_url!r} is not a web address"
-                         f"{why if site is None else ''}.",
+    if why:
+        raise InputError(f"--base-url {base_url!r} is not a web address{why}.",
                          hint="Write it like http://127.0.0.1:8080 or https://staging.example.com.")
     if not 1 <= jobs <= MAX_JOBS:
         raise InputError(f"--jobs {jobs}: use 1 to {MAX_JOBS} parallel requests, to stay "
