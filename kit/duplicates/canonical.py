@@ -10,7 +10,7 @@ and the capstone's criterion compare declarations the same way.
 
 from __future__ import annotations
 
-from kit.urls import safe_normalize
+from kit.urls import UrlError, normalize, url_key
 
 __all__ = ["canonical_key"]
 
@@ -19,10 +19,14 @@ def canonical_key(url: str, origin: str | None) -> str:
     """A comparison key for declared canonicals: absolute when possible, safely normalised.
 
     A path (``/shoes``) is made absolute on ``origin`` when one is known; then only the
-    RFC 3986 normalisations that never change what a URL points to are applied
-    (:func:`kit.urls.safe_normalize`).
+    normalisations that never change what a URL points to are applied (the kit's URL
+    identity, :mod:`kit.urls`).  A value that is no URL keeps its text, so it matches
+    nothing but itself.
     """
-    text = url.strip()
-    if text.startswith("/") and origin:
-        text = origin.rstrip("/") + text
-    return safe_normalize(text)
+    key = url_key(url, origin.rstrip("/") + "/" if origin else None)
+    if key is not None:
+        return key
+    try:
+        return normalize(url.strip())
+    except UrlError:
+        return url.strip()

@@ -24,17 +24,15 @@ import codecs
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
 
 import pandas as pd
 from lxml import etree
 
 from kit.errors import InputError
 from kit.tables import Table, read_table, rename_columns
-from kit.urls import safe_normalize
+from kit.urls import query_of, url_key  # url_key: the one URL identity, re-exported here
 
 __all__ = [
     "GOOGLEBOT_MAX_BYTES",
@@ -69,7 +67,6 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 _WHITESPACE = re.compile(r"\s+")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "ftp:", "file:", "#")
 _GOOGLE_AGENTS = ("googlebot",)
-_URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
 _ABSOLUTE = re.compile(r"^https?://[^/?#\s]+", re.I)
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                            no_network=True, huge_tree=True, recover=True)
@@ -86,52 +83,6 @@ class Page:
 
 
 # --- URLs -----------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=200_000)
-def _cached_key(url: str, base: str | None) -> str | None:
-    return _url_key(url, base)
-
-
-def url_key(url: object, base: str | None = None) -> str | None:
-    """The normalised absolute http(s) form of ``url`` (resolved against ``base``), or None.
-
-    RFC 3986's always-safe normalisation (kit.urls.safe_normalize), fragment dropped.
-    None for anything that is not an http(s) URL: ``mailto:``, text with spaces,
-    malformed hosts (internationalised host names must be given in punycode).
-    Non-ASCII characters in the path or query are percent-encoded as UTF-8 (RFC 3987).
-    """
-    if not isinstance(url, str) or len(url) > 100_000:
-        return _url_key(url, base) if isinstance(url, str) else None
-    return _cached_key(url, base)
-
-
-def _url_key(url: object, base: str | None = None) -> str | None:
-    """:func:`url_key` without the cache."""
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if not url or any(char in url for char in " \t\r\n\x00<>\"\\^`{|}"):
-        return None
-    try:
-        absolute = urljoin(base, url) if base else url
-        parts = urlsplit(absolute)
-        port = parts.port  # raises ValueError on a bad port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if port is not None and not 0 < port < 65536:
-        return None
-    host = parts.hostname
-    if not re.fullmatch(r"[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?|\[[0-9a-f:.]+\]|[0-9a-f:.]+", host):
-        return None
-    if not absolute.isascii():  # an IRI: percent-encode as UTF-8, as browsers do (RFC 3987)
-        absolute = quote(absolute, safe=_URI_SAFE)
-    try:
-        return safe_normalize(absolute)
-    except (ValueError, IndexError):
-        return None
 
 
 def _site_of(key: str) -> str:
@@ -485,7 +436,7 @@ def load_html_folder(folder: str | Path, *, base_url: str = "https://site.invali
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"{root}: not a folder.", hint="Give a folder of .html files.")
-    if not url_key(base_url) or urlsplit(base_url).query:
+    if not url_key(base_url) or query_of(base_url.strip()):
         raise InputError(f"base URL {base_url!r} is not an http(s) URL like https://example.com/.")
     base = base_url if base_url.endswith("/") else base_url + "/"
     files = sorted(p for p in root.rglob("*") if p.suffix.lower() in (".html", ".htm")

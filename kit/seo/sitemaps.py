@@ -43,15 +43,15 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pandas as pd
 from lxml import etree
 
 from kit.errors import InputError
 from kit.findings import findings_frame
-from kit.seo.pages import url_key
 from kit.tables import read_table, rename_columns
+from kit.urls import parse_url, query_of, url_key
 
 __all__ = [
     "MAX_BYTES",
@@ -92,12 +92,12 @@ def sitemap_location(base_url: str) -> tuple[str, str]:
     ``/shop/`` too.
     """
     key = url_key(base_url) if isinstance(base_url, str) else None
-    if key is None or urlsplit(base_url.strip()).query:
+    if key is None or query_of(base_url.strip()):
         raise InputError(f"base URL {base_url!r} is not an http(s) URL without a query, like "
                          "https://www.example.com/ .",
                          hint="Give the URL of the folder the sitemap will be served from.")
-    parts = urlsplit(key)
-    site = f"{parts.scheme}://{parts.netloc}"
+    parts = parse_url(key)
+    site = parts.origin
     path = parts.path or "/"
     last = path.rsplit("/", 1)[-1]
     if last.lower().endswith((".xml", ".xml.gz", ".txt")):
@@ -430,8 +430,8 @@ def build_sitemaps(
             _skip(skipped, value, where, "not_a_url",
                   f"{text[:120]!r} is not an absolute http(s) URL or a path starting with /.")
             continue
-        parts = urlsplit(key)
-        if f"{parts.scheme}://{parts.netloc}" != site:
+        parts = parse_url(key)
+        if parts.origin != site:
             _skip(skipped, value, where, "other_host",
                   f"{key[:120]} is not on {site}; a sitemap lists one scheme, host and port only "
                   "(http and https, www and no-www count as different).")
@@ -677,8 +677,8 @@ def validate_sitemap(xml: bytes | str | Path, *, base_url: str | None = None,
         if site is None:
             first = url_key(loc)
             if first:
-                parts = urlsplit(first)
-                site, folder = f"{parts.scheme}://{parts.netloc}", None
+                parts = parse_url(first)
+                site, folder = parts.origin, None
         _check_loc(report, loc, line, site, folder, seen)
         for name in ("priority", "changefreq"):
             if name in fields:
@@ -849,8 +849,8 @@ def _check_loc(report: _Report, loc: str, line: int | None, site: str | None,
         report.add("loc_invalid", "error", loc or "(empty)", business,
                    f"<loc> {loc[:120]!r} is not an absolute http(s) URL.", line=line)
         return
-    parts = urlsplit(key)
-    here = f"{parts.scheme}://{parts.netloc}"
+    parts = parse_url(key)
+    here = parts.origin
     if site is not None and here != site:
         report.add("other_host", "error", loc, business,
                    f"{here} is not {site}: all URLs of a sitemap share the scheme, host and port "
