@@ -313,7 +313,7 @@ def _from_page_table(table: PageTable, origin: str | None) -> Pages:
             else int(row.status)
         if row.crawl_status == "invalid":
             status = None
-        if not texts[position] and row.crawl_status != "invalid":
+        if not texts[position] and row.crawl_status == "ok":
             found.append("no text: the page is empty" if not row.empty else "empty HTML")
         if urls[position] is None or not is_url(urls[position]):
             found.append(f"{str(row.url)[:60]!r} is not a URL (expected https://host/path or "
@@ -351,12 +351,63 @@ def _from_page_table(table: PageTable, origin: str | None) -> Pages:
     return Pages(frame=out, name=table.name, origin=origin, repeats=repeats, notes=notes)
 
 
+_SHARED_WORDS = 200
+"""Length of the shared part of a stand-in text (see :func:`_stand_in_texts`)."""
+
+
+def _near_groups(html: pd.DataFrame) -> dict[int, tuple[int, float]]:
+    """Row position -> (group, similarity) for Screaming Frog's near duplicates.
+
+    Assumption (labelled): the Internal export says how many near duplicates a page has
+    and its closest similarity, not which page it is; pages that have near duplicates
+    and the same closest similarity (to 0.1 %) are taken as each other's near duplicates.
+    A page whose similarity no other page shares stays alone.
+    """
+    counts = pd.to_numeric(html["near_duplicates"], errors="coerce").fillna(0)
+    similarity = pd.to_numeric(html["closest_similarity"], errors="coerce")
+    groups: dict[float, list[int]] = {}
+    for position, (count, value) in enumerate(zip(counts, similarity, strict=True)):
+        if count > 0 and value == value and 0 < value <= 1:
+            groups.setdefault(round(float(value), 3), []).append(position)
+    found: dict[int, tuple[int, float]] = {}
+    for number, (value, members) in enumerate(sorted(groups.items())):
+        if len(members) > 1:
+            found.update({member: (number, value) for member in members})
+    return found
+
+
+def _stand_in_texts(hashes: list[str | None], near: dict[int, tuple[int, float]]
+                    ) -> list[str | None]:
+    """Texts whose word 3-shingle resemblance is what Screaming Frog measured.
+
+    The same Hash gives the same text (an exact copy).  Pages of one near-duplicate group
+    share :data:`_SHARED_WORDS` words and each adds ``M`` words of its own, so that their
+    resemblance ``(N - 2) / (N - 2 + 2M)`` is the closest similarity Screaming Frog
+    reported (to about 0.01).
+    """
+    texts: list[str | None] = []
+    n = _SHARED_WORDS
+    for position, digest in enumerate(hashes):
+        own = digest or f"row{position}"
+        if position in near:
+            group, value = near[position]
+            extra = round((n - 2) * (1 - value) / (2 * value))
+            words = [f"sfnear{group}w{i}" for i in range(n)]
+            words += [f"sfown{own}w{j}" for j in range(extra)]
+            texts.append(" ".join(words))
+        elif digest:
+            texts.append(" ".join([f"sfhash{digest}"] * 3))
+        else:
+            texts.append(None)
+    return texts
+
+
 def _texts_without_page_text(table: PageTable, html: pd.DataFrame) -> list[str | None]:
-    """Exact-duplicate stand-ins from Screaming Frog's Hash, or a clear refusal."""
+    """Stand-ins from Screaming Frog's Hash and near-duplicate columns, or a clear refusal."""
     hashes = [h if isinstance(h, str) and h else None for h in html["hash"]]
-    if table.format == "screaming_frog" and any(hashes):
-        # the same hash, the same three words: an exact copy (resemblance 1) and nothing else
-        return [" ".join([f"sfhash{h}"] * 3) if h else None for h in hashes]
+    near = _near_groups(html) if table.format == "screaming_frog" else {}
+    if table.format == "screaming_frog" and (any(hashes) or near):
+        return _stand_in_texts(hashes, near)
     if table.format == "screaming_frog":
         raise InputError(f"{table.name}: this Screaming Frog export has no page text and no "
                          "Hash column, so there is nothing to compare.", hint=_SF_HINT)
@@ -371,9 +422,11 @@ def _texts_without_page_text(table: PageTable, html: pd.DataFrame) -> list[str |
 def _near_note(html: pd.DataFrame) -> str:
     counts = pd.to_numeric(html["near_duplicates"], errors="coerce").fillna(0)
     flagged = int((counts > 0).sum())
-    note = ("no page text in this Screaming Frog export: exact copies are found by its Hash "
-            "column only")
+    paired = len(_near_groups(html))
+    note = ("no page text in this Screaming Frog export: exact copies come from its Hash "
+            "column")
     if flagged:
-        note += (f"; Screaming Frog counted near duplicates for {flagged} page(s) but this "
-                 "export does not name them (its 'Duplicate Details' tab does)")
+        note += (f"; of the {flagged} page(s) it gives near duplicates for, {paired} were "
+                 "paired by equal closest similarity (an assumption: this export does not "
+                 "name the partner; its 'Duplicate Details' tab does)")
     return note + ". " + _SF_HINT

@@ -300,6 +300,19 @@ def test_duplicates_on_screaming_frog(tmp_path: Path) -> None:
     assert any("Hash" in note for note in report.pages.notes)
 
 
+def test_duplicates_on_screaming_frog_near_duplicate_columns(tmp_path: Path) -> None:
+    rows = [_healthy("/", "Home", "h1"),
+            _sf_row(SITE + "/mug", title="Mug", hash_="m1", near="1", similarity="93"),
+            _sf_row(SITE + "/mug-gift", title="Mug gift", hash_="m2", near="1", similarity="93"),
+            _sf_row(SITE + "/lonely", title="Lonely", hash_="l1", near="1", similarity="88")]
+    report = find_duplicates(_write_sf(tmp_path / "internal_all.csv", rows))
+    near = report.clusters[report.clusters["kind"] == "near"]
+    assert near["url"].tolist() == [SITE + "/mug-gift"]
+    assert near["similarity"].iloc[0] == pytest.approx(0.93, abs=0.01)
+    assert near["canonical"].iloc[0] == SITE + "/mug"
+    assert any("2 were paired by equal closest similarity" in n for n in report.pages.notes)
+
+
 def test_duplicates_on_screaming_frog_without_text_or_hash(tmp_path: Path) -> None:
     keep = [i for i, name in enumerate(SF_HEADER) if name != "Hash"]
     rows = [[row[i] for i in keep] for row in SF_ROWS]
