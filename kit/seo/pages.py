@@ -58,6 +58,11 @@ def pages_of(pages: object, *, base_url: str | None = None, what: str = "pages")
     there would be nothing to audit.
     """
     table = pages if isinstance(pages, PageTable) else read_pages(pages, base_url=base_url)
+    if not bool(table.frame["is_html"].any()):
+        kinds = ", ".join(sorted(set(table.counts["content_type"])))
+        raise InputError(f"{table.name}: no HTML pages in it ({len(table.frame)} other URL(s): "
+                         f"{kinds}).", hint="Give a folder of saved pages or a crawl with HTML "
+                                            "rows; images, CSS and scripts are not audited.")
     if not table.has_html_facts:
         raise InputError(f"{table.name}: needs an html column (the page source) or a crawler's "
                          "export columns (Title 1, H1-1, …) to audit pages.",
