@@ -272,8 +272,8 @@ def load_pages(source: PagesSource, *, origin: str | None = None) -> Pages:
     return Pages(frame=out, name=name, origin=origin, repeats=repeats)
 
 
-_SF_HINT = ("In Screaming Frog, exact duplicates need the Hash column (on by default, "
-            "Configuration > Spider > Extraction > Hash); page text needs Configuration > Spider "
+_SF_HINT = ("In Screaming Frog, exact duplicates need the Hash column (exact duplicates "
+            "are found by default); page text needs Configuration > Spider "
             "> Extraction > 'Store HTML' (export it beside Internal: All) or a Custom Extraction "
             "(Configuration > Custom > Extraction) named 'Text'; near-duplicate partners are in "
             "the "
@@ -299,10 +299,11 @@ def _from_page_table(table: PageTable, origin: str | None) -> Pages:
     texts = [t if isinstance(t, str) else None for t in html["text"]]
     if not any(texts):
         texts = _texts_without_page_text(table, html)
-        notes.append(_near_note(html))
-    if table.format == "folder" and origin is None:
-        urls = [key[len(site_of(key)):] if isinstance(key, str) else url
-                for key, url in zip(html["key"], html["url"], strict=True)]
+        notes = [note for note in notes if note not in table.notes] + [_near_note(html)]
+    sites: set[str] = set()
+    if table.format == "folder" and origin is None:  # shown as paths, like a url,text list
+        sites = {site_of(key) for key in html["key"] if isinstance(key, str)}
+        urls = [_relative(url, sites) for url in html["url"]]
     else:
         urls = [u.strip() if isinstance(u, str) else None for u in html["url"]]
     problems: list[str | None] = []
@@ -329,8 +330,8 @@ def _from_page_table(table: PageTable, origin: str | None) -> Pages:
         "url": pd.Series(urls, dtype=object),
         "text": pd.Series([t or "" for t in texts], dtype=object),
         "status": pd.Series(statuses, dtype=object),
-        "canonical": pd.Series([c if isinstance(c, str) else None for c in html["canonical"]],
-                               dtype=object),
+        "canonical": pd.Series([_relative(c, sites) if isinstance(c, str) else None
+                                for c in html["canonical"]], dtype=object),
         "inlinks": np.asarray([int(v) if isinstance(v, int | float) and v == v else 0
                                for v in html["inlinks"]], dtype=np.int64),
         "indexable": np.asarray(indexable, dtype=bool),
@@ -400,6 +401,12 @@ def _stand_in_texts(hashes: list[str | None], near: dict[int, tuple[int, float]]
         else:
             texts.append(None)
     return texts
+
+
+def _relative(url: str, sites: set[str]) -> str:
+    """``url`` as a path when it is on one of ``sites`` (a folder served without an origin)."""
+    site = site_of(url)
+    return (url[len(site):] or "/") if site and site in sites else url
 
 
 def _texts_without_page_text(table: PageTable, html: pd.DataFrame) -> list[str | None]:

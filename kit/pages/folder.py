@@ -5,7 +5,8 @@ silently.  ``index.html`` stands for its folder (``shop/index.html`` is ``shop/`
 wget ``--mirror`` names are understood: pages saved without an extension (``shop/boots``),
 query strings in file names (``index.html?sort=price`` is ``/?sort=price``; with
 ``--adjust-extension`` also ``boots?sort=price.html``), and the host folder wget
-creates (``example.com/…``; its name is the base URL when none is given).  A file is
+creates (``example.com/…``, or ``127.0.0.1:8080/…``: its name gives the base URL when none
+is given, whether the folder given is that host folder or holds only it).  A file is
 HTML by its extension, and a file without a known extension by its first bytes
 (``<!doctype html``, ``<html``, ``<head``, ``<body``…).  Other files (CSS, JS, images,
 PDFs, robots.txt) are kept as non-HTML rows; hidden files and files that cannot be
@@ -29,8 +30,8 @@ __all__ = ["DEFAULT_BASE", "read_folder"]
 
 DEFAULT_BASE = "https://site.invalid/"
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
-_HOST_DIR = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d{1,5})?$|^localhost(?::\d{1,5})?$",
-                       re.I)
+_HOST_DIR = re.compile(r"^(?:(?:[a-z0-9-]+\.)+[a-z]{2,63}|\d{1,3}(?:\.\d{1,3}){3}|localhost)"
+                       r"(?::\d{1,5})?$", re.I)
 _SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|title|meta|"
                     rb"link|script|div|p|h1)[\s>/]", re.I | re.S)
 _PLAIN = re.compile(r"^(?:localhost|\d+\.\d+\.\d+\.\d+)(?::\d+)?$")
@@ -83,10 +84,12 @@ def read_folder(folder: str | Path, *, base_url: str | None = None,
     if not root.is_dir():
         raise InputError(f"{root}: not a folder.", hint="Give a folder of saved pages.")
     host_dir = _host_folder(root)
+    named = host_dir or (root if _HOST_DIR.match(root.resolve().name) else None)
     if base_url is None:
-        if host_dir is not None:
-            scheme = "http" if _PLAIN.match(host_dir.name) else "https"
-            base_url = f"{scheme}://{host_dir.name}/"
+        if named is not None:  # wget's host folder, given or inside the folder given
+            name = named.resolve().name
+            scheme = "http" if _PLAIN.match(name) else "https"
+            base_url = f"{scheme}://{name}/"
         else:
             base_url = DEFAULT_BASE
     if not url_key(base_url) or urlsplit(base_url).query:

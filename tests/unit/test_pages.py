@@ -140,6 +140,19 @@ def test_wget_mirror_names(tmp_path: Path) -> None:
     assert counts[("text/html", "ok")] == 5 and counts[("text/css", "ok")] == 1
 
 
+def test_wget_host_folder_given_directly(tmp_path: Path) -> None:
+    site = _mirror(tmp_path) / "shop.example"
+    assert SITE + "/shop/" in set(read_pages(site).frame["url"])
+    local = tmp_path / "127.0.0.1:8765"
+    local.mkdir()
+    (local / "index.html").write_text(_page("Home", "/"))
+    assert read_pages(local).frame["url"].tolist() == ["http://127.0.0.1:8765/"]
+    plain = tmp_path / "site.v2"
+    plain.mkdir()
+    (plain / "index.html").write_text(_page("Home", "/"))
+    assert read_pages(plain).frame["url"].tolist() == ["https://site.invalid/"]
+
+
 def test_wget_mirror_base_url_and_pretty_urls(tmp_path: Path) -> None:
     root = tmp_path / "saved"
     root.mkdir()
