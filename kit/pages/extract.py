@@ -137,6 +137,16 @@ def _internal_links(hrefs: list[str], base: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _head_links_until_canonical(text: str) -> list[dict[str, str | None]]:
+    """:func:`~kit.pages.html5.head_links` on the text up to the last ``canonical`` tag.
+
+    Tokens after it cannot put a canonical in ``<head>``, so they are not scanned.
+    """
+    last = text.lower().rfind("canonical")
+    end = text.find(">", last) if last >= 0 else -1
+    return head_links(text[: end + 1] if end >= 0 else text)
+
+
 def _empty_fields(size: int) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(HTML_FIELDS)
     row.update(title_count=0, description_count=0, h1_count=0, canonical_count=0,
@@ -203,9 +213,9 @@ def extract_html(key: str | None, body: str | bytes,
                                               is not None)
         elif tag == "base" and element.get("href") and key:
             base = url_key(element.get("href"), key) or base
-    canonicals = [str(link["href"]).strip() for link in head_links(text)
+    canonicals = [str(link["href"]).strip() for link in _head_links_until_canonical(text)
                   if "canonical" in (link.get("rel") or "").lower().split()
-                  and link.get("href") is not None]
+                  and link.get("href") is not None] if any_canonical else []
     row["title"] = titles[0] if titles and titles[0] else None
     row["title_count"] = sum(1 for title in titles if title)
     present = [d for d in descriptions if d]

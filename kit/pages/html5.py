@@ -20,13 +20,17 @@ rules that decide head or body, on the tokens of the standard library's
   ``<head>`` (the parser re-opens it for them).
 
 The scan stops at the first token that opens ``<body>``, so it reads only the head.
+:func:`head_links` first tries a fast path: when everything before the last ``<link>``
+is plainly head material (only ``html, head, meta, link, title, base, script, style``
+tags and whitespace), no tokenizer is needed; anything else takes the full scan.
 """
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
-__all__ = ["HEAD_KEEPERS", "head_links"]
+__all__ = ["HEAD_KEEPERS", "head_links", "scan_head_links"]
 
 HEAD_KEEPERS = frozenset({"base", "basefont", "bgsound", "link", "meta", "title", "noscript",
                           "noframes", "style", "script", "template"})
@@ -101,8 +105,50 @@ class _HeadScanner(HTMLParser):
             raise _BodyStarted
 
 
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+_PLAIN_HEAD = frozenset({"html", "head", "meta", "link", "title", "base", "script", "style"})
+_TEXT_ELEMENT = re.compile(r"<(title|script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_LINK = re.compile(r"<link\b", re.I)
+
+
+def _plain_head(prefix: str) -> bool:
+    """True when ``prefix`` holds only plain head tags, text elements and whitespace."""
+    if "<!--" in prefix or "&" in prefix:
+        return False
+    texts = list(_TEXT_ELEMENT.finditer(prefix))
+    if any(_LINK.search(match.group(0)) for match in texts):
+        return False  # a "<link" inside a script or title is no element
+    stripped = _TEXT_ELEMENT.sub("", prefix)
+    for match in _TAG.finditer(stripped):
+        if match.group(1) or match.group(2).lower() not in _PLAIN_HEAD:
+            return False
+    return not _ANY_TAG.sub("", stripped).strip(_WHITESPACE)
+
+
+def _link_attributes(tag: str) -> dict[str, str | None]:
+    scanner = _HeadScanner()
+    scanner.feed(tag)
+    scanner.close()
+    return scanner.links[0] if scanner.links else {}
+
+
 def head_links(html: str) -> list[dict[str, str | None]]:
     """The attributes of every ``<link>`` a WHATWG parser puts in ``<head>``, in order."""
+    starts = [m.start() for m in _LINK.finditer(html)]
+    if not starts:
+        return []
+    end = html.find(">", starts[-1])
+    if end >= 0 and _plain_head(html[: starts[-1]]) and all(
+            html.find(">", s) < (starts[i + 1] if i + 1 < len(starts) else end + 1)
+            for i, s in enumerate(starts)):
+        tags = [html[s: html.find(">", s) + 1] for s in starts]
+        return [_link_attributes(tag) for tag in tags]
+    return scan_head_links(html)
+
+
+def scan_head_links(html: str) -> list[dict[str, str | None]]:
+    """:func:`head_links` by the full WHATWG scan (no fast path)."""
     scanner = _HeadScanner()
     try:
         scanner.feed(html)

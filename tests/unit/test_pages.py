@@ -11,6 +11,7 @@ import pytest
 from kit.duplicates import find_duplicates, load_pages
 from kit.errors import InputError
 from kit.pages import PAGE_COLUMNS, PageTable, decode_html, detect_format, head_links, read_pages
+from kit.pages.html5 import scan_head_links
 from kit.seo import audit_pages
 
 SITE = "https://shop.example"
@@ -85,8 +86,21 @@ CANONICAL = '<link rel="canonical" href="/c">'
     ],
 )
 def test_head_placement(before: str, in_head: bool) -> None:
-    links = head_links(before + CANONICAL)
-    assert bool([link for link in links if link.get("rel") == "canonical"]) is in_head
+    for html in (before + CANONICAL, before + CANONICAL + '<link rel="icon" href="/i">'):
+        links = head_links(html)
+        assert bool([link for link in links if link.get("rel") == "canonical"]) is in_head
+        assert links == scan_head_links(html)  # the fast path agrees with the full scan
+
+
+@pytest.mark.parametrize("html", [
+    "<title>T</title>" + CANONICAL,
+    "<head><script>document.write('<link rel=canonical href=/x>')</script>" + CANONICAL,
+    "<HEAD><TITLE>T</TITLE><META NAME=robots CONTENT=noindex>" + CANONICAL.upper(),
+    '<meta content="a>b">' + CANONICAL,
+    "<style>p{}</style>\n\t" + CANONICAL + "<body>" + CANONICAL,
+])
+def test_fast_path_agrees_with_the_full_scan(html: str) -> None:
+    assert head_links(html) == scan_head_links(html)
 
 
 def test_canonical_in_noscript_or_template_is_not_in_head() -> None:
