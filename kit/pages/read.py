@@ -12,7 +12,11 @@ from kit.pages.advertools import is_advertools, read_advertools
 from kit.pages.csvfile import read_csv_records
 from kit.pages.folder import read_folder
 from kit.pages.records import from_kit_table, from_records, list_records
-from kit.pages.screaming_frog import is_screaming_frog, read_screaming_frog
+from kit.pages.screaming_frog import (
+    is_localised_screaming_frog,
+    is_screaming_frog,
+    read_screaming_frog,
+)
 from kit.pages.table import PAGE_COLUMNS, PageTable
 
 __all__ = ["FORMATS", "detect_format", "read_pages"]
@@ -56,6 +60,12 @@ def detect_format(source: object, *, encoding: str | None = None) -> str:
     else:
         return "kit"
     lower = {c.strip().lower() for c in columns}
+    if is_localised_screaming_frog(columns):
+        name = Path(source).name if isinstance(source, str | Path) else "the crawl export"
+        raise InputError(f"{name} line 1: a Screaming Frog export with German column names "
+                         "(Adresse, …); only the English names are known to the kit.",
+                         hint="Set Screaming Frog's interface language to English and export "
+                              "'Internal: All' again.")
     if is_screaming_frog(columns) and not lower & {"html", "body"}:
         return "screaming_frog"
     if is_advertools(columns):

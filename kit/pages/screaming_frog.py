@@ -13,7 +13,12 @@ user guide, "Tabs" > "Internal", checked on 2026-12-07): ``Address``, ``Content 
 Page text is read when the export has it: a custom extraction column named ``Text``,
 ``Page Text``, ``Body Text`` or ``Content`` (numbered or not), or an ``HTML`` column
 (Configuration > Spider > Extraction > "Store HTML" / "Store Rendered HTML").
-Only English headers are known: no list of the localised exports' headers was found.
+Only English headers are read.  Screaming Frog's localised interfaces export localised
+headers; no list of them was found in its documentation (checked on 2026-12-07).  A
+German export (``Adresse``, ``Statuscode``/``Status-Code``, ``Indexierbarkeit``, names
+seen in third-party code that reads such exports) is recognised and refused with a clear
+message rather than half-read: a title column not understood would turn into
+"title missing" on every page.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from kit.pages.keys import url_key
 from kit.pages.rows import bad_row, parse_status
 from kit.pages.table import PageTable, blank_row, finish_row, looks_html, media_type
 
-__all__ = ["SF_MARKERS", "is_screaming_frog", "read_screaming_frog"]
+__all__ = ["LOCALISED_MARKERS", "SF_MARKERS", "is_localised_screaming_frog", "is_screaming_frog",
+           "read_screaming_frog"]
 
 SF_MARKERS = ("title 1", "h1-1", "meta description 1", "canonical link element 1",
               "indexability", "indexability status", "status code", "content type",
@@ -41,6 +47,16 @@ SF_MARKERS = ("title 1", "h1-1", "meta description 1", "canonical link element 1
 _TEXT_COLUMN = re.compile(r"^(?:page |body |main )?(?:text|content)(?:\s*\d+)?$", re.I)
 _HTML_COLUMN = re.compile(r"^(?:raw |rendered |original )?html(?:\s*\d+)?$", re.I)
 _WHITESPACE = re.compile(r"\s+")
+
+
+LOCALISED_MARKERS = frozenset({"adresse", "statuscode", "status-code", "indexierbarkeit"})
+"""Headers of a German-language export (see the module doc)."""
+
+
+def is_localised_screaming_frog(columns: list[str]) -> bool:
+    """A Screaming Frog export with German headers (``Adresse`` and a German status column)."""
+    names = {str(c).strip().lower() for c in columns}
+    return "address" not in names and "adresse" in names and len(names & LOCALISED_MARKERS) >= 2
 
 
 def is_screaming_frog(columns: list[str]) -> bool:

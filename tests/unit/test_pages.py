@@ -318,6 +318,14 @@ def test_screaming_frog_not_utf8_names_the_line(tmp_path: Path) -> None:
     assert read_pages(path, encoding="cp1252").frame["title"].tolist() == ["café"]
 
 
+def test_a_german_screaming_frog_export_is_refused_not_half_read(tmp_path: Path) -> None:
+    path = tmp_path / "intern_alle.csv"
+    path.write_text('"Adresse","Statuscode","Indexierbarkeit"\n"https://x.example/","200",'
+                    '"Indexierbar"\n', encoding="utf-8-sig")
+    with pytest.raises(InputError, match=r"intern_alle\.csv line 1: .*German"):
+        read_pages(path)
+
+
 def test_duplicates_on_screaming_frog(tmp_path: Path) -> None:
     path = _write_sf(tmp_path / "internal_all.csv", SF_ROWS)
     report = find_duplicates(path)
