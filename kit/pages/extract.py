@@ -143,8 +143,8 @@ def _head_links_until_canonical(text: str) -> list[dict[str, str | None]]:
     Tokens after it cannot put a canonical in ``<head>``, so they are not scanned.
     """
     last = text.lower().rfind("canonical")
-    end = text.find(">", last) if last >= 0 else -1
-    return head_links(text[: end + 1] if end >= 0 else text)
+    end = text.find("<", last) if last >= 0 else -1  # the next tag starts after that one
+    return head_links(text[:end] if end >= 0 else text)
 
 
 def _empty_fields(size: int) -> dict[str, Any]:

@@ -126,11 +126,15 @@ def _plain_head(prefix: str) -> bool:
     return not _ANY_TAG.sub("", stripped).strip(_WHITESPACE)
 
 
-def _link_attributes(tag: str) -> dict[str, str | None]:
+def _link_attributes(tag: str) -> dict[str, str | None] | None:
+    """The attributes of the one ``<link>`` in ``tag``; None when it does not parse as one."""
     scanner = _HeadScanner()
-    scanner.feed(tag)
-    scanner.close()
-    return scanner.links[0] if scanner.links else {}
+    try:
+        scanner.feed(tag)
+        scanner.close()
+    except _BodyStarted:
+        return None
+    return scanner.links[0] if len(scanner.links) == 1 else None
 
 
 def head_links(html: str) -> list[dict[str, str | None]]:
@@ -138,12 +142,16 @@ def head_links(html: str) -> list[dict[str, str | None]]:
     starts = [m.start() for m in _LINK.finditer(html)]
     if not starts:
         return []
-    end = html.find(">", starts[-1])
-    if end >= 0 and _plain_head(html[: starts[-1]]) and all(
-            html.find(">", s) < (starts[i + 1] if i + 1 < len(starts) else end + 1)
-            for i, s in enumerate(starts)):
-        tags = [html[s: html.find(">", s) + 1] for s in starts]
-        return [_link_attributes(tag) for tag in tags]
+    if _plain_head(html[: starts[-1]]):
+        found = []
+        for start in starts:
+            end = html.find("<", start + 1)
+            attributes = _link_attributes(html[start: end if end >= 0 else len(html)])
+            if attributes is None:
+                break
+            found.append(attributes)
+        else:
+            return found
     return scan_head_links(html)
 
 

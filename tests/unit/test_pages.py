@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kit.duplicates import find_duplicates, load_pages
 from kit.errors import InputError
@@ -98,6 +100,8 @@ def test_head_placement(before: str, in_head: bool) -> None:
     "<HEAD><TITLE>T</TITLE><META NAME=robots CONTENT=noindex>" + CANONICAL.upper(),
     '<meta content="a>b">' + CANONICAL,
     "<style>p{}</style>\n\t" + CANONICAL + "<body>" + CANONICAL,
+    '<title></title><link rel="canonical" href=">">',
+    '<link rel="canonical" href="/a"  <link rel=canonical href=/b>',
 ])
 def test_fast_path_agrees_with_the_full_scan(html: str) -> None:
     assert head_links(html) == scan_head_links(html)
@@ -442,3 +446,15 @@ def test_page_table_passes_through_and_renders() -> None:
 def test_unusable_sources(source: object, message: str) -> None:
     with pytest.raises(InputError, match=message):
         read_pages(source)
+
+
+_PIECES = ["<head>", "</head>", "<title>t</title>", "<svg>", "<my-el>", "x", " ", "\n", "&amp;",
+           "<!-- c -->", "<script>a<b</script>", "<noscript>", "</noscript>", "<template>",
+           "</template>", '<link rel="canonical" href="/a">', "<link rel=canonical href='>'>",
+           "<meta charset=utf-8>", "<body>", "<", ">", '"', "<link", "<LINK REL=CANONICAL>"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.text(max_size=20))
+def test_head_links_fast_path_never_disagrees(pieces: list[str], noise: str) -> None:
+    html = "".join(pieces) + noise
+    assert head_links(html) == scan_head_links(html)
