@@ -62,8 +62,20 @@ CANNOT_CARRY: dict[str, dict[str, set[str]]] = {
     # Screaming Frog writes a robots.txt-blocked URL with status 0 and an empty content type;
     # the "HTML" filter keeps rows whose content type is HTML, so that row is not exported.
     "sf_html": _BLOCKED,
-    # Scrapy drops a request robots.txt forbids before it is made: advertools writes no row.
-    "advertools": _BLOCKED,
+    "advertools": {
+        # Scrapy drops a request robots.txt forbids before it is made: no row.
+        **_BLOCKED,
+        # Scrapy followed /old-widget's 301 to /products/widget-pro, already crawled, and
+        # its duplicate filter dropped it: the redirect leaves no trace in crawl.jl.
+        "status": {"/old-widget"},
+        # advertools' default extraction has no meta robots and no meta keywords (its docs:
+        # "check separately"; xpath_selectors can add them).
+        "noindex": {"/cart/", "/thank-you/"},
+        "meta_keywords": {"/about/"},
+        # its canonical column is every link[rel=canonical] of the document, in <head> or
+        # not, and crawl.jl keeps no HTML to tell where the one after the <svg> landed.
+        "canonical_missing": {"/help/warranty.html"},
+    },
     "wget": _WGET_CANNOT,
     "wget_E": _WGET_CANNOT,
 }
