@@ -247,18 +247,32 @@ def test_exports_are_in_screaming_frogs_format() -> None:
         assert first.startswith(b'"Address"') or first == b'"Internal - All"'
 
 
-def _audit_cli(capsys: pytest.CaptureFixture[str], path: Path) -> tuple[int, str]:
-    code = main(["seo", "audit", str(path), "--format", "csv"])
+def _audit_cli(capsys: pytest.CaptureFixture[str], path: Path, *options: str
+               ) -> tuple[int, str]:
+    code = main(["seo", "audit", str(path), "--format", "csv", *options])
     out, err = capsys.readouterr()
     return code, out + err
 
 
-def test_cli_exit_codes_on_real_exports(capsys: pytest.CaptureFixture[str]) -> None:
-    healthy = FIXTURES / "screaming-frog-healthy" / "internal_all.csv"
-    code, text = _audit_cli(capsys, healthy)
+HEALTHY: dict[str, tuple[Path, tuple[str, ...]]] = {
+    "sf_all": (FIXTURES / "screaming-frog-healthy" / "internal_all.csv", ()),
+    "advertools": (FIXTURES / "advertools" / "crawl-healthy.jl", ()),
+    "wget": (FIXTURES / "wget-mirror-healthy" / HOST, ("--base-url", ORIGIN + "/")),
+}
+"""The healthy site (every problem fixed) as each crawler exported it."""
+
+
+@pytest.mark.parametrize("source", list(HEALTHY))
+def test_cli_exits_0_on_the_healthy_site(source: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    path, options = HEALTHY[source]
+    code, text = _audit_cli(capsys, path, *options)
     assert code == 0, text
     rows = list(csv.DictReader(text.splitlines()))
     assert not [row for row in rows if row.get("severity") == "error"]
+
+
+def test_cli_exits_1_on_the_planted_site(capsys: pytest.CaptureFixture[str]) -> None:
     code, text = _audit_cli(capsys, SF / "internal_all.csv")
     assert code == 1, text
 
