@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -215,6 +216,20 @@ def _count_total(counts: object) -> int:
     if isinstance(counts, pd.Series):
         return int(counts.sum())
     return int(sum(counts.values()))  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("source", "load"), [
+    ("advertools", lambda path: pd.read_json(path, lines=True)),  # advertools' own recipe
+    ("sf_all", lambda path: pd.read_csv(path)),                     # the usual pandas read
+])
+def test_a_dataframe_gives_the_same_findings_as_its_file(
+        source: str, load: Callable[[Path], pd.DataFrame]) -> None:
+    path, options = SOURCES[source]
+    findings = audit_pages(read_pages(load(path), **options))
+    from_frame = {(check, _path(subject))
+                  for subject, check in zip(findings["subject"], findings["check"], strict=True)}
+    from_file = {(check, path) for check, paths in _found(source).items() for path in paths}
+    assert from_frame == from_file
 
 
 def test_blocked_row_means_blocked_not_no_response() -> None:
