@@ -308,12 +308,15 @@ def _together(cluster_of: dict[str, int], group: list[str]) -> bool:
 
 def test_duplicates_find_on_the_sf_export(capsys: pytest.CaptureFixture[str],
                                           tmp_path: Path) -> None:
-    """Screaming Frog's Internal export counts near duplicates but does not name the partner
-    (its Duplicate Details tab does) and carries no page text: the exact copy is found by
-    its Hash column, and the near duplicates are reported with the setting that names them."""
+    """Screaming Frog's Internal export carries no page text and counts near duplicates
+    without naming the partner (its Duplicate Details tab does): the exact copy is found by
+    its Hash column; the planted pair (the only two pages with a near duplicate, at the same
+    closest similarity) is paired, and the message names the setting that gives partners."""
     code, cluster_of, printed = _clusters(capsys, tmp_path, str(SF / "internal_all.csv"))
     assert code == 1
     assert _together(cluster_of, ["/shop/", "/shop/?sort=price"]), sorted(cluster_of)
+    for group in EXPECTED["near_duplicates"]:
+        assert _together(cluster_of, group), (group, cluster_of)
     assert "Enable Near Duplicates" in printed and "2 page" in printed, printed
 
 
