@@ -76,8 +76,12 @@ lint: $(DEV_STAMP)
 # --nbval.  pytest runs even when ruff complains, so CI always shows the test summary;
 # the target still fails afterwards.  The kernel is the venv's `python3` kernelspec (the
 # venv's python).  Notebooks under tests/ are fixtures for other tests, not nbval targets.
+# Two or more cores: pytest-xdist runs test files (and notebooks: nbval needs a notebook's
+# cells in order, in one kernel) side by side, one file per worker (--dist loadscope).
+# PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= auto
 PYTEST_ARGS = tests $(if $(NOTEBOOKS),--nbval $(NOTEBOOKS) --nbval-kernel-name=python3 \
-	--ignore-glob='tests/*.ipynb')
+	--ignore-glob='tests/*.ipynb') -n $(PYTEST_WORKERS) --dist loadscope
 
 test: $(DEV_STAMP)
 	@lint=0; echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || lint=$$?; \
@@ -114,8 +118,9 @@ test-lowest:
 	$(PYTHON) -m venv $(LOWEST_VENV)
 	$(PYTHON) -c 'import re, tomllib; deps = tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]; print("\n".join(re.sub(r">=", "==", d) for d in deps))' > $(LOWEST_VENV)/constraints.txt
 	$(LOWEST_VENV)/bin/python -m pip install --disable-pip-version-check --quiet \
-		-c $(LOWEST_VENV)/constraints.txt . pytest hypothesis
-	CROSSTALK_CORE_ONLY=1 $(LOWEST_VENV)/bin/pytest -q -p no:cacheprovider tests/unit
+		-c $(LOWEST_VENV)/constraints.txt . pytest hypothesis pytest-xdist
+	CROSSTALK_CORE_ONLY=1 $(LOWEST_VENV)/bin/pytest -q -p no:cacheprovider \
+		-n $(PYTEST_WORKERS) --dist loadscope tests/unit
 
 # After a change to the kit: re-run the workshops so their stored outputs (nbval) match.
 notebooks: $(DEV_STAMP)

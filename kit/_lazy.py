@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["lazy_exports"]
 
@@ -45,7 +45,8 @@ class _Package(ModuleType):
 def _type_checking_imports(file: str, package: str) -> dict[str, tuple[str, str]]:
     """``{public name: (module, attribute)}`` from the ``if TYPE_CHECKING:`` block of ``file``."""
     loader = getattr(sys.modules.get(package), "__loader__", None)
-    source = loader.get_source(package) if hasattr(loader, "get_source") else None
+    get_source = getattr(loader, "get_source", None)
+    source = get_source(package) if get_source is not None else None
     if source is None:  # the loader's source covers zip imports (a wheel on sys.path) too
         source = Path(file).read_text(encoding="utf-8")
     tree = ast.parse(source, filename=file)
@@ -80,7 +81,7 @@ def lazy_exports(package: str, file: str, public: Sequence[str]
 
     module_object = sys.modules[package]
     module_object.__class__ = _Package
-    module_object._shadowed = frozenset(
+    cast(_Package, module_object)._shadowed = frozenset(
         name for name, (module, _) in exports.items() if module == f"{package}.{name}")
 
     def __getattr__(name: str) -> Any:

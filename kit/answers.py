@@ -212,7 +212,7 @@ def read_answers_file(path: Path | str) -> dict[str, SavedAnswer]:
     return found
 
 
-def slips(answer: SavedAnswer, letters: str = "ABCDEFGHIJ") -> list[Any]:
+def slips(answer: SavedAnswer, *, letters: str = "ABCDEFGHIJ") -> list[Any]:
     """Typical wrong answers near ``answer`` (for synthetic cohorts): one slip each.
 
     Letters: one ticked box left out, one box too many; choices: two items' choices swapped,

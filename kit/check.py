@@ -51,7 +51,7 @@ WAITING = "Type your answer in the cell above, then run this cell again."
 
 def _holds(value: Any) -> bool:
     if isinstance(value, (pd.DataFrame, pd.Series)):
-        return value.empty  # a findings table: no rows means no problems
+        return bool(value.empty)  # a findings table: no rows means no problems
     passed = getattr(value, "passed", None)  # a BriefResult or CriterionResult
     if isinstance(passed, bool):
         return passed
@@ -92,7 +92,7 @@ def _same(guess: Any, answer: Any) -> bool:
     try:
         return abs(float(guess) - float(answer)) <= 1e-9 * max(1.0, abs(float(answer)))
     except (TypeError, ValueError):
-        return guess == answer
+        return bool(guess == answer)
 
 
 def guess_check(guess: Any, answer: Any, *, hint: str, ok: str = "") -> None:

@@ -115,7 +115,7 @@ def decode(data: bytes, name: str, *, encoding: str | None = None) -> Decoded:
                              hint="Common ones: utf-8, cp1252, latin-1, utf-16.") from None
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
-            notes = ()
+            notes: tuple[str, ...] = ()
             if named is not None and named not in (codecs.lookup(codec).name, *_family(label)):
                 notes = (f"{name} starts with a {label} byte-order mark; read as {label}, "
                          f"not as {encoding}.",)

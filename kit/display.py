@@ -23,7 +23,7 @@ import functools
 import html
 from collections.abc import Callable, Iterable
 from copy import deepcopy
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 __all__ = [
     "READABLE_DIGITS",
@@ -41,7 +41,7 @@ the digits (15th–17th) where machines differ."""
 _Figure = TypeVar("_Figure")
 
 
-def readable_numbers(value: Any, digits: int = READABLE_DIGITS) -> Any:
+def readable_numbers(value: Any, *, digits: int = READABLE_DIGITS) -> Any:
     """``value`` with every float in it (nested dicts, lists, tuples, numpy arrays) rounded
     to ``digits`` significant digits; plotly's ``template`` is left as plotly wrote it."""
     if isinstance(value, bool) or value is None:
@@ -49,15 +49,15 @@ def readable_numbers(value: Any, digits: int = READABLE_DIGITS) -> Any:
     if isinstance(value, float):  # numpy's float64 too
         return float(f"{value:.{digits}g}")
     if isinstance(value, dict):
-        return {key: item if key == "template" else readable_numbers(item, digits)
+        return {key: item if key == "template" else readable_numbers(item, digits=digits)
                 for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(readable_numbers(item, digits) for item in value)
+        return type(value)(readable_numbers(item, digits=digits) for item in value)
     dtype = getattr(value, "dtype", None)
     if dtype is not None and dtype.kind in "fO":  # numpy arrays and float32 scalars
         plain = value.tolist()
-        return readable_numbers(plain, digits) if isinstance(plain, list) \
-            else readable_numbers(float(plain), digits)
+        return readable_numbers(plain, digits=digits) if isinstance(plain, list) \
+            else readable_numbers(float(plain), digits=digits)
     return value
 
 
@@ -70,8 +70,8 @@ def readable_figure(build: Callable[..., _Figure]) -> Callable[..., _Figure]:
 
     @functools.wraps(build)
     def rounded(*args: Any, **kwargs: Any) -> _Figure:
-        figure = build(*args, **kwargs)
-        return type(figure)(readable_numbers(figure.to_dict()))  # type: ignore[call-arg]
+        figure: Any = build(*args, **kwargs)  # a plotly figure; plotly is not imported here
+        return cast(_Figure, type(figure)(readable_numbers(figure.to_dict())))
 
     return rounded
 

@@ -23,6 +23,7 @@ import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kit.errors import InputError
 
@@ -130,7 +131,7 @@ def hub_settings(env: Mapping[str, str] | None = None, *,
 
 
 def cohort_groups(course_id: str, learners: Iterable[str], graders: Iterable[str],
-                  roster: Path | None = None) -> dict[str, dict]:
+                  roster: Path | None = None) -> dict[str, dict[str, Any]]:
     """``JupyterHub.load_groups``: learners in ``nbgrader-<course>``, graders in
     ``formgrade-<course>``.  Learner ids of the course's ``roster.csv`` join the learners.
 
@@ -148,7 +149,7 @@ def cohort_groups(course_id: str, learners: Iterable[str], graders: Iterable[str
     }
 
 
-def cohort_roles(course_id: str, *, api_service: str | None = None) -> list[dict]:
+def cohort_roles(course_id: str, *, api_service: str | None = None) -> list[dict[str, Any]]:
     """``JupyterHub.load_roles`` for nbgrader's multi-grader pattern on JupyterHub 5+.
 
     Graders may open the course's formgrader service; learners may see that it exists (the

@@ -88,7 +88,8 @@ def csv_text(frame: pd.DataFrame) -> str:
     """``frame`` as CSV text (header row, no index, ``\\n`` line ends) with every text cell
     made safe for spreadsheets (:func:`neutralise_cell`).  Every CSV the kit writes for
     people goes through here; :func:`emit` adds the BOM when it writes a ``.csv`` file."""
-    return safe_for_spreadsheets(frame).to_csv(index=False, lineterminator="\n")
+    text: str = safe_for_spreadsheets(frame).to_csv(index=False, lineterminator="\n")
+    return text
 
 
 def format_summary(findings: pd.DataFrame, *, name: str) -> str:

@@ -16,7 +16,7 @@ import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import pandas as pd
 
@@ -34,7 +34,7 @@ from kit.errors import InputError
 __all__ = ["Table", "TableNote", "TableSource", "locate", "read_table", "reading",
            "rename_columns"]
 
-TableSource = pd.DataFrame | str | Path
+TableSource: TypeAlias = pd.DataFrame | str | Path
 
 
 class Table:

@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import pandas as pd
 
@@ -39,6 +39,7 @@ from kit.brief.criteria import CRITERIA
 from kit.brief.model import Brief, Criterion
 from kit.brief.welcome import SCALE, SELF_CHECK
 from kit.errors import InputError
+from kit.urls import UrlError, parse_url, query_of
 
 __all__ = [
     "ANSWER_KEYS",
@@ -391,11 +392,13 @@ def _rows(value: Any) -> int:
 
 
 def _path(url: object) -> str:
+    """The page a URL names, by the kit's URL identity (path only: one site); text that is
+    no URL stands for itself."""
+    text = str(url).strip()
     try:
-        parts = urlsplit(str(url).strip())
-    except ValueError:
-        return str(url)
-    return parts.path or "/"
+        return parse_url(text).path
+    except UrlError:
+        return text
 
 
 def scope_problems(data: Mapping[str, Any]) -> list[str]:
@@ -425,7 +428,7 @@ def scope_problems(data: Mapping[str, Any]) -> list[str]:
     if isinstance(links, list | tuple):
         landing = {_path(url) for url in links}
         campaigns = {value.lower() for url in links
-                     for value in parse_qs(urlsplit(str(url)).query).get("utm_campaign", [])}
+                     for value in parse_qs(query_of(str(url))).get("utm_campaign", [])}
         if len(landing) > 1:
             problems.append(f"links lead to {len(landing)} pages; start with one landing page")
         if len(campaigns) > 1:

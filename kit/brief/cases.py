@@ -42,13 +42,15 @@ VERSIONS = ("delivered", "agreed")
 SITE = "https://www.stride-shoes.com"
 
 _OLD_TO_NEW = {
-    "/shop/mens-running-shoes.html": "/men/running/",
-    "/shop/womens-running-shoes.html": "/women/running/",
-    "/shop/trail-running.html": "/trail/",
-    "/shop/kids-shoes.html": "/kids/",
-    "/shop/special-offers.html": "/sale/",
-    "/about-us.html": "/about/",
-    "/delivery-info.html": "/help/delivery/",
+    # The capstone's migration is its own (the old shop's catalogue pages), not exercise
+    # 01's: the kit ships to learners, so its data must not hold an exercise's answer.
+    "/catalogue/road-shoes.php": "/running/road/",
+    "/catalogue/track-spikes.php": "/running/track/",
+    "/catalogue/hiking-boots.php": "/outdoor/hiking-boots/",
+    "/catalogue/running-socks.php": "/accessories/socks/",
+    "/catalogue/clearance.php": "/outlet/",
+    "/company.php": "/about/company/",
+    "/returns-policy.php": "/help/returns/",
 }
 
 

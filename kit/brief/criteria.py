@@ -189,7 +189,7 @@ def duplicates_have_canonical(*, pages: str = "duplicate_pages", policy: str = "
     finding (what it costs, what to change).
     """
     from kit.duplicates import find_duplicates
-    from kit.duplicates.clusters import _key
+    from kit.duplicates.canonical import canonical_key
 
     def check(data: Data) -> pd.DataFrame:
         report = find_duplicates(data[pages], threshold=threshold, policy=policy)
@@ -201,8 +201,8 @@ def duplicates_have_canonical(*, pages: str = "duplicate_pages", policy: str = "
             if url == canonical or url not in frame.index:
                 continue
             declared = frame.at[url, "canonical"]
-            if declared is None or pd.isna(declared) or _key(str(declared), origin) != _key(
-                    str(canonical), origin):
+            if declared is None or pd.isna(declared) or canonical_key(
+                    str(declared), origin) != canonical_key(str(canonical), origin):
                 bad.append(url)
         found = report.findings
         return found[found["subject"].isin(bad)].reset_index(drop=True)

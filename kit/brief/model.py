@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 
@@ -27,7 +27,7 @@ __all__ = ["Brief", "BriefResult", "Criterion", "CriterionResult", "Data"]
 Data = Mapping[str, Any]
 """The data a brief is checked against: names (``"redirects"``, ``"pages"``) to values."""
 
-CheckOutcome = pd.DataFrame | bool
+CheckOutcome: TypeAlias = pd.DataFrame | bool
 _SHOWN = 3  # findings quoted per failed criterion in the one-line reasons
 
 

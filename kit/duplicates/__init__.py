@@ -16,12 +16,13 @@ if TYPE_CHECKING:
         EDITED_COLUMNS,
         KINDS,
         DuplicateReport,
+        duplicate_findings,
         edited_copies,
         find_duplicates,
         near_duplicate_pairs,
         near_duplicates,
     )
-    from kit.duplicates.findings import DUPLICATE_CHECKS, duplicate_findings
+    from kit.duplicates.findings import DUPLICATE_CHECKS
     from kit.duplicates.normalize import (
         PRESETS,
         SESSION_PARAMETERS,

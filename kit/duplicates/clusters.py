@@ -34,6 +34,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from kit.display import key_value_table
+from kit.duplicates.canonical import canonical_key
+from kit.duplicates.findings import report_findings
 from kit.duplicates.normalize import NormalizationPolicy, normalize_urls, resolve_policy
 from kit.duplicates.pages import Pages, PagesSource, load_pages
 from kit.duplicates.sketch import (
@@ -48,7 +50,6 @@ from kit.duplicates.sketch import (
     sketch_texts,
 )
 from kit.errors import InputError
-from kit.urls import safe_normalize
 
 __all__ = [
     "CLUSTER_COLUMNS",
@@ -57,6 +58,7 @@ __all__ = [
     "MAX_THRESHOLD",
     "MIN_THRESHOLD",
     "DuplicateReport",
+    "duplicate_findings",
     "edited_copies",
     "find_duplicates",
     "near_duplicate_pairs",
@@ -131,9 +133,7 @@ class DuplicateReport:
     @cached_property
     def findings(self) -> pd.DataFrame:
         """The clusters as findings (see :func:`kit.duplicates.duplicate_findings`)."""
-        from kit.duplicates.findings import report_findings
-
-        return report_findings(self)
+        return report_findings(self.clusters, self.pages, threshold=self.threshold)
 
     def edited_copies(self, low: float = EDITED_THRESHOLD) -> pd.DataFrame:
         """Pairs of pages that look like edited copies of each other: resemblance at least
@@ -185,11 +185,11 @@ def _canonical_order(frame: pd.DataFrame, labels: np.ndarray, normalized: list[s
         key_of: dict[str, int] = {}
         for index, url in enumerate(urls):
             if url is not None:
-                key_of.setdefault(_key(url, origin), index)
+                key_of.setdefault(canonical_key(url, origin), index)
         for index, target in enumerate(declared):
             if target is None:
                 continue
-            hit = key_of.get(_key(target, origin))
+            hit = key_of.get(canonical_key(target, origin))
             if hit is not None and hit != index and labels[hit] == labels[index]:
                 votes[hit] += 1
     inlinks = frame["inlinks"].to_numpy(dtype=np.int64)
@@ -203,14 +203,6 @@ def _canonical_order(frame: pd.DataFrame, labels: np.ndarray, normalized: list[s
     head[1:] = ordered_labels[1:] != ordered_labels[:-1]
     first[ordered_labels[head]] = order[head]
     return first
-
-
-def _key(url: str, origin: str | None) -> str:
-    """A comparison key for declared canonicals: absolute when possible, safely normalised."""
-    text = url.strip()
-    if text.startswith("/") and origin:
-        text = origin.rstrip("/") + text
-    return safe_normalize(text)
 
 
 def find_duplicates(
@@ -379,3 +371,21 @@ def edited_copies(
     loaded = pages if isinstance(pages, Pages) else load_pages(pages, origin=origin)
     sketch = sketch_texts(loaded.frame["text"].tolist())
     return _edited_frame(loaded.frame["url"].to_numpy(dtype=object), sketch, low, level)
+
+
+def duplicate_findings(
+    pages: PagesSource | DuplicateReport,
+    *,
+    threshold: float = 0.8,
+    policy: str | NormalizationPolicy = "typical",
+    origin: str | None = None,
+) -> pd.DataFrame:
+    """Findings (``subject, check, severity, business, technical, source`` + ``cluster,
+    canonical, similarity, where``) for every duplicate URL and every unreadable row.
+
+    ``pages`` as for :func:`~kit.duplicates.find_duplicates`, or its report.  Checks:
+    :data:`~kit.duplicates.findings.DUPLICATE_CHECKS`.
+    """
+    if isinstance(pages, DuplicateReport):
+        return pages.findings
+    return find_duplicates(pages, threshold=threshold, policy=policy, origin=origin).findings

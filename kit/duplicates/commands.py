@@ -1,7 +1,8 @@
 """``crosstalk duplicates find``: cluster a crawl's pages into real pages from the shell.
 
 ``find PATH`` reads a crawl CSV (``url`` and ``text`` or ``html``; optional ``status``,
-``canonical``, ``inlinks``, ``indexable``) or a folder of saved HTML pages, runs
+``canonical``, ``inlinks``, ``indexable``), a folder of saved HTML pages (wget mirrors
+too), a Screaming Frog export or an advertools ``.jl`` crawl (see :mod:`kit.pages`), runs
 :func:`~kit.duplicates.find_duplicates`, and prints how many URLs collapse to how many
 real pages, then every cluster with its recommended canonical.  ``--findings`` prints
 the findings (the fix for each duplicate, in both languages) instead.
@@ -65,13 +66,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     find = actions.add_parser(
         "find",
         help="cluster pages into real pages and recommend a canonical URL for each",
-        description="Cluster the pages of a crawl (CSV with url and text or html, or a folder "
-        "of .html files) into exact duplicates, near-duplicates and URL variants, and "
+        description="Cluster the pages of a crawl (CSV with url and text or html, a folder "
+        "of saved pages, a Screaming Frog export or an advertools .jl crawl) into exact "
+        "duplicates, near-duplicates and URL variants, and "
         "recommend one canonical URL per cluster.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    find.add_argument("path", metavar="PATH", help="crawl CSV, or a folder of .html files")
+    find.add_argument("path", metavar="PATH",
+                      help="crawl CSV or export, advertools .jl, or a folder of saved pages")
     find.add_argument("--threshold", type=float, default=0.8, metavar="X",
                       help="lowest text resemblance (Jaccard of word 3-shingles, 0.3-1) that "
                       "counts as a near-duplicate (default: %(default)s)")
@@ -98,7 +101,8 @@ def run_find(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not path.exists():
         raise InputError(f"{args.path}: no such file or folder.",
-                         hint="Give a crawl CSV or a folder of saved .html pages.")
+                         hint="Give a crawl CSV, a Screaming Frog export, an advertools .jl "
+                              "crawl or a folder of saved pages.")
     if args.origin is not None:
         try:
             split_origin(args.origin)
@@ -111,6 +115,8 @@ def run_find(args: argparse.Namespace) -> int:
                               "that share half their text.")
     report = find_duplicates(path, threshold=args.threshold, policy=args.policy,
                              origin=args.origin)
+    for note in report.pages.notes:
+        print(f"note: {note}", file=sys.stderr)
     s = report.summary
     headline = (f"{path.name}: {s['urls']:,} URLs are {s['real_pages']:,} real pages; "
                 f"{s['duplicate_urls']:,} duplicate URLs ({s['exact']:,} exact copies, "

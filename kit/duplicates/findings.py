@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kit.duplicates.normalize import NormalizationPolicy, reason_text, url_differences
+from kit.duplicates.canonical import canonical_key
+from kit.duplicates.normalize import reason_text, url_differences
 from kit.findings import findings_frame
 
 if TYPE_CHECKING:
-    from kit.duplicates.clusters import DuplicateReport
-    from kit.duplicates.pages import PagesSource
+    from kit.duplicates.pages import Pages
 
 __all__ = [
     "DUPLICATE_CHECKS",
@@ -33,7 +33,7 @@ __all__ = [
     "SRC_HOW_TO",
     "SRC_PARAMETERS_TOOL",
     "SRC_SLASH",
-    "duplicate_findings",
+    "report_findings",
 ]
 
 SRC_CANONICALIZATION = ('Google Search Central, "What is URL canonicalization" '
@@ -122,24 +122,22 @@ def _copy_fix(url: str, canonical: str, similarity: float, threshold: float,
     return business, technical
 
 
-def report_findings(report: DuplicateReport) -> pd.DataFrame:
-    """Findings for a :class:`~kit.duplicates.clusters.DuplicateReport`."""
-    clusters = report.clusters
-    pages = report.pages.frame.set_index("url", drop=False)
-    origin = report.pages.origin
-    from kit.duplicates.clusters import _key
-
+def report_findings(clusters: pd.DataFrame, loaded: Pages, *, threshold: float) -> pd.DataFrame:
+    """Findings for the ``clusters`` of the pages ``loaded`` (what
+    :attr:`kit.duplicates.DuplicateReport.findings` gives), found at ``threshold``."""
+    pages = loaded.frame.set_index("url", drop=False)
+    origin = loaded.origin
     rows: list[dict[str, Any]] = []
-    where = dict(zip(report.pages.frame["url"], report.pages.frame["where"], strict=True))
-    declared = dict(zip(report.pages.frame["url"], report.pages.frame["canonical"], strict=True))
+    where = dict(zip(loaded.frame["url"], loaded.frame["where"], strict=True))
+    declared = dict(zip(loaded.frame["url"], loaded.frame["canonical"], strict=True))
     for row in clusters.itertuples(index=False):
         base = {"cluster": row.cluster, "canonical": row.canonical, "similarity": row.similarity,
                 "where": where.get(row.url)}
         subject = row.url if row.url is not None else f"({where.get(row.url, 'row')})"
         if row.kind in ("url_variant", "exact", "near"):
             status = row.status
-            handled = declared.get(row.url) is not None and _key(
-                str(declared[row.url]), origin) == _key(str(row.canonical), origin)
+            handled = declared.get(row.url) is not None and canonical_key(
+                str(declared[row.url]), origin) == canonical_key(str(row.canonical), origin)
             redirected = isinstance(status, int) and 300 <= status < 400
             if row.kind == "url_variant":
                 reasons = url_differences(str(row.url), str(row.canonical))
@@ -155,7 +153,7 @@ def report_findings(report: DuplicateReport) -> pd.DataFrame:
             else:
                 exact = row.kind == "exact"
                 business, technical = _copy_fix(row.url, row.canonical, float(row.similarity),
-                                                report.threshold, exact)
+                                                threshold, exact)
                 check = "exact_duplicate" if exact else "near_duplicate"
                 source = f"{SRC_CANONICALIZATION}; {SRC_HOW_TO}; {SRC_SHINGLES}"
             severity = "warning"
@@ -170,9 +168,10 @@ def report_findings(report: DuplicateReport) -> pd.DataFrame:
                          **base})
         target = declared.get(row.url) if row.url is not None else None
         if (row.size > 1 and target is not None
-                and _key(str(target), origin) != _key(str(row.canonical), origin)):
-            in_site = _key(str(target), origin) in {_key(str(u), origin) for u in pages.index
-                                                    if u is not None}
+                and canonical_key(str(target), origin)
+                != canonical_key(str(row.canonical), origin)):
+            in_site = canonical_key(str(target), origin) in {
+                canonical_key(str(u), origin) for u in pages.index if u is not None}
             rows.append({
                 "subject": subject, "check": "canonical_conflict", "severity": "warning",
                 "business": "This page tells search engines that a different address is the "
@@ -213,7 +212,7 @@ def report_findings(report: DuplicateReport) -> pd.DataFrame:
                 "technical": f"{where.get(row.url)}: {problem}.",
                 "source": "the page list", **base,
             })
-    for url, at, first in report.pages.repeats:
+    for url, at, first in loaded.repeats:
         rows.append({
             "subject": url, "check": "repeated_url", "severity": "info",
             "business": "The same address is listed twice; it was counted once.",
@@ -223,23 +222,3 @@ def report_findings(report: DuplicateReport) -> pd.DataFrame:
             "where": at,
         })
     return findings_frame(rows, extra=("cluster", "canonical", "similarity", "where"))
-
-
-def duplicate_findings(
-    pages: PagesSource | DuplicateReport,
-    *,
-    threshold: float = 0.8,
-    policy: str | NormalizationPolicy = "typical",
-    origin: str | None = None,
-) -> pd.DataFrame:
-    """Findings (``subject, check, severity, business, technical, source`` + ``cluster,
-    canonical, similarity, where``) for every duplicate URL and every unreadable row.
-
-    ``pages`` as for :func:`~kit.duplicates.find_duplicates`, or its report.  Checks:
-    :data:`DUPLICATE_CHECKS`.
-    """
-    from kit.duplicates.clusters import DuplicateReport, find_duplicates
-
-    if isinstance(pages, DuplicateReport):
-        return pages.findings
-    return find_duplicates(pages, threshold=threshold, policy=policy, origin=origin).findings

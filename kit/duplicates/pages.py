@@ -6,6 +6,11 @@ it) and ``indexable`` (or ``robots`` / meta robots) are optional.  Column names 
 crawl exports are understood (Screaming Frog's ``Address``, ``Status Code``,
 ``Canonical Link Element 1``, ``Unique Inlinks``, ``Indexability``, ``Meta Robots 1``).
 
+Folders of saved pages (wget mirrors too), Screaming Frog exports and advertools crawls
+are read by :func:`kit.pages.read_pages`, the page table the SEO audit reads as well:
+same decoder, same parser, same URL for a page (``shop/index.html`` is ``/shop/``).
+Only HTML rows are pages here; images, CSS and other files are counted and left out.
+
 Bad cells never stop the batch: a row whose URL is not a URL, whose status is not a
 number or whose HTML cannot be read is kept, with the reason in ``problem``, and
 :func:`~kit.duplicates.duplicate_findings` reports it.  A URL listed twice is kept once
@@ -27,7 +32,9 @@ import pandas as pd
 
 from kit.duplicates.text import html_text
 from kit.errors import InputError
-from kit.progress import track
+from kit.pages.keys import site_of
+from kit.pages.read import detect_format, read_pages
+from kit.pages.table import PageTable
 from kit.tables import Table, read_table, rename_columns
 from kit.urls import guess_origin, is_url
 
@@ -65,6 +72,8 @@ class Pages:
     name: str
     origin: str | None = None
     repeats: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the input lacked or what was left out (non-HTML files, files not read)."""
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -127,27 +136,6 @@ def _indexable(flag: object, robots: object) -> bool:
     return not (robots is not None and "noindex" in str(robots).lower())
 
 
-def _folder_frame(folder: Path) -> pd.DataFrame:
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in
-                   _HTML_SUFFIXES and ".ipynb_checkpoints" not in p.parts)
-    if not files:
-        raise InputError(f"{folder}: no .html or .htm files in this folder.",
-                         hint="Point at a folder of saved pages, or at a CSV with url and "
-                              "text (or html) columns.")
-    rows = []
-    for path in files:
-        rel = path.relative_to(folder).as_posix()
-        try:
-            data: bytes | None = path.read_bytes()
-        except OSError as error:
-            data = None
-            rows.append({"url": "/" + rel, "html": None, "where": rel,
-                         "read_problem": f"cannot read the file ({error.strerror or error})"})
-            continue
-        rows.append({"url": "/" + rel, "html": data, "where": rel, "read_problem": None})
-    return pd.DataFrame(rows, dtype=object)
-
-
 def load_pages(source: PagesSource, *, origin: str | None = None) -> Pages:
     """Read pages from a DataFrame, a CSV file, a folder of HTML files, or a list of dicts.
 
@@ -156,16 +144,14 @@ def load_pages(source: PagesSource, *, origin: str | None = None) -> Pages:
     absolute; by default relative URLs are resolved against the most common host when
     the pages mix relative and absolute URLs.
     """
+    if isinstance(source, PageTable) or (
+            isinstance(source, pd.DataFrame | str | Path) and detect_format(source) in (
+                "folder", "screaming_frog", "advertools")):
+        return _from_page_table(read_pages(source, base_url=origin), origin)
     name = "pages"
     where: list[str] | None = None
     read_problems: list[str | None] | None = None
-    if isinstance(source, str | Path) and Path(source).is_dir():
-        frame = _folder_frame(Path(source))
-        name = Path(source).name or str(source)
-        where = frame.pop("where").tolist()
-        read_problems = frame.pop("read_problem").tolist()
-        table = Table(frame, name, from_file=False)
-    elif isinstance(source, pd.DataFrame | str | Path):
+    if isinstance(source, pd.DataFrame | str | Path):
         if isinstance(source, str | Path):
             csv.field_size_limit(max(csv.field_size_limit(), 256 * 1024 * 1024))
         table = read_table(source, what="pages")
@@ -221,7 +207,7 @@ def load_pages(source: PagesSource, *, origin: str | None = None) -> Pages:
     texts: list[str] = []
     canonicals: list[str | None] = [None] * n
     html_noindex = [False] * n
-    for position in track(range(n), desc="reading pages", unit="page"):
+    for position in range(n):
         text = _text_cell(text_cells[position])
         page_problem = None
         if has_html:
@@ -284,3 +270,170 @@ def load_pages(source: PagesSource, *, origin: str | None = None) -> Pages:
                                      strict=True)]
         out = out.loc[~repeated].reset_index(drop=True)
     return Pages(frame=out, name=name, origin=origin, repeats=repeats)
+
+
+_SF_HINT = ("In Screaming Frog, exact duplicates need the Hash column (exact duplicates "
+            "are found by default); page text needs Configuration > Spider "
+            "> Extraction > 'Store HTML' (export it beside Internal: All) or a Custom Extraction "
+            "(Configuration > Custom > Extraction) named 'Text'; near-duplicate partners are in "
+            "the "
+            "'Duplicate Details' tab once Configuration > Content > Duplicates > 'Enable Near "
+            "Duplicates' is on.  Or point this command at a folder of the saved pages.")
+
+
+def _from_page_table(table: PageTable, origin: str | None) -> Pages:
+    """The duplicate finder's frame from the shared page table (HTML rows only)."""
+    frame = table.frame
+    html = frame[frame["is_html"]].reset_index(drop=True)
+    notes = list(table.notes)
+    others = len(frame) - len(html)
+    if others:
+        notes.append(f"{others:,} non-HTML URL(s) (images, CSS, JS, PDF…) counted and left out")
+    notes += [f"{where}: {why}" for where, why in zip(table.problems["where"],
+                                                      table.problems["why"], strict=True)
+              if why and "could not" not in why and where not in set(html["where"])]
+    if html.empty:
+        raise InputError(f"{table.name}: no HTML pages in it (no .html or .htm files, nor pages "
+                         "saved without an extension).",
+                         hint="Give a folder of saved pages or a crawl export with HTML rows.")
+    texts = [t if isinstance(t, str) else None for t in html["text"]]
+    if not any(texts):
+        texts = _texts_without_page_text(table, html)
+        notes = [note for note in notes if note not in table.notes] + [_near_note(html)]
+    sites: set[str] = set()
+    if table.format == "folder" and origin is None:  # shown as paths, like a url,text list
+        sites = {site_of(key) for key in html["key"] if isinstance(key, str)}
+        urls = [_relative(url, sites) for url in html["url"]]
+    else:
+        urls = [u.strip() if isinstance(u, str) else None for u in html["url"]]
+    problems: list[str | None] = []
+    statuses: list[int | None] = []
+    for position, row in enumerate(html.itertuples(index=False)):
+        found = [p for p in (row.problem, row.encoding_problem) if isinstance(p, str) and p]
+        status = None if pd.isna(row.status) or not 100 <= int(row.status) <= 599 \
+            else int(row.status)
+        if row.crawl_status == "invalid":
+            status = None
+        if not texts[position] and row.crawl_status == "ok":
+            found.append("no text: the page is empty" if not row.empty else "empty HTML")
+        if urls[position] is None or not is_url(urls[position]):
+            found.append(f"{str(row.url)[:60]!r} is not a URL (expected https://host/path or "
+                         "/path)" if row.url else "the url cell is empty")
+        problems.append("; ".join(dict.fromkeys(found)) or None)
+        statuses.append(status)
+    reason = html["indexability_reason"].astype(object)
+    if table.format == "screaming_frog":
+        indexable = html["indexable"].astype(bool)
+    else:  # the duplicate finder's own rule: only noindex (or a stated flag) says no
+        indexable = ~reason.isin(["Noindex", "Non-Indexable"])
+    out = pd.DataFrame({
+        "url": pd.Series(urls, dtype=object),
+        "text": pd.Series([t or "" for t in texts], dtype=object),
+        "status": pd.Series(statuses, dtype=object),
+        "canonical": pd.Series([_relative(c, sites) if isinstance(c, str) else None
+                                for c in html["canonical"]], dtype=object),
+        "inlinks": np.asarray([int(v) if isinstance(v, int | float) and v == v else 0
+                               for v in html["inlinks"]], dtype=np.int64),
+        "indexable": np.asarray(indexable, dtype=bool),
+        "where": html["where"].astype(object),
+        "problem": pd.Series(problems, dtype=object),
+    })
+    repeated = out["url"].notna() & out["url"].duplicated(keep="first")
+    repeats: list[tuple[str, str, str]] = []
+    if repeated.any():
+        first_where = dict(zip(out.loc[~repeated, "url"], out.loc[~repeated, "where"],
+                               strict=True))
+        repeats = [(str(u), str(w), str(first_where.get(u, ""))) for u, w in zip(
+            out.loc[repeated, "url"], out.loc[repeated, "where"], strict=True)]
+        out = out.loc[~repeated].reset_index(drop=True)
+    absolute = [u for u in out["url"] if isinstance(u, str) and not u.startswith("/")]
+    if origin is None and absolute:
+        origin = guess_origin(absolute)
+    return Pages(frame=out, name=table.name, origin=origin, repeats=repeats, notes=notes)
+
+
+_SHARED_WORDS = 200
+"""Length of the shared part of a stand-in text (see :func:`_stand_in_texts`)."""
+
+
+def _near_groups(html: pd.DataFrame) -> dict[int, tuple[int, float]]:
+    """Row position -> (group, similarity) for Screaming Frog's near duplicates.
+
+    Assumption (labelled): the Internal export says how many near duplicates a page has
+    and its closest similarity, not which page it is; pages that have near duplicates
+    and the same closest similarity (to 0.1 %) are taken as each other's near duplicates.
+    A page whose similarity no other page shares stays alone.
+    """
+    counts = pd.to_numeric(html["near_duplicates"], errors="coerce").fillna(0)
+    similarity = pd.to_numeric(html["closest_similarity"], errors="coerce")
+    groups: dict[float, list[int]] = {}
+    for position, (count, value) in enumerate(zip(counts, similarity, strict=True)):
+        if count > 0 and value == value and 0 < value <= 1:
+            groups.setdefault(round(float(value), 3), []).append(position)
+    found: dict[int, tuple[int, float]] = {}
+    for number, (value, members) in enumerate(sorted(groups.items())):
+        if len(members) > 1:
+            found.update({member: (number, value) for member in members})
+    return found
+
+
+def _stand_in_texts(hashes: list[str | None], near: dict[int, tuple[int, float]]
+                    ) -> list[str | None]:
+    """Texts whose word 3-shingle resemblance is what Screaming Frog measured.
+
+    The same Hash gives the same text (an exact copy).  Pages of one near-duplicate group
+    share :data:`_SHARED_WORDS` words and each adds ``M`` words of its own, so that their
+    resemblance ``(N - 2) / (N - 2 + 2M)`` is the closest similarity Screaming Frog
+    reported (to about 0.01).
+    """
+    texts: list[str | None] = []
+    n = _SHARED_WORDS
+    for position, digest in enumerate(hashes):
+        own = digest or f"row{position}"
+        if position in near:
+            group, value = near[position]
+            extra = round((n - 2) * (1 - value) / (2 * value))
+            words = [f"sfnear{group}w{i}" for i in range(n)]
+            words += [f"sfown{own}w{j}" for j in range(extra)]
+            texts.append(" ".join(words))
+        elif digest:
+            texts.append(" ".join([f"sfhash{digest}"] * 3))
+        else:
+            texts.append(None)
+    return texts
+
+
+def _relative(url: str, sites: set[str]) -> str:
+    """``url`` as a path when it is on one of ``sites`` (a folder served without an origin)."""
+    site = site_of(url)
+    return (url[len(site):] or "/") if site and site in sites else url
+
+
+def _texts_without_page_text(table: PageTable, html: pd.DataFrame) -> list[str | None]:
+    """Stand-ins from Screaming Frog's Hash and near-duplicate columns, or a clear refusal."""
+    hashes = [h if isinstance(h, str) and h else None for h in html["hash"]]
+    near = _near_groups(html) if table.format == "screaming_frog" else {}
+    if table.format == "screaming_frog" and (any(hashes) or near):
+        return _stand_in_texts(hashes, near)
+    if table.format == "screaming_frog":
+        raise InputError(f"{table.name}: this Screaming Frog export has no page text and no "
+                         "Hash column, so there is nothing to compare.", hint=_SF_HINT)
+    if table.format == "advertools":
+        raise InputError(f"{table.name}: this advertools crawl has no body_text, so there is "
+                         "nothing to compare.",
+                         hint="advertools.crawl() writes body_text by default; crawl again "
+                              "without removing it.")
+    raise InputError(f"{table.name}: no page has any text to compare.")
+
+
+def _near_note(html: pd.DataFrame) -> str:
+    counts = pd.to_numeric(html["near_duplicates"], errors="coerce").fillna(0)
+    flagged = int((counts > 0).sum())
+    paired = len(_near_groups(html))
+    note = ("no page text in this Screaming Frog export: exact copies come from its Hash "
+            "column")
+    if flagged:
+        note += (f"; of the {flagged} page(s) it gives near duplicates for, {paired} were "
+                 "paired by equal closest similarity (an assumption: this export does not "
+                 "name the partner; its 'Duplicate Details' tab does)")
+    return note + ". " + _SF_HINT

@@ -190,7 +190,7 @@ def simulate_crawl(
     if shape is None:
         shape = SiteShape(**knobs)  # type: ignore[arg-type]
     elif knobs:
-        shape = SiteShape(**{**asdict(shape), **knobs})  # type: ignore[arg-type]
+        shape = SiteShape(**{**asdict(shape), **knobs})
     model = assumptions or CrawlAssumptions()
     counts = shape.url_counts()
     total = sum(counts.values())

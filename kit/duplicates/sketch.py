@@ -176,7 +176,7 @@ def _token_hashes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
     padded = np.concatenate([data, np.zeros(8, dtype=np.uint8)])
     blocks = np.ndarray(shape=(data.size,), dtype=np.uint64, buffer=padded, strides=(1,))
     lengths = ends - starts
-    hashes = blocks[starts] & _BYTE_MASKS[np.minimum(lengths, 8)]
+    hashes: np.ndarray = blocks[starts] & _BYTE_MASKS[np.minimum(lengths, 8)]
     hashes ^= lengths.astype(np.uint64) * _C3
     _mix(hashes)
     longer = np.flatnonzero(lengths > 8)
@@ -205,6 +205,7 @@ def _batch(texts: Sequence[object], first: int) -> tuple[np.ndarray, ...]:
     doc = np.repeat(np.arange(n), tokens)
 
     # Word 3-shingles; texts of one or two tokens get one shingle of what they have.
+    shingle: np.ndarray
     if hashes.size >= SHINGLE_WORDS:
         shingle = hashes[:-2] + hashes[1:-1] * _C1 + hashes[2:] * _C2
         same = doc[:-2] == doc[2:]
@@ -542,7 +543,8 @@ def edit_share(similarity: np.ndarray | float) -> np.ndarray:
     """
     j = np.clip(np.asarray(similarity, dtype=float), 0.0, 1.0)
     kept = 2 * j / (1 + j)
-    return 1 - kept ** (1 / SHINGLE_WORDS)
+    share: np.ndarray = 1 - kept ** (1 / SHINGLE_WORDS)
+    return share
 
 
 def edited_pairs(

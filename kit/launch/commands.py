@@ -139,7 +139,8 @@ def _frame_text(frame: pd.DataFrame, fmt: str) -> str:
         return findings_to_csv(frame)
     if fmt == "json":
         return findings_to_json(frame)
-    return frame.to_string(index=False) + "\n"
+    text: str = frame.to_string(index=False)
+    return text + "\n"
 
 
 def run_capacity(args: argparse.Namespace) -> int:

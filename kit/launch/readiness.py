@@ -224,7 +224,8 @@ class ReadinessPlan:
                 f"{s['full_scope_launch_day']} ({s['delay_days']} days late). Launching on the "
                 f"planned day instead: {s['tasks_compressed']} task(s) squeezed, "
                 f"{s['tasks_skipped']} not done; risk <b>{s['risk']}</b>.</p>")
-        return head + self.schedule.to_html(index=False)
+        table: str = self.schedule.to_html(index=False)
+        return head + table
 
 
 def plan_launch(tasks: Iterable[Task] = TASKS, *, launch_day: int = 42,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement, Requirement
@@ -49,14 +50,16 @@ FRONT_END: dict[str, str] = {
 }
 
 # Pure-Python wheels the kernel needs that Pyodide's distribution does not carry: comm
-# (the kernel's own widget channel), psygnal (anywidget), and nbformat with its pure
-# dependencies (plotly's display checks for it; jsonschema comes from Pyodide).
+# (the kernel's own widget channel), psygnal (anywidget), nbformat with its pure
+# dependencies (plotly's display checks for it; jsonschema comes from Pyodide), and w3lib
+# (the kit's HTML decoder).
 PIPLITE_EXTRA: dict[str, str] = {
     "comm": "0.2.3",
     "psygnal": "0.16.1",
     "nbformat": "5.11.1",
     "fastjsonschema": "2.22.3",
     "jupyter-core": "5.9.1",
+    "w3lib": "2.6.0",  # the page table's HTML decoder (kit.pages.decode); pure Python
 }
 
 BUILD_REQUIREMENTS: tuple[str, ...] = (
@@ -71,7 +74,7 @@ SERVER_ONLY = frozenset({"jupyterlab", "nbgrader", "nbconvert", "psycopg"})
 
 # The interpreter a Pyodide kernel is: markers are evaluated for it, not for this machine.
 PYODIDE_ENVIRONMENT: dict[str, str] = {
-    **default_environment(),
+    **cast("dict[str, str]", default_environment()),
     "implementation_name": "cpython",
     "os_name": "posix",
     "platform_machine": "wasm32",

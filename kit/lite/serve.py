@@ -31,7 +31,8 @@ MIME_TYPES = {
 class SiteHandler(SimpleHTTPRequestHandler):
     """Static files with the MIME types JupyterLite needs; quiet unless asked."""
 
-    extensions_map: ClassVar[dict[str, str]] = {
+    # typeshed declares it per instance; http.server reads it from the class.
+    extensions_map: ClassVar[dict[str, str]] = {  # type: ignore[misc]
         **SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES,
     }
     verbose = False

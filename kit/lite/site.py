@@ -187,8 +187,10 @@ def build_site(repo: Path, out: Path, *, work: Path, pyodide: str | None = None,
 
 
 def _settings(site: Path) -> dict[str, Any]:
-    config = json.loads((site / "jupyter-lite.json").read_text())
-    return config["jupyter-config-data"].get("litePluginSettings", {}).get(KERNEL_SETTINGS, {})
+    config: dict[str, Any] = json.loads((site / "jupyter-lite.json").read_text())
+    settings: dict[str, Any] = config["jupyter-config-data"].get(
+        "litePluginSettings", {}).get(KERNEL_SETTINGS, {})
+    return settings
 
 
 def _default_pyodide_url(site: Path) -> str:

@@ -33,7 +33,7 @@ from kit.redirects.maps import (
 from kit.tables import TableSource, read_table, rename_columns
 from kit.urls import is_url, path_of, site_relative_key
 
-__all__ = ["AUDIT_CHECKS", "GOOGLEBOT_MAX_HOPS", "audit_map"]
+__all__ = ["AUDIT_CHECKS", "GOOGLEBOT_MAX_HOPS", "audit_map", "resolve_chains"]
 
 GOOGLEBOT_MAX_HOPS = 10
 AUDIT_CHECKS = (
@@ -98,7 +98,7 @@ def _url_keys(urls: object, origin: str) -> set[str]:
     return {site_relative_key(text, origin) for text in texts}
 
 
-def _resolve(next_code: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def resolve_chains(next_code: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Follow every redirect to its end: final code, hop count, and whether it loops.
 
     ``next_code[c]`` is where URL ``c`` redirects, or -1 if it answers without a redirect.
@@ -183,7 +183,7 @@ def audit_map(
     next_code[src_codes[active]] = tgt_codes[active]
     gone = np.zeros(len(uniques), dtype=bool)
     gone[src_codes[is_first & np.isin(statuses, list(GONE_STATUSES))]] = True
-    final, hops, looped = _resolve(next_code)
+    final, hops, looped = resolve_chains(next_code)
     known_new = _url_keys(new_urls, rmap.origin) if new_urls is not None else None
 
     rows = _Rows()

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from kit.display import key_value_table
-from kit.redirects.audit import GOOGLEBOT_MAX_HOPS, _resolve
+from kit.redirects.audit import GOOGLEBOT_MAX_HOPS, resolve_chains
 from kit.redirects.maps import (
     PERMANENT_STATUSES,
     REDIRECT_STATUSES,
@@ -181,7 +181,7 @@ def _page_outcomes(site: Redesign, redirects: pd.DataFrame) -> pd.DataFrame:
         nxt = np.full(len(uniques), -1, dtype=np.int64)
         redirect = frame["status"].isin(REDIRECT_STATUSES).to_numpy()
         nxt[src[redirect]] = tgt[redirect]
-        final, n_hops, looped = _resolve(nxt)
+        final, n_hops, looped = resolve_chains(nxt)
         index = pd.Index(uniques)
         old_keys = [rmap.key(url) for url in old["url"]]
         old_codes = index.get_indexer(old_keys)

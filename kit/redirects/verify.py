@@ -16,7 +16,7 @@ import http.client
 import ssl
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -26,6 +26,7 @@ from kit.progress import track
 from kit.redirects.export import Rule, export_rules, redirect_location
 from kit.redirects.maps import GONE_STATUSES, RedirectMap, load_redirects
 from kit.tables import TableSource
+from kit.urls import UrlError, parse_url
 
 __all__ = ["MAX_JOBS", "TAGS", "VERIFY_CHECKS", "verify_map"]
 
@@ -97,16 +98,18 @@ def _fetch(scheme: str, netloc: str, request: str, timeout: float
 
 
 def _same(location: str, expected: str, request_url: str) -> bool:
-    """Locations compared as browsers resolve them, percent-encoding either way.  A
+    """Locations compared as browsers resolve them, by the kit's URL identity
+    (percent-encoding compared after normalisation), fragments included.  A
     site-relative target (``/new``) matches on path, query and fragment whatever host the
     server names (a staging server may answer with its canonical host)."""
-    got = unquote(urljoin(request_url, location))
+    try:
+        got = parse_url(location.strip(), base=request_url)
+        want = parse_url(expected, base=request_url)
+    except UrlError:
+        return False
     if expected.startswith("/") and not expected.startswith("//"):
-        parts = urlsplit(got)
-        got = parts.path + (f"?{parts.query}" if parts.query else "") + (
-            f"#{parts.fragment}" if "#" in got else "")
-        return got == unquote(expected)
-    return got == unquote(urljoin(request_url, expected))
+        return (got.target, got.fragment) == (want.target, want.fragment)
+    return got == want
 
 
 def _judge(probe: _Probe, answer: tuple[int, str | None] | str, base: str) -> dict | None:
@@ -146,9 +149,13 @@ def verify_map(redirects: TableSource | RedirectMap, base_url: str, *, jobs: int
     source of the map that ``base_url`` does not answer as the map says; empty when all
     agree.  ``tagged`` also requests each redirecting source with campaign tags.
     """
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(f"--base-url {base_url!r} is not a web address.",
+    try:
+        site = parse_url(base_url)
+        why = "" if site.scheme else " (a path, not a server)"
+    except UrlError as error:
+        why = f" ({error.reason})"
+    if why:
+        raise InputError(f"--base-url {base_url!r} is not a web address{why}.",
                          hint="Write it like http://127.0.0.1:8080 or https://staging.example.com.")
     if not 1 <= jobs <= MAX_JOBS:
         raise InputError(f"--jobs {jobs}: use 1 to {MAX_JOBS} parallel requests, to stay "
@@ -158,10 +165,11 @@ def verify_map(redirects: TableSource | RedirectMap, base_url: str, *, jobs: int
     rmap = redirects if isinstance(redirects, RedirectMap) else load_redirects(redirects)
     probes = [probe for rule in export_rules(rmap) for probe in _probes(rule)
               if tagged or not probe.tagged]
-    base = f"{parts.scheme}://{parts.netloc}"
+    base = site.origin
+    netloc = base.split("://", 1)[1]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         answers = list(track(pool.map(
-            lambda probe: _fetch(parts.scheme, parts.netloc, probe.request, timeout), probes),
+            lambda probe: _fetch(site.scheme, netloc, probe.request, timeout), probes),
             desc=f"requesting {base}", total=len(probes), unit="request"))
     rows = [row for probe, answer in zip(probes, answers, strict=True)
             if (row := _judge(probe, answer, base)) is not None]

@@ -19,7 +19,9 @@ from typing import Any
 import pandas as pd
 
 from kit.findings import findings_frame
-from kit.seo.pages import page_table, url_key
+from kit.pages.extract import GOOGLEBOT_MAX_BYTES
+from kit.pages.keys import url_key
+from kit.seo.pages import pages_of
 from kit.seo.robots import RobotsTxt, parse_robots
 
 __all__ = [
@@ -198,7 +200,8 @@ def audit_pages(
     * ``sitemap_not_indexable`` [warning]: the sitemap lists a crawled page that is not
       indexable (non-200, noindex, blocked or canonicalised elsewhere).
     """
-    table = page_table(pages)
+    page_table = pages_of(pages)
+    table = page_table.frame
     robots = parse_robots(robots_txt)
     found = _Findings()
     origin = next((k for k in table["key"] if isinstance(k, str)), None)
@@ -207,10 +210,18 @@ def audit_pages(
     seen: dict[str, str] = {}
     row_of: dict[str, dict[str, Any]] = {}
     usable: list[dict[str, Any]] = []
+    status_of: dict[str, int] = {}
+    crawled_as: dict[str, str] = {}
     for row in table.to_dict("records"):
         url, key = row["url"], row["key"]
-        if key is None or row["status"] is None:
-            reason = row["problem"] if row["status"] is None and row["problem"] else (
+        row["status"] = None if pd.isna(row["status"]) else int(row["status"])
+        if key is not None and key not in status_of and row["status"] is not None:
+            status_of[key] = row["status"]  # every answered URL, pages or not: canonical targets
+            crawled_as[key] = row["crawl_status"]
+        if not row["is_html"] and row["crawl_status"] != "invalid":
+            continue  # images, CSS, JS, PDFs: counted, never audited as pages
+        if key is None or row["crawl_status"] == "invalid":
+            reason = row["problem"] if row["crawl_status"] == "invalid" and row["problem"] else (
                 f"{_short(url)!r} is not an http(s) URL" if key is None else "no status code")
             found.add("unreadable", row,
                       "This row could not be checked, so any problem on that page stays hidden.",
@@ -226,15 +237,18 @@ def audit_pages(
         row_of[key] = row
         usable.append(row)
 
-    status_of = {row["key"]: int(row["status"]) for row in usable}
     ok = [row for row in usable if row["status"] == 200]
+    crawl_blocked = {row["key"] for row in usable if row["crawl_status"] == "blocked_by_robots"}
     for row in usable:
-        if row["status"] != 200:
+        if row["status"] != 200 and row["key"] not in crawl_blocked:
             _status_finding(found, row)
 
     noindex = {row["key"] for row in ok if _has_noindex(row["robots"])}
-    blocked = {row["key"]: rule for row in usable if robots is not None
-               and (rule := robots.decide(row["key"], user_agent)) is not None and not rule.allow}
+    blocked: dict[str, object] = {
+        row["key"]: rule for row in usable if robots is not None
+        and (rule := robots.decide(row["key"], user_agent)) is not None and not rule.allow}
+    for key in sorted(crawl_blocked - set(blocked)):
+        blocked[key] = "(reported by the crawler)"
     canonical_other = {row["key"] for row in ok if isinstance(row["canonical"], str)
                        and row["canonical_count"] == 1 and row["canonical"] != row["key"]}
     indexable_keys = {row["key"] for row in ok} - noindex - canonical_other
@@ -247,23 +261,24 @@ def audit_pages(
 
     for row in ok:
         key = row["key"]
-        problem = row["problem"] or ""
-        if "empty page" in problem:
+        if row["empty"]:
             found.add("empty_page", row,
                       "The page answers but shows nothing: nothing to rank, nothing to show.",
                       "The server returns 200 with an empty body; fix the template or answer "
                       "404/410 if the page is gone.")
             continue
-        if "Googlebot reads only" in problem:
+        if row["truncated"]:
             found.add("too_large", row,
                       "The page is so heavy that Google reads only its first 15 MB; anything "
                       "after that, links included, is invisible to Google.",
-                      f"{problem}. Move inline data, images or scripts out of the HTML.",
-                      value=row["size"])
-        if "not valid" in problem or "charset" in problem:
+                      f"page is {row['size']:,} bytes; Googlebot reads only the first "
+                      f"{GOOGLEBOT_MAX_BYTES:,}. Move inline data, images or scripts out of "
+                      "the HTML.", value=row["size"])
+        if row["encoding_problem"]:
             found.add("encoding", row,
                       "Accented letters may show as garbage (\ufffd) in Google's results.",
-                      f"{problem}. Serve UTF-8 and declare it: Content-Type: text/html; "
+                      f"{row['encoding_problem']}. Serve UTF-8 and declare it: Content-Type: "
+                      "text/html; "
                       "charset=utf-8 and <meta charset=\"utf-8\">.")
         _title_findings(found, row, titles, title_max, key in indexable_keys)
         _description_findings(found, row, descriptions, key in indexable_keys)
@@ -304,17 +319,22 @@ def audit_pages(
                   ("Google may not read this page. It can still appear in search as a bare "
                    "address without a description, and it cannot be described well."
                    + (" It also says noindex, which Google never gets to read." if both else "")),
-                  f"robots.txt {rule} disallows this URL for {user_agent}"
+                  (f"robots.txt {rule} disallows this URL for {user_agent}" if not isinstance(
+                      rule, str) else "The crawler did not fetch this URL: robots.txt disallows "
+                   "it for the crawler's user agent")
                   + ("; its noindex cannot be read while it is blocked: unblock it so Google "
                      "sees the noindex, or drop the noindex if the page should be found"
                      if both else "; remove or narrow the rule if the page should be found")
                   + ". Note: robots.txt 'Noindex:' lines have not worked since Sep 2019.",
-                  value=str(rule), severity="error" if both else None)
+                  value=str(rule) if not isinstance(rule, str) else "blocked by robots.txt",
+                  severity="error" if both else None)
 
     if in_sitemap is not None:
         for key in sorted(in_sitemap & set(status_of)):
             reasons = []
-            if status_of[key] != 200:
+            if status_of[key] == 0 and key not in blocked:
+                reasons.append("did not answer")
+            elif status_of[key] not in (0, 200):
                 reasons.append(f"answers {status_of[key]}")
             if key in noindex:
                 reasons.append("says noindex")
@@ -362,10 +382,13 @@ def _status_finding(found: _Findings, row: dict[str, Any]) -> None:
                   f"Answers {status} (redirect). Link to the final URL directly so crawlers and "
                   "visitors skip the hop.", value=status, severity="warning")
     elif status == 0:
+        timeout = row.get("crawl_status") == "timeout"
         found.add("status", row,
                   "The page did not answer at all: nobody can see it, Google included.",
-                  "No HTTP response (timeout, DNS or connection error); check the server and "
-                  "the crawl log.", value=status)
+                  ("The crawler gave up waiting for an answer (connection timeout); check the "
+                   "server's response time and the crawl log." if timeout else
+                   "No HTTP response (DNS or connection error); check the server and the crawl "
+                   "log."), value=status)
     else:
         kind = ("server error" if status >= 500 else "client error" if status >= 400
                 else "not a plain 200 OK")
@@ -464,7 +487,7 @@ def _canonical_findings(found: _Findings, row: dict[str, Any], status_of: dict[s
                   f"rel=canonical {_short(canonical)!r} is not an absolute http(s) URL. Use the "
                   "page's full URL.", value=_short(canonical))
         return
-    if target != key and status_of.get(target, 200) != 200:
+    if target != key and status_of.get(target, 200) not in (0, 200):
         found.add("canonical_broken", row,
                   "The page points Google at a 'real' address that is itself broken or "
                   "redirected: a mixed signal, so the page may drop out of search.",
@@ -489,9 +512,10 @@ def page_scores(pages: object, findings: pd.DataFrame | None = None, **audit: An
     ``why_not`` names the checks that stand in the way.  ``findings`` defaults to
     ``audit_pages(pages, **audit)``.
     """
-    table = page_table(pages)
+    page_table = pages_of(pages)
+    table = page_table.frame
     if findings is None:
-        findings = audit_pages(table, **audit)
+        findings = audit_pages(page_table, **audit)
     blocking: dict[str, list[str]] = defaultdict(list)
     for page, check, severity in zip(findings["page"], findings["check"],
                                      findings["severity"].astype(str), strict=True):
@@ -502,12 +526,13 @@ def page_scores(pages: object, findings: pd.DataFrame | None = None, **audit: An
             blocking[page].append(check)
     rows = []
     seen: set[str] = set()
-    for url, key, status in zip(table["url"], table["key"], table["status"], strict=True):
-        if key is None or key in seen or status is None:
+    html = table[table["is_html"] & (table["crawl_status"] != "invalid")]
+    for url, key, status in zip(html["url"], html["key"], html["status"], strict=True):
+        if key is None or key in seen or pd.isna(status):
             continue
         seen.add(key)
         checks = list(dict.fromkeys(blocking.get(key, [])))
-        indexable = status == 200 and not any(c in BLOCKS_INDEXING for c in checks)
+        indexable = bool(status == 200) and not any(c in BLOCKS_INDEXING for c in checks)
         described = indexable and not any(c in BLOCKS_DESCRIBED for c in checks)
         rows.append({"url": url, "key": key, "status": int(status), "indexable": indexable,
                      "well_described": described, "why_not": ", ".join(checks)})

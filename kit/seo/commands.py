@@ -1,9 +1,12 @@
 """``crosstalk seo audit`` and ``crosstalk sitemap build|validate`` from the shell.
 
-* ``seo audit PATH`` audits a folder of ``.html`` files or a crawl CSV (Screaming
-  Frog-style export, or ``url, status, html``) with :func:`~kit.seo.audit_pages`, prints
-  a count per check and the findings, and the number of indexable and well-described
-  pages.  Exit 0 without error findings, 1 with some, 2 when the input is unusable.
+* ``seo audit PATH`` audits a folder of saved pages (wget ``--mirror`` too), a Screaming
+  Frog export (Internal: All / Internal: HTML), an advertools ``.jl`` crawl or a
+  ``url, status, html`` CSV (read by :func:`kit.pages.read_pages`) with
+  :func:`~kit.seo.audit_pages`, prints a count per check and the findings, how many URLs
+  were HTML pages and how many other files (counted, never audited as pages), and the
+  number of indexable and well-described pages.  Exit 0 without error findings, 1 with
+  some, 2 when the input is unusable.
 * ``sitemap build URLS.csv --base-url URL --out-dir DIR`` writes ``sitemap.xml`` (and
   ``sitemap-N.xml`` plus an index when over the limits).  Exit 0 when every URL went
   in, 1 when some were left out (listed on stderr), 2 on unusable input.
@@ -66,20 +69,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                     "canonicals, noindex, robots.txt and orphans.")
     actions = seo.add_subparsers(dest="action", metavar="ACTION", required=True)
     audit = actions.add_parser(
-        "audit", help="audit a folder of .html files or a crawl CSV",
-        description="Audit saved pages (a folder of .html files) or a crawl export "
-                    "(CSV: Address, Status Code, Title 1, Meta Description 1, H1-1, "
-                    "Canonical Link Element 1, Meta Robots 1, X-Robots-Tag 1, Inlinks; or "
-                    "url, status, html).",
+        "audit", help="audit saved pages or a crawler's export",
+        description="Audit saved pages (a folder of .html files, or a wget --mirror folder), "
+                    "a Screaming Frog export ('Internal: All' or 'Internal: HTML' CSV), an "
+                    "advertools crawl (.jl), or a CSV with url, status, html.  Only HTML "
+                    "pages that answered are audited; images, CSS, JS and PDFs are counted.",
         epilog=_AUDIT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    audit.add_argument("path", metavar="PATH", help="folder of .html files, or crawl CSV")
+    audit.add_argument("path", metavar="PATH",
+                       help="folder of saved pages, crawl export (.csv) or advertools crawl (.jl)")
     audit.add_argument("--robots", metavar="FILE",
                        help="the site's robots.txt (default: PATH/robots.txt when PATH is a "
                             "folder that has one)")
     audit.add_argument("--sitemap", metavar="FILE",
                        help="the site's sitemap.xml: orphans it lists count as discoverable")
-    audit.add_argument("--base-url", metavar="URL", default="https://site.invalid/",
-                       help="URL the folder's files are served under (default: %(default)s)")
+    audit.add_argument("--base-url", metavar="URL",
+                       help="URL the folder's files are served under (default: wget's host "
+                            "folder, else https://site.invalid/); resolves relative URLs in a "
+                            "crawl file")
     audit.add_argument("--pretty-urls", action="store_true",
                        help="serve a folder's x.html as /x (as most static hosts do), not /x.html")
     audit.add_argument("--format", choices=("table", "csv", "json"), default="table",
@@ -162,10 +168,13 @@ def _input_file(value: str, what: str) -> Path:
 
 def run_audit(args: argparse.Namespace) -> int:
     """``crosstalk seo audit``: 1 when any finding has severity ``error``, else 0."""
-    from kit.seo import audit_pages, load_html_folder, page_scores, page_table
+    from kit.pages import read_pages
+    from kit.seo import audit_pages, page_scores
+    from kit.seo.pages import pages_of
     from kit.seo.sitemaps import sitemap_urls
 
-    _base_url(args.base_url)
+    if args.base_url is not None:
+        _base_url(args.base_url)
     if args.robots:
         _input_file(args.robots, "--robots")
     if args.sitemap:
@@ -174,18 +183,23 @@ def run_audit(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not path.exists():
         raise InputError(f"{args.path}: no such file or folder.",
-                         hint="Give a folder of .html files or a crawl CSV.")
+                         hint="Give a folder of saved pages, a Screaming Frog CSV export or an "
+                              "advertools .jl crawl.")
     robots = _read_text(args.robots, "--robots") if args.robots else None
     note = ""
     if robots is None and path.is_dir() and (path / "robots.txt").is_file():
         robots = _read_text(str(path / "robots.txt"), "robots.txt")
         note = f"(using {path / 'robots.txt'})\n"
-    pages = (load_html_folder(path, base_url=args.base_url, pretty_urls=args.pretty_urls)
-             if path.is_dir() else page_table(path))
+    table = pages_of(read_pages(path, base_url=args.base_url,
+                                encoding=getattr(args, "encoding", None),
+                                pretty_urls=args.pretty_urls))
     listed = sitemap_urls(args.sitemap) if args.sitemap else None
-    findings = audit_pages(pages, robots_txt=robots, sitemap_urls=listed)
-    scores = page_scores(pages, findings)
+    findings = audit_pages(table, robots_txt=robots, sitemap_urls=listed)
+    scores = page_scores(table, findings)
+    unread = "".join(f"\n  not read: {where}: {why}" for where, why in zip(
+        table.problems["where"], table.problems["why"], strict=True))
     summary = (note + format_summary(findings, name=path.name) + "\n\n"
+               + table.summary() + unread + "\n"
                f"{int(scores['indexable'].sum())} of {len(scores)} pages indexable, "
                f"{int(scores['well_described'].sum())} well described.")
     emit_findings(findings, summary, args.format, args.out)
@@ -195,13 +209,13 @@ def run_audit(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     """``crosstalk sitemap build``: 1 when some URLs were left out, else 0."""
     from kit.seo import build_sitemaps
-    from kit.seo.sitemaps import _lastmod_text
+    from kit.seo.sitemaps import normalise_lastmod
 
     urls = _input_file(args.urls, "URLS.csv")
     _base_url(args.base_url)
     if args.lastmod is not None:
         try:
-            _lastmod_text(args.lastmod)
+            normalise_lastmod(args.lastmod)
         except ValueError as error:
             raise InputError(f"--lastmod: {error}.", hint="Leave it out to use the CSV's "
                              "lastmod column.") from None

@@ -13,7 +13,16 @@ The rules (sitemaps.org/protocol.php), which :func:`build_sitemaps` follows and
 * The sitemap's location limits what it may list: the same scheme, host and port, and
   only paths at or below the sitemap's folder (``/shop/sitemap.xml`` may list
   ``/shop/…``, not ``/blog/…``).
-* ``<lastmod>`` is a W3C Datetime (``2024-05-01`` or ``2024-05-01T10:00:00+00:00``).
+* ``<lastmod>`` is a W3C Datetime (``2024-05-01`` or ``2024-05-01T10:00:00+00:00``), and
+  the official schema (sitemap.xsd and siteindex.xsd 0.9, type ``tLastmod``: the union
+  of ``xsd:date`` and ``xsd:dateTime``) is stricter than the W3C note: no year-only or
+  year-month, seconds required, ``T`` and ``Z`` in upper case, zones within ±14:00.
+  :func:`build_sitemaps` writes only values both accept (see :func:`normalise_lastmod`
+  for each case) and :func:`validate_sitemap` reports the others, impossible dates too.
+* The files are plain XML: no DOCTYPE, no entity declarations, no XInclude.
+  :func:`validate_sitemap` reports a file with any of them as invalid and never expands
+  an entity or fetches anything (a parser that did could be made to read local files or
+  blow up in memory; one that does not sees a ``<loc>`` cut short at the entity).
 
 Google Search Central ("Build and submit a sitemap") adds: Google ignores
 ``<priority>`` and ``<changefreq>`` (so :func:`build_sitemaps` writes neither), and uses
@@ -34,15 +43,15 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pandas as pd
 from lxml import etree
 
 from kit.errors import InputError
 from kit.findings import findings_frame
-from kit.seo.pages import url_key
 from kit.tables import read_table, rename_columns
+from kit.urls import parse_url, query_of, url_key
 
 __all__ = [
     "MAX_BYTES",
@@ -51,6 +60,7 @@ __all__ = [
     "NAMESPACE",
     "SitemapFiles",
     "build_sitemaps",
+    "normalise_lastmod",
     "sitemap_location",
     "sitemap_urls",
     "validate_sitemap",
@@ -65,11 +75,6 @@ UNIFORM_LASTMOD_MIN = 10
 SRC_PROTOCOL = "sitemaps.org protocol (sitemaps.org/protocol.php)"
 SRC_GOOGLE = ("Google Search Central, 'Build and submit a sitemap'; Google Search Central "
               "blog, June 2023 (sitemap ping endpoint deprecated)")
-_W3C = re.compile(
-    r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01])"
-    r"(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?"
-    r")?)?$"
-)
 _NEEDS_ESCAPE = re.compile(r"[^\x21-\x7e]|[<>\"{}|\\^`]")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CHANGEFREQ = frozenset({"always", "hourly", "daily", "weekly", "monthly", "yearly", "never"})
@@ -87,12 +92,12 @@ def sitemap_location(base_url: str) -> tuple[str, str]:
     ``/shop/`` too.
     """
     key = url_key(base_url) if isinstance(base_url, str) else None
-    if key is None or urlsplit(base_url.strip()).query:
+    if key is None or query_of(base_url.strip()):
         raise InputError(f"base URL {base_url!r} is not an http(s) URL without a query, like "
                          "https://www.example.com/ .",
                          hint="Give the URL of the folder the sitemap will be served from.")
-    parts = urlsplit(key)
-    site = f"{parts.scheme}://{parts.netloc}"
+    parts = parse_url(key)
+    site = parts.origin
     path = parts.path or "/"
     last = path.rsplit("/", 1)[-1]
     if last.lower().endswith((".xml", ".xml.gz", ".txt")):
@@ -113,26 +118,166 @@ def _xml_escape(text: str) -> str:
             .replace("'", "&apos;").replace('"', "&quot;"))
 
 
-def _lastmod_text(value: object) -> str | None:
-    """A W3C Datetime string for ``value``; None for no value; ValueError when invalid."""
+_LASTMOD = re.compile(
+    r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
+    r"(?:(?P<sep>[Tt ])(?P<hour>\d{2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2})(?P<fraction>\.\d+)?)?)?"
+    r"(?P<zone>[Zz]|[+-]\d{2}:?\d{2})?)?)?"
+)
+_MAX_ZONE = dt.timedelta(hours=14)
+"""xsd:dateTime and xsd:date allow time zones from -14:00 to +14:00 (XML Schema Part 2, 3.2.7)."""
+
+
+class _Lastmod:
+    """A parsed ``lastmod``: the text to write, the instant for ordering, why it changed."""
+
+    __slots__ = ("given", "instant", "reasons", "text")
+
+    def __init__(self, text: str, instant: dt.datetime, *, given: str | None = None,
+                 reasons: tuple[str, ...] = ()) -> None:
+        self.text = text
+        self.instant = instant
+        self.given = text if given is None else given
+        self.reasons = reasons
+
+    @property
+    def note(self) -> str | None:
+        """``'2024-05-01T10:00Z' written as '2024-05-01T10:00:00Z': why``, or None."""
+        if self.given == self.text:
+            return None
+        return f"{self.given!r} written as {self.text!r}: " + "; ".join(self.reasons)
+
+
+def _zone_text(offset: dt.timedelta) -> str:
+    if offset == dt.timedelta(0):
+        return "+00:00"
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _from_datetime(value: dt.datetime) -> _Lastmod:
+    offset = value.utcoffset()
+    if offset is None:
+        raise ValueError(f"{value.isoformat()} has a time but no time zone; add one "
+                         "(e.g. +00:00) or give only the date")
+    if offset.total_seconds() % 60 or abs(offset) > _MAX_ZONE:
+        raise ValueError(f"{value.isoformat()}: the time zone {offset} is not a whole number "
+                         "of minutes within ±14:00, which the sitemaps.org schema requires")
+    text = value.replace(tzinfo=None).isoformat(timespec="seconds") + _zone_text(offset)
+    return _Lastmod(text, value.astimezone(dt.UTC))
+
+
+def _parse_lastmod_text(text: str) -> _Lastmod:
+    match = _LASTMOD.fullmatch(text)
+    if match is None:
+        raise ValueError(f"{text[:60]!r} is not a W3C Datetime such as 2024-05-01 or "
+                         "2024-05-01T10:00:00+00:00")
+    part = match.groupdict()
+    if part["month"] is None or part["day"] is None:
+        raise ValueError(f"{text!r} gives no day; the sitemaps.org schema needs a full date "
+                         "(2024-05-01). Write the day the page really changed (the kit does "
+                         "not invent one)")
+    try:
+        day = dt.date(int(part["year"]), int(part["month"]), int(part["day"]))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real date (no such day)") from None
+    zone = part["zone"]
+    offset: dt.timedelta | None = None
+    if zone is not None:
+        if zone in "Zz":
+            offset = dt.timedelta(0)
+        else:
+            digits = zone[1:].replace(":", "")
+            hours, minutes = int(digits[:2]), int(digits[2:])
+            if minutes > 59:
+                raise ValueError(f"{text!r}: the time zone {zone} is not a valid offset")
+            offset = dt.timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1)
+            if abs(offset) > _MAX_ZONE:
+                raise ValueError(f"{text!r}: the time zone {zone} is beyond ±14:00, which the "
+                                 "sitemaps.org schema (xsd:dateTime) does not allow")
+    if part["hour"] is None:
+        instant = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+        return _Lastmod(day.isoformat(), instant, given=text,
+                        reasons=("a date with a time zone is not a W3C Datetime",))
+    if offset is None:
+        raise ValueError(f"{text!r} has a time but no time zone, so the moment is unclear by "
+                         "up to a day; add one (e.g. +00:00 or Z) or give only the date")
+    hour, minute = int(part["hour"]), int(part["minute"])
+    second = int(part["second"] or 0)
+    if hour == 24 and minute == 0 and second == 0 and not (part["fraction"] or "").strip(".0"):
+        moment = dt.datetime.combine(day, dt.time(0), dt.timezone(offset)) + dt.timedelta(days=1)
+    else:
+        try:
+            moment = dt.datetime.combine(day, dt.time(hour, minute, second),
+                                         dt.timezone(offset))
+        except ValueError:
+            raise ValueError(f"{text!r} is not a real time of day (hours 00-23, minutes and "
+                             "seconds 00-59)") from None
+    fraction = part["fraction"] or ""
+    zone_out = "Z" if zone in "Zz" else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
+    clean = moment.replace(tzinfo=None).isoformat(timespec="seconds") + fraction + zone_out
+    reasons = []
+    if part["second"] is None:
+        reasons.append("the sitemaps.org schema (xsd:dateTime) needs seconds")
+    if part["sep"] != "T" or zone == "z":
+        reasons.append("'T' and 'Z' are written in upper case, with no space")
+    if zone not in ("Z", "z") and ":" not in zone:
+        reasons.append("the time zone is written +hh:mm")
+    if hour == 24:
+        reasons.append("24:00:00 is 00:00:00 of the next day (W3C note: hours 00-23)")
+    return _Lastmod(clean, moment.astimezone(dt.UTC), given=text, reasons=tuple(reasons))
+
+
+def normalise_lastmod(value: object) -> str | None:
+    """``value`` as a ``lastmod`` that both the W3C note and the sitemaps.org XSD accept.
+
+    None (or NaN, NaT, "") for no value; ValueError, saying why, when ``value`` cannot be
+    written without guessing.  Case by case (the XSD's type is the union of
+    ``xsd:date`` and ``xsd:dateTime``; tests/unit/seo/test_sitemaps.py checks each row
+    against the committed XSD):
+
+    ================================  ==========  =====================================
+    value                             XSD         written
+    ================================  ==========  =====================================
+    ``2024-05-01``                    valid       as given
+    ``2024-05-01T10:00:00+02:00``     valid       as given (``Z``, fractions kept too)
+    ``2024-05-01T10:00Z``             invalid     ``2024-05-01T10:00:00Z`` (seconds)
+    ``2024-05-01 10:00:00+02:00``     invalid     ``2024-05-01T10:00:00+02:00``
+    ``2024-05-01t10:00:00z``          invalid     ``2024-05-01T10:00:00Z``
+    ``2024-05-01T10:00:00+0200``      invalid     ``2024-05-01T10:00:00+02:00``
+    ``2024-05-01T24:00:00Z``          valid       ``2024-05-02T00:00:00Z``
+    ``2024-05-01+02:00``              valid       ``2024-05-01`` (a date with a zone is
+                                                  no W3C Datetime)
+    ``2024``, ``2024-05``             invalid     refused: which day is not known
+    ``2024-02-30``, ``2023-02-29``    invalid     refused: no such day
+    ``2024-05-01T25:00:00Z``          invalid     refused: no such time
+    ``2024-05-01T10:00:00``           valid       refused: no time zone, the moment is
+                                                  unclear by up to a day (W3C note)
+    ``...T10:00:00+15:00``            invalid     refused: zones stop at ±14:00
+    ``date``                          —           ISO date
+    aware ``datetime``/``Timestamp``  —           ``YYYY-MM-DDThh:mm:ss±hh:mm``
+    naive ``datetime``/``Timestamp``  —           refused: no time zone
+    ================================  ==========  =====================================
+    """
+    parsed = _lastmod(value)
+    return None if parsed is None else parsed.text
+
+
+def _lastmod(value: object) -> _Lastmod | None:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"{value.isoformat()} has a time but no time zone; add one "
-                             "(e.g. +00:00) or give only the date")
-        return value.isoformat(timespec="seconds")
+        return _from_datetime(value)
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return _Lastmod(value.isoformat(), dt.datetime(value.year, value.month, value.day,
+                                                       tzinfo=dt.UTC))
     text = str(value).strip()
     if not text:
         return None
-    if not _W3C.match(text):
-        raise ValueError(f"{text!r} is not a W3C Datetime such as 2024-05-01 or "
-                         "2024-05-01T10:00:00+00:00")
-    return text
+    return _parse_lastmod_text(text)
 
 
 # --- building -------------------------------------------------------------------------------
@@ -141,8 +286,10 @@ def _lastmod_text(value: object) -> str | None:
 class SitemapFiles(list):  # type: ignore[type-arg]
     """The files to upload, as ``(filename, xml bytes)`` pairs, index first when split.
 
-    ``skipped`` lists the URLs left out and why (findings columns plus ``file, line,
-    value``); ``base_url`` is where the files belong.  A plain list otherwise.
+    ``skipped`` lists the URLs left out and why, and the ``lastmod`` values refused
+    (``lastmod_invalid``: the URL is kept without one) or rewritten
+    (``lastmod_rewritten``), as findings columns plus ``file, line, value``;
+    ``base_url`` is where the files belong.  A plain list otherwise.
     """
 
     def __init__(self, files: Iterable[tuple[str, bytes]], *, skipped: pd.DataFrame,
@@ -166,16 +313,22 @@ class SitemapFiles(list):  # type: ignore[type-arg]
                              f"{error.strerror or error}.") from None
         return paths
 
+    @property
+    def left_out(self) -> int:
+        """How many URLs are not in the files (``skipped`` rows not about a lastmod)."""
+        checks = self.skipped["check"].astype(str)
+        return int((~checks.str.startswith("lastmod_")).sum())
+
     def __repr__(self) -> str:
         names = ", ".join(name for name, _ in self)
         return (f"SitemapFiles({self.urls} URLs in {len(self)} file(s): {names}; "
-                f"{len(self.skipped)} URL(s) left out)")
+                f"{self.left_out} URL(s) left out)")
 
     def _repr_html_(self) -> str:
         rows = "".join(f"<tr><td>{_xml_escape(name)}</td><td>{len(data):,}</td></tr>"
                        for name, data in self)
         return (f"<table><caption>{self.urls:,} URLs in {len(self)} sitemap file(s), "
-                f"{len(self.skipped)} left out; upload to {_xml_escape(self.base_url)}</caption>"
+                f"{self.left_out} left out; upload to {_xml_escape(self.base_url)}</caption>"
                 f"<tr><th>file</th><th>bytes</th></tr>{rows}</table>")
 
 
@@ -229,7 +382,10 @@ def build_sitemaps(
     ``urls``: a list or Series of URLs (absolute, or paths starting with ``/``), or a
     DataFrame / CSV path with a ``url`` column and optionally ``lastmod``.  ``lastmod``:
     one date for every URL (a ``date``, a time-zone-aware ``datetime`` or a W3C Datetime
-    string), a mapping ``url → date``, or None (the ``lastmod`` column, if any).
+    string; checked once), a mapping or Series ``url → date``, or None (the ``lastmod``
+    column, if any).  Each value goes through :func:`normalise_lastmod`: one it must
+    rewrite is reported in ``.skipped`` as ``lastmod_rewritten`` (info), one it refuses as
+    ``lastmod_invalid`` (warning; the URL stays, without a lastmod), naming the row.
 
     One file ``sitemap.xml`` when the URLs fit; otherwise ``sitemap-1.xml``,
     ``sitemap-2.xml``… of at most ``max_urls`` URLs and ``max_bytes`` bytes each, and
@@ -242,10 +398,26 @@ def build_sitemaps(
     if not 1 <= max_urls <= MAX_URLS or max_bytes > MAX_BYTES:
         raise InputError(f"max_urls must be 1–{MAX_URLS:,} and max_bytes at most {MAX_BYTES:,}.")
     values, dates, wheres = _url_values(urls, lastmod)
+    skipped: list[dict[str, Any]] = []
+    shared: _Lastmod | None = None
+    if isinstance(lastmod, pd.Series):  # indexed by URL
+        lastmod = lastmod.to_dict()
     if isinstance(lastmod, Mapping):
         by_key = {url_key(str(k), site): v for k, v in lastmod.items()}
-    skipped: list[dict[str, Any]] = []
-    entries: list[tuple[bytes, str | None]] = []
+    elif lastmod is not None:  # one value for every URL: checked and reported once
+        try:
+            shared = _lastmod(lastmod)
+        except ValueError as error:
+            _skip(skipped, lastmod, "lastmod argument", "lastmod_invalid",
+                  f"lastmod argument: {error}. Every URL is listed without a lastmod.",
+                  severity="warning", business="Google cannot tell when these pages changed.",
+                  source=SRC_PROTOCOL + "; " + SRC_GOOGLE)
+        else:
+            if shared is not None and shared.note:
+                _skip(skipped, lastmod, "lastmod argument", "lastmod_rewritten",
+                      f"lastmod argument: {shared.note}.", severity="info",
+                      business="Same date, written the way the sitemap schema accepts it.")
+    entries: list[tuple[bytes, _Lastmod | None]] = []
     seen: dict[str, str] = {}
     for value, date, where in zip(values, dates, wheres, strict=True):
         if not isinstance(value, str) or not value.strip():
@@ -258,8 +430,8 @@ def build_sitemaps(
             _skip(skipped, value, where, "not_a_url",
                   f"{text[:120]!r} is not an absolute http(s) URL or a path starting with /.")
             continue
-        parts = urlsplit(key)
-        if f"{parts.scheme}://{parts.netloc}" != site:
+        parts = parse_url(key)
+        if parts.origin != site:
             _skip(skipped, value, where, "other_host",
                   f"{key[:120]} is not on {site}; a sitemap lists one scheme, host and port only "
                   "(http and https, www and no-www count as different).")
@@ -279,20 +451,15 @@ def build_sitemaps(
                   severity="info", business="Listed once is enough.")
             continue
         seen[key] = where
-        if isinstance(lastmod, Mapping):
-            date = by_key.get(key)
-        elif lastmod is not None:
-            date = lastmod
-        try:
-            stamp = _lastmod_text(date)
-        except ValueError as error:
-            _skip(skipped, value, where, "lastmod_invalid",
-                  f"lastmod {error}; the URL is listed without a lastmod.", severity="warning",
-                  business="Google cannot tell when this page last changed.", source=SRC_GOOGLE)
-            stamp = None
+        if lastmod is not None and not isinstance(lastmod, Mapping):
+            stamp = shared
+        else:
+            if isinstance(lastmod, Mapping):
+                date = by_key.get(key)
+            stamp = _entry_lastmod(skipped, value, where, date)
         entry = f"<url><loc>{_xml_escape(key)}</loc>"
-        if stamp:
-            entry += f"<lastmod>{stamp}</lastmod>"
+        if stamp is not None:
+            entry += f"<lastmod>{stamp.text}</lastmod>"
         entries.append(((entry + "</url>\n").encode("utf-8"), stamp))
     skipped_frame = findings_frame(pd.DataFrame(skipped, columns=[
         "subject", "check", "severity", "business", "technical", "source", *_EXTRA],
@@ -313,21 +480,39 @@ def build_sitemaps(
                              f"lists at most {MAX_URLS:,}.", hint="Split the site by folder.")
         parts_files = [(f"sitemap-{n}.xml", _urlset(chunk)) for n, chunk in
                        enumerate(chunks, start=1)]
-        index = _index([(location + name, max((s for _, s in chunk if s), default=None))
+        index = _index([(location + name, _latest(stamp for _, stamp in chunk))
                         for (name, _), chunk in zip(parts_files, chunks, strict=True)])
         files = [("sitemap.xml", index), *parts_files]
     return SitemapFiles(files, skipped=skipped_frame, base_url=location, urls=len(entries))
+
+
+def _entry_lastmod(skipped: list[dict[str, Any]], url: object, where: str, date: object
+                   ) -> _Lastmod | None:
+    """One URL's lastmod, its refusal or rewrite reported in ``skipped`` (naming the row)."""
+    try:
+        stamp = _lastmod(date)
+    except ValueError as error:
+        _skip(skipped, url, where, "lastmod_invalid",
+              f"{where}: lastmod {error}. The URL is listed without a lastmod.",
+              severity="warning", business="Google cannot tell when this page last changed.",
+              source=SRC_PROTOCOL + "; " + SRC_GOOGLE)
+        return None
+    if stamp is not None and stamp.note:
+        _skip(skipped, url, where, "lastmod_rewritten", f"{where}: lastmod {stamp.note}.",
+              severity="info", business="Same date, written the way the sitemap schema accepts "
+              "it.")
+    return stamp
 
 
 _HEAD = (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}">\n').encode()
 _FOOT = b"</urlset>\n"
 
 
-def _split(entries: list[tuple[bytes, str | None]], max_urls: int, max_bytes: int
-           ) -> list[list[tuple[bytes, str | None]]]:
+def _split(entries: list[tuple[bytes, _Lastmod | None]], max_urls: int, max_bytes: int
+           ) -> list[list[tuple[bytes, _Lastmod | None]]]:
     """Greedy split: a new file when the next URL would pass either limit."""
     room = max_bytes - len(_HEAD) - len(_FOOT)
-    chunks: list[list[tuple[bytes, str | None]]] = [[]]
+    chunks: list[list[tuple[bytes, _Lastmod | None]]] = [[]]
     size = 0
     for entry in entries:
         if len(entry[0]) > room:
@@ -340,7 +525,21 @@ def _split(entries: list[tuple[bytes, str | None]], max_urls: int, max_bytes: in
     return chunks
 
 
-def _urlset(chunk: list[tuple[bytes, str | None]]) -> bytes:
+def _latest(stamps: Iterable[_Lastmod | None]) -> str | None:
+    """The latest ``lastmod`` as an instant, compared across time zones (not as text).
+
+    ``2024-05-01T23:30:00-05:00`` is later than ``2024-05-02T03:00:00+00:00``, though
+    it sorts first as a string.  A date without a time counts as 00:00 UTC that day (an
+    assumption: the protocol says nothing about comparing the two forms).
+    """
+    best: _Lastmod | None = None
+    for stamp in stamps:
+        if stamp is not None and (best is None or stamp.instant > best.instant):
+            best = stamp
+    return None if best is None else best.text
+
+
+def _urlset(chunk: list[tuple[bytes, _Lastmod | None]]) -> bytes:
     return _HEAD + b"".join(entry for entry, _ in chunk) + _FOOT
 
 
@@ -422,14 +621,20 @@ def validate_sitemap(xml: bytes | str | Path, *, base_url: str | None = None,
                    f"More than {MAX_BYTES:,} bytes uncompressed; split it into several files "
                    "listed by a sitemap index.")
         return report.frame()
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
-                             remove_comments=True)
+    unsafe = _unsafe_prolog(data)
+    if unsafe:
+        _report_unsafe(report, unsafe)
+        return report.frame()
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
         report.add("unreadable", "error", report.name, "Google cannot read this sitemap at all.",
                    f"Not well-formed XML: {error.msg} (line {error.lineno}). An unescaped & in a "
                    "URL is the usual cause: write &amp;.", line=error.lineno)
+        return report.frame()
+    unsafe = _unsafe_tree(root)
+    if unsafe:
+        _report_unsafe(report, unsafe)
         return report.frame()
     encoding = (root.getroottree().docinfo.encoding or "UTF-8").upper()
     if encoding.replace("_", "-") not in ("UTF-8", "UTF8"):
@@ -455,7 +660,7 @@ def validate_sitemap(xml: bytes | str | Path, *, base_url: str | None = None,
     site, folder = sitemap_location(base_url) if base_url else (None, None)
     seen: dict[str, int] = {}
     ignored: dict[str, int] = {}
-    stamps: list[str] = []
+    stamps: list[str | dt.datetime] = []
     for entry in entries:
         fields: dict[str, list[Any]] = {}
         for element in entry:
@@ -472,34 +677,142 @@ def validate_sitemap(xml: bytes | str | Path, *, base_url: str | None = None,
         if site is None:
             first = url_key(loc)
             if first:
-                parts = urlsplit(first)
-                site, folder = f"{parts.scheme}://{parts.netloc}", None
+                parts = parse_url(first)
+                site, folder = parts.origin, None
         _check_loc(report, loc, line, site, folder, seen)
         for name in ("priority", "changefreq"):
             if name in fields:
                 ignored[name] = ignored.get(name, 0) + 1
                 _check_value(report, name, (fields[name][0].text or "").strip(), line)
         if "lastmod" in fields:
-            stamp = (fields["lastmod"][0].text or "").strip()
-            stamps.append(stamp)
-            if not _W3C.match(stamp):
-                report.add("lastmod_invalid", "error", loc or report.name,
-                           "Google cannot use this date.",
-                           f"lastmod {stamp[:60]!r} is not a W3C Datetime (2024-05-01 or "
-                           "2024-05-01T10:00:00+00:00).", line=line, value=stamp[:60],
-                           source=SRC_PROTOCOL + "; " + SRC_GOOGLE)
+            element = fields["lastmod"][0]
+            stamp = (element.text or "").strip()
+            instant = _check_lastmod(report, stamp, loc, element.sourceline or line)
+            stamps.append(instant if instant is not None else stamp)
     if len(stamps) >= UNIFORM_LASTMOD_MIN and len(set(stamps)) == 1:
+        first = stamps[0]
+        shown = first.isoformat() if isinstance(first, dt.datetime) else first[:40]
         report.add("lastmod_uniform", "warning", report.name,
                    "Every page claims the same last change: Google learns to ignore these dates.",
-                   f"All {len(stamps):,} entries carry lastmod {stamps[0][:40]!r}, which looks "
-                   "like the build date. Write each page's own last significant change, or leave "
-                   "lastmod out.", value=stamps[0][:40], source=SRC_GOOGLE)
+                   f"All {len(stamps):,} entries carry lastmod {shown!r} (the same instant), "
+                   "which looks like the build date. Write each page's own last significant "
+                   "change, or leave lastmod out.", value=shown, source=SRC_GOOGLE)
     for name, count in ignored.items():
         report.add("ignored_by_google", "info", report.name,
                    f"Google ignores <{name}>: it changes nothing for crawling or ranking.",
                    f"{count:,} entries carry <{name}>; harmless, but no lever. Keep <lastmod> "
                    "accurate instead.", value=count, source=SRC_GOOGLE)
     return report.frame()
+
+
+_XINCLUDE = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_DATE_WITH_ZONE = re.compile(r"\d{4}-\d{2}-\d{2}(?:Z|[+-]\d{2}:\d{2})")
+_ROOT_START = re.compile(rb"<[A-Za-z_:]")
+_ENTITY_NAME = re.compile(rb"<!ENTITY\s+(?:%\s+)?([^\s>]+)", re.IGNORECASE)
+_EXTERNAL = re.compile(rb"(?:SYSTEM|PUBLIC)\s+(?:\"[^\"]*\"|'[^']*')(?:\s+(?:\"[^\"]*\"|'[^']*'))?")
+_ENTITY_USE = re.compile(rb"&([A-Za-z_][\w.-]*);")
+
+
+def _parser() -> etree.XMLParser:
+    """A parser that expands no entity, loads no DTD and reaches no network or file."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           dtd_validation=False, remove_comments=True, huge_tree=False)
+
+
+def _unsafe_prolog(data: bytes) -> list[str]:
+    """Reasons found before parsing: a DOCTYPE or ENTITY before the root element.
+
+    Looked for in the raw bytes so a hostile DTD never reaches the XML parser at all
+    (the parser is safe anyway: :func:`_unsafe_tree` is the second net, e.g. for UTF-16).
+    """
+    root = _ROOT_START.search(data)
+    prolog = data[: root.start()] if root else data
+    if not _DOCTYPE.search(prolog):
+        return []
+    reasons = ["a DOCTYPE declaration"]
+    names = [name.decode("utf-8", "replace") for name in _ENTITY_NAME.findall(prolog)]
+    if names:
+        reasons.append("entity declarations: " + ", ".join(names[:10]))
+    external = [match.group(0).decode("utf-8", "replace")[:120]
+                for match in _EXTERNAL.finditer(prolog)]
+    if external:
+        reasons.append("references to outside files: " + ", ".join(external[:3]))
+    body = data[root.start():] if root else b""
+    offset = root.start() if root else 0
+    used = [(match.group(0).decode("utf-8", "replace"),
+             data.count(b"\n", 0, offset + match.start()) + 1)
+            for match in _ENTITY_USE.finditer(body)
+            if match.group(1) not in (b"amp", b"lt", b"gt", b"quot", b"apos")]
+    if used:
+        reasons.append("entity references (never expanded here): " + ", ".join(
+            f"{text} on line {line}" for text, line in used[:10]))
+    return reasons
+
+
+def _unsafe_tree(root: etree._Element) -> list[str]:
+    """Reasons found in the parsed tree: DOCTYPE, declared or used entities, XInclude."""
+    reasons = []
+    info = root.getroottree().docinfo
+    if info.doctype or info.system_url or info.public_id:
+        reasons.append(f"a DOCTYPE declaration ({info.doctype or info.system_url})")
+    dtd = info.internalDTD
+    if dtd is not None:
+        names = [entity.name for entity in dtd.iterentities()]
+        if names:
+            reasons.append("entity declarations: " + ", ".join(sorted(names)[:10]))
+    used = [(entity.text, entity.sourceline) for entity in root.iter(etree.Entity)]
+    if used:
+        reasons.append("entity references left unexpanded: " + ", ".join(
+            f"{text} on line {line}" for text, line in used[:10]))
+    included = [element for element in root.iter()
+                if isinstance(element.tag, str) and etree.QName(element).namespace in _XINCLUDE]
+    if included:
+        reasons.append(f"XInclude elements (<{etree.QName(included[0]).localname}> on line "
+                       f"{included[0].sourceline})")
+    return reasons
+
+
+def _report_unsafe(report: _Report, reasons: list[str]) -> None:
+    report.add("unsafe_xml", "error", report.name,
+               "This file is not a plain sitemap; crawlers may reject it, and what it lists "
+               "cannot be trusted.",
+               "The file contains " + "; ".join(reasons) + ". A sitemap needs no DTD, entity "
+               "or XInclude: remove them and write the characters themselves (& as &amp;). "
+               "Nothing was expanded or fetched: an address written with an entity would be "
+               "read cut short at it.", line=None, source=SRC_PROTOCOL)
+
+
+def _check_lastmod(report: _Report, stamp: str, loc: str, line: int | None
+                   ) -> dt.datetime | None:
+    """Report a ``lastmod`` the XSD or the W3C note rejects; its instant when readable."""
+    business = "Google cannot use this date."
+    source = SRC_PROTOCOL + "; sitemap.xsd 0.9 (tLastmod: xsd:date or xsd:dateTime); " + SRC_GOOGLE
+    try:
+        parsed = _parse_lastmod_text(stamp)
+    except ValueError as error:
+        if _LASTMOD.fullmatch(stamp) and "no time zone" in str(error):
+            report.add("lastmod_no_timezone", "warning", loc or report.name,
+                       "Google may read this time in the wrong time zone.",
+                       f"lastmod {error} (the XML schema accepts it, the W3C Datetime note "
+                       "the protocol names does not).", line=line, value=stamp[:60],
+                       source=source)
+            return None
+        report.add("lastmod_invalid", "error", loc or report.name, business,
+                   f"lastmod on line {line}: {error}.", line=line, value=stamp[:60],
+                   source=source)
+        return None
+    if parsed.text != stamp and not _date_with_zone(stamp):
+        report.add("lastmod_invalid", "error", loc or report.name, business,
+                   f"lastmod on line {line}: {stamp[:60]!r} is not written as the sitemaps.org "
+                   f"schema and the W3C Datetime note require ({'; '.join(parsed.reasons)}); "
+                   f"write {parsed.text!r}.", line=line, value=stamp[:60], source=source)
+    return parsed.instant
+
+
+def _date_with_zone(stamp: str) -> bool:
+    """``2024-05-01+02:00``: valid for the XSD (xsd:date); the builder drops the zone."""
+    return _DATE_WITH_ZONE.fullmatch(stamp) is not None
 
 
 def _check_value(report: _Report, name: str, text: str, line: int | None) -> None:
@@ -536,8 +849,8 @@ def _check_loc(report: _Report, loc: str, line: int | None, site: str | None,
         report.add("loc_invalid", "error", loc or "(empty)", business,
                    f"<loc> {loc[:120]!r} is not an absolute http(s) URL.", line=line)
         return
-    parts = urlsplit(key)
-    here = f"{parts.scheme}://{parts.netloc}"
+    parts = parse_url(key)
+    here = parts.origin
     if site is not None and here != site:
         report.add("other_host", "error", loc, business,
                    f"{here} is not {site}: all URLs of a sitemap share the scheme, host and port "
@@ -562,11 +875,18 @@ def sitemap_urls(xml: bytes | str | Path) -> list[str]:
     if data is None or len(data) > MAX_BYTES:
         raise InputError(f"{report.name}: cannot read the sitemap (broken gzip or over "
                          f"{MAX_BYTES:,} bytes).")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    unsafe = _unsafe_prolog(data)
     try:
-        root = etree.fromstring(data, parser)
+        root = None if unsafe else etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
         raise InputError(f"{report.name} line {error.lineno}: not well-formed XML "
                          f"({error.msg}).",
                          hint="Run `crosstalk sitemap validate` on it for details.") from None
+    if root is not None:
+        unsafe = _unsafe_tree(root)
+    if unsafe or root is None:
+        raise InputError(f"{report.name}: not a plain sitemap: it contains "
+                         + "; ".join(unsafe) + ". Nothing was expanded or fetched.",
+                         hint="Remove the DOCTYPE, entities and XInclude; run `crosstalk "
+                              "sitemap validate` on it for details.")
     return [(element.text or "").strip() for element in root.iter(f"{{{NAMESPACE}}}loc")]

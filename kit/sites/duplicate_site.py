@@ -21,9 +21,11 @@ wants "red boots" to rank makes it a real landing page.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -213,7 +215,7 @@ def _html(title: str, main: str, categories: tuple[str, ...], *, printable: bool
             f"<body>{nav}<main><h1>{title}</h1>{main}</main>{foot}</body></html>")
 
 
-def _listing(items: list[dict[str, object]], category: str, empty_note: str) -> str:
+def _listing(items: list[dict[str, Any]], category: str, empty_note: str) -> str:
     if not items:
         return f"<p>No {category} match these filters. {empty_note}</p>"
     return "".join(f"<article><h2>{item['name']}</h2><p>{item['blurb']}</p></article>"
@@ -230,7 +232,7 @@ def duplicate_site(shape: SiteShape | None = None, *, seed: int = 0, **knobs: ob
     if shape is None:
         shape = SiteShape(**knobs)  # type: ignore[arg-type]
     elif knobs:
-        shape = SiteShape(**{**asdict(shape), **knobs})  # type: ignore[arg-type]
+        shape = SiteShape(**{**asdict(shape), **knobs})
     total = sum(shape.url_counts().values())
     if total > MAX_GENERATED_URLS:
         raise InputError(
@@ -240,7 +242,7 @@ def duplicate_site(shape: SiteShape | None = None, *, seed: int = 0, **knobs: ob
                  "any size without generating pages.",
         )
     rng = np.random.default_rng(seed)
-    origin = DuplicateSite.__dataclass_fields__["origin"].default
+    origin = DuplicateSite.origin  # the dataclass field's default
     categories = _CATEGORIES[: shape.categories]
     facets = shape.facet_names
     rows: list[dict[str, object]] = []
@@ -255,9 +257,9 @@ def duplicate_site(shape: SiteShape | None = None, *, seed: int = 0, **knobs: ob
         add(f"/{slug}/", _html(title, "<p>" + ". ".join(_sentence(rng) for _ in range(8))
                                + "</p>", categories), f"/{slug}/", "real", 30)
 
-    products: dict[str, list[dict[str, object]]] = {}
+    products: dict[str, list[dict[str, Any]]] = {}
     for category in categories:
-        items = []
+        items: list[dict[str, Any]] = []
         for number in range(shape.products_per_category):
             brand = FACETS["brand"][int(rng.integers(10))]
             model = f"{'ABCDEFGHKMPRSTX'[int(rng.integers(15))]}{int(rng.integers(100, 999))}"
@@ -291,7 +293,7 @@ def duplicate_site(shape: SiteShape | None = None, *, seed: int = 0, **knobs: ob
             orders = (list(itertools.permutations(combo)) if shape.any_parameter_order
                       else [combo])
             for sort in sorts:
-                shown = sorted(matching, key=lambda item, s=sort: _sort_key(item, s))
+                shown = sorted(matching, key=functools.partial(_sort_key, sort=sort))
                 page = _html(title, _listing(shown, category, note), categories)
                 for position, order in enumerate(orders):
                     params = [f"{facet}={value}" for facet, value in order]
@@ -344,7 +346,7 @@ def _chosen(count: int, share: float, rng: np.random.Generator) -> set[int]:
     return set(rng.permutation(count)[: round(share * count)].tolist())
 
 
-def _sort_key(item: dict[str, object], sort: str | None) -> tuple[object, ...]:
+def _sort_key(item: dict[str, Any], sort: str | None) -> tuple[object, ...]:
     name = str(item["name"])
     if sort is None:
         return (0,)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -139,9 +140,9 @@ def _fit(title: str, limit: int = 60) -> str:
 
 
 def _row(url: str, kind: str, title: str, h1: str, description: str, **extra: object
-         ) -> dict[str, object]:
+         ) -> dict[str, Any]:
     title = _fit(title)
-    row: dict[str, object] = {
+    row: dict[str, Any] = {
         "url": url, "kind": kind, "status": 200, "title": title, "good_title": title,
         "description": description, "good_description": description, "h1s": (h1,),
         "canonical": url, "canonical_in_body": False, "robots_meta": "", "x_robots": "",
@@ -152,8 +153,8 @@ def _row(url: str, kind: str, title: str, h1: str, description: str, **extra: ob
     return row
 
 
-def _products(n: int, rng: np.random.Generator) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
+def _products(n: int, rng: np.random.Generator) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     while len(rows) < n:
         category = _CATEGORIES[int(rng.integers(0, len(_CATEGORIES)))]
@@ -178,8 +179,8 @@ def _products(n: int, rng: np.random.Generator) -> list[dict[str, object]]:
     return rows
 
 
-def _posts(n: int, rng: np.random.Generator) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
+def _posts(n: int, rng: np.random.Generator) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     attempts = 0
     while len(rows) < n and attempts < n * 50:
@@ -206,7 +207,7 @@ def _posts(n: int, rng: np.random.Generator) -> list[dict[str, object]]:
     return rows
 
 
-def _pick(rng: np.random.Generator, rows: list[dict[str, object]], share: float,
+def _pick(rng: np.random.Generator, rows: list[dict[str, Any]], share: float,
           exclude: set[int] | None = None) -> list[int]:
     """Indexes of about ``share`` of ``rows`` (at least one when share > 0), not in exclude."""
     pool = [i for i in range(len(rows)) if not exclude or i not in exclude]
@@ -214,8 +215,8 @@ def _pick(rng: np.random.Generator, rows: list[dict[str, object]], share: float,
     return sorted(rng.choice(pool, size=count, replace=False).tolist()) if count else []
 
 
-def _fault(row: dict[str, object], name: str) -> None:
-    row["faults"] = (*row["faults"], name)  # type: ignore[misc]
+def _fault(row: dict[str, Any], name: str) -> None:
+    row["faults"] = (*row["faults"], name)
 
 
 def seo_site(n_pages: int = 300, *, seed: int = 0) -> SeoSite:
@@ -296,7 +297,7 @@ def seo_site(n_pages: int = 300, *, seed: int = 0) -> SeoSite:
         _fault(content[i], "h1_missing")
     for i in _pick(rng, content, FAULT_RATES["h1_multiple"]):
         if content[i]["h1s"]:
-            content[i]["h1s"] = (SHOP, *content[i]["h1s"])  # type: ignore[misc]
+            content[i]["h1s"] = (SHOP, *content[i]["h1s"])
             _fault(content[i], "h1_multiple")
     taken: set[int] = set()
     for name, share in (("canonical_missing", FAULT_RATES["canonical_missing"]),
@@ -346,7 +347,8 @@ def seo_site(n_pages: int = 300, *, seed: int = 0) -> SeoSite:
     blog_index["links"] = tuple(p["url"] for p in posts)
     for row in products:
         same = by_category[str(row["category"])]
-        picks = rng.choice(len(same), size=min(3, len(same)), replace=False) if same else []
+        picks: list[int] = (rng.choice(len(same), size=min(3, len(same)), replace=False).tolist()
+                            if same else [])
         row["links"] = (f"/products/{row['category']}/", *(same[int(j)] for j in picks))
     for i, row in enumerate(posts):
         shop = by_category[str(row["category"])] or [linkable[0]["url"]]
@@ -381,7 +383,7 @@ _NAV = "".join(f'<li><a href="/products/{c}/">{c.replace("-", " ").capitalize()}
 _FOOTER = "".join(f'<li><a href="/help/{_slug(h)}">{html.escape(h)}</a></li>' for h in _HELP)
 
 
-def render_page(row: pd.Series | dict[str, object], origin: str = ORIGIN
+def render_page(row: pd.Series | dict[str, Any], origin: str = ORIGIN
                 ) -> tuple[str | bytes, dict[str, str]]:
     """One page's HTML (bytes for non-UTF-8 pages) and response headers, from its spec."""
     get = row.get

@@ -6,10 +6,12 @@ per click, conversion rate and the channel Marketing expects it in, plus everyda
 that has nothing to do with the campaign (organic search, direct, referrals, social).
 :meth:`TrackingSite.visits` lists every visit with its referrer and whether it converted.
 
-How a visit's landing address is tagged depends on the scenario being simulated
-(:mod:`kit.tracking.simulate`); :meth:`TrackingSite.session_log` and
-:meth:`TrackingSite.access_log` produce the session CSV and the web server access log a
-scenario would leave behind, the access log with a few malformed lines as real ones have.
+How a visit's landing address is tagged depends on the scenario (:data:`SCENARIOS`:
+untagged, tagged, tagged with mistakes): :meth:`TrackingSite.landings` gives each visit's
+landing address in a scenario, and :meth:`TrackingSite.access_log` the web server access
+log it would leave behind, with a few malformed lines as real ones have.
+:func:`kit.tracking.simulate.scenario_sessions` reads the sessions from the landings as
+GA4 would (source, medium, campaign), :func:`kit.tracking.simulate_campaign` reports them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-__all__ = ["PLACEMENTS", "TrackingSite", "tracking_site"]
+__all__ = ["INTERNAL_BANNER", "PLACEMENTS", "SCENARIOS", "TrackingSite", "tracking_site"]
 
 # placement, what it is, referrer the browser sends, share of clicks, price per click,
 # conversion rate, channel Marketing expects
@@ -39,6 +41,42 @@ PLACEMENTS = pd.DataFrame(
     columns=["placement", "description", "referrer", "share", "cost_per_click",
              "conversion_rate", "intended_channel"],
 )
+# scenario -> (label, explanation, {placement: query string added to the landing URL})
+SCENARIOS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "untagged": (
+        "Untagged (IT's answer: a login)",
+        "No link carries tags and Google Ads auto-tagging is off: the analytics tool only "
+        "sees each click's referrer, or none.",
+        {},
+    ),
+    "tagged": (
+        "Tagged correctly",
+        "Google Ads auto-tagging (gclid) on; every other link carries utm_source, utm_medium "
+        "and utm_campaign with values GA4 recognises.",
+        {
+            "google_ads": "gclid=EAIaIQobChMI{n}",
+            "bing_ads": "utm_source=bing&utm_medium=cpc&utm_campaign=spring_sale",
+            "facebook_ads": "utm_source=facebook&utm_medium=paid_social&utm_campaign=spring_sale",
+            "display_banner": "utm_source=trailnews&utm_medium=display&utm_campaign=spring_sale",
+            "newsletter": "utm_source=newsletter&utm_medium=email&utm_campaign=spring_sale",
+        },
+    ),
+    "mistakes": (
+        "Tagged, with common mistakes",
+        "A redirect drops the gclid of Google ads; Bing links say 'Bing Ads' / 'CPC'; Facebook "
+        "ads say medium 'social'; the banner says 'banner_ad'; the newsletter says medium "
+        "'newsletter'; and a tagged banner on the home page takes the credit for the sales "
+        "of visitors who click it.",
+        {
+            "google_ads": "",  # gclid lost in an http -> https redirect that drops the query
+            "bing_ads": "utm_source=Bing%20Ads&utm_medium=CPC&utm_campaign=Spring_Sale",
+            "facebook_ads": "utm_source=facebook&utm_medium=social&utm_campaign=spring_sale",
+            "display_banner": "utm_source=trailnews&utm_medium=banner_ad&utm_campaign=spring_sale",
+            "newsletter": "utm_source=newsletter&utm_medium=newsletter&utm_campaign=spring-sale",
+        },
+    ),
+}
+INTERNAL_BANNER = "utm_source=homepage&utm_medium=banner&utm_campaign=spring_sale"
 # everyday traffic: kind, referrer, landing path, share, conversion rate
 _BACKGROUND = (
     ("organic_google", "https://www.google.com/", "/boots/", 0.45, 0.020),
@@ -117,16 +155,25 @@ class TrackingSite:
         ip, user_agent, browses_banner`` (the visitor also clicks the home page banner)."""
         return self._visits.copy()
 
-    def session_log(self, scenario: str) -> pd.DataFrame:
-        """The sessions a scenario produces (``kit.tracking.simulate.SCENARIOS``)."""
-        from kit.tracking.simulate import scenario_sessions
-
-        return scenario_sessions(self, scenario)
+    def landings(self, scenario: str) -> pd.DataFrame:
+        """:meth:`visits` with the ``landing_url`` each one arrives at under ``scenario``
+        (one of :data:`SCENARIOS`: only the tags added to the landing address differ)."""
+        if scenario not in SCENARIOS:
+            raise ValueError(f"unknown scenario {scenario!r}; use one of {sorted(SCENARIOS)}")
+        tags = SCENARIOS[scenario][2]
+        visits = self.visits()
+        base = f"https://{self.host}"
+        urls = []
+        for n, (kind, path) in enumerate(zip(visits["kind"], visits["path"], strict=True)):
+            query = tags.get(kind, "").replace("{n}", f"{n:07d}")
+            urls.append(f"{base}{path}" + (f"?{query}" if query else ""))
+        visits["landing_url"] = pd.Series(urls, dtype=object)
+        return visits
 
     def access_log(self, scenario: str, *, malformed: int = 5) -> str:
         """The web server's access log (combined format) for a scenario: each session's
         landing request, its page views and files, and ``malformed`` broken lines."""
-        sessions = self.session_log(scenario)
+        sessions = self.landings(scenario)
         rng = np.random.default_rng(self.seed + 1)
         lines: list[str] = []
         for row in sessions.itertuples(index=False):
@@ -154,7 +201,7 @@ class TrackingSite:
                                  "cost", "intended_channel"]]
         return (f"<p><b>{self.host}</b>: campaign <code>{self.campaign}</code>, "
                 f"{self.clicks:,} paid clicks over two weeks, {self.background:,} other "
-                "visits.</p>" + shown.to_html(index=False))
+                "visits.</p>" + str(shown.to_html(index=False)))
 
 
 def tracking_site(seed: int = 4, *, clicks: int = 2000, background: int = 3000) -> TrackingSite:

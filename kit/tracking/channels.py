@@ -194,7 +194,8 @@ def _channel_index(facts: _Facts) -> int:
     return _UNASSIGNED
 
 
-def source_category(source: str, categories: SourceCategories | None = None) -> str | None:
+def source_category(source: str, *, categories: SourceCategories | None = None
+                    ) -> str | None:
     """``search``, ``social``, ``shopping`` or ``video`` when ``source`` is on that list."""
     return (categories or bundled_source_categories()).category(source)
 

@@ -153,21 +153,17 @@ def _formats(parser: argparse.ArgumentParser) -> None:
 
 def _site(value: str | None) -> str | None:
     """``--site`` as given, when it names a host (``www.example.com`` or its https URL)."""
-    from urllib.parse import urlsplit
+    from kit.urls import UrlError, parse_url
 
     if value is None:
         return None
     hint = "Give the site's host, e.g. www.example.com (or https://www.example.com)."
+    text = value.strip()
     try:
-        parts = urlsplit(value.strip() if "//" in value else f"//{value.strip()}")
-        parts.port  # noqa: B018  (ValueError for a bad port)
-        host = parts.hostname or ""
-        host.encode("idna")
-    except (ValueError, UnicodeError) as error:
-        raise InputError(f"--site {value!r} is not a host ({error}).", hint=hint) from None
-    if (not host or any(c.isspace() for c in value) or parts.path not in ("", "/")
-            or parts.query or parts.fragment
-            or (parts.scheme and parts.scheme.lower() not in ("http", "https"))):
+        parts = parse_url(text if "://" in text else "https://" + text.removeprefix("//"))
+    except UrlError as error:
+        raise InputError(f"--site {value!r} is not a host ({error.reason}).", hint=hint) from None
+    if parts.path != "/" or parts.query is not None or parts.fragment is not None:
         raise InputError(f"--site {value!r} is not a host.", hint=hint)
     return value.strip()
 

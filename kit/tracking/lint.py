@@ -31,11 +31,10 @@ unencoded_characters  warning  characters that must be percent-encoded, or a bad
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import pandas as pd
 
@@ -45,6 +44,7 @@ from kit.tables import Table, read_table, rename_columns
 from kit.tracking.categories import SourceCategories
 from kit.tracking.channels import CHANNELS, SOURCE_CHANNELS, default_channel
 from kit.tracking.utm import REQUIRED_PARAMETERS, SOURCE_UTM, UTM_PARAMETERS
+from kit.urls import host_of, query_of
 
 __all__ = ["LINT_CHECKS", "lint_utm"]
 
@@ -62,6 +62,7 @@ _SOURCE_GCLID = ("Google Ads help, auto-tagging; GA4 help 10917952 — which val
                  "contested (it depends on an Ads setting): do not double-tag")
 _BAD_CHARS = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]|[^\x00-\x7f]")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_WEB = ("http://", "https://")
 _ALIASES = {"url": ("link", "landing_url", "final_url", "address"),
             "intended_channel": ("intended", "channel", "expected_channel")}
 
@@ -86,8 +87,7 @@ def _rows(urls_or_frame: Iterable[str] | pd.DataFrame | str | Path) -> tuple[Tab
 def _site_host(site: str | None) -> str | None:
     if not site:
         return None
-    host = urlsplit(site if "//" in site else f"//{site}").hostname or ""
-    return host.lower().removeprefix("www.")
+    return host_of(site, strip_www=True)
 
 
 def lint_utm(urls_or_frame: Iterable[str] | pd.DataFrame | str | Path, *,
@@ -125,23 +125,22 @@ def lint_utm(urls_or_frame: Iterable[str] | pd.DataFrame | str | Path, *,
                      "where": table.where(position), "campaign": campaign, "channel": channel})
 
     for position, url in enumerate(urls):
-        parts = None
         text = url.strip()
-        with contextlib.suppress(ValueError):
-            parts = urlsplit(text)
-        if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        host = host_of(text, strip_www=True) if text.lower().startswith(_WEB) else ""
+        query = query_of(text)
+        if not host:
             add(position, url or "(empty)", "not_a_url", "error",
                 "This link cannot be clicked, so the campaign sends nobody here.",
                 "Give the full address with scheme and host, e.g. https://www.example.com/offer.",
                 "RFC 3986 §3 (URI syntax)")
             continue
-        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        pairs = parse_qsl(query, keep_blank_values=True)
         params: dict[str, str] = {}
         for name, value in pairs:
             params.setdefault(name.lower(), value)
         utm = {k: v for k, v in params.items() if k.startswith("utm_")}
         campaign = utm.get("utm_campaign", "")
-        if _BAD_CHARS.search(parts.query) or _BAD_PERCENT.search(parts.query):
+        if _BAD_CHARS.search(query) or _BAD_PERCENT.search(query):
             add(position, url, "unencoded_characters", "warning",
                 "Some e-mail tools and ad platforms cut the link at a raw space or odd "
                 "character, and the campaign's tags are lost.",
@@ -178,7 +177,6 @@ def lint_utm(urls_or_frame: Iterable[str] | pd.DataFrame | str | Path, *,
                     "the report; a stray space splits the campaign's numbers.",
                     f"Remove spaces from {name}; agree one separator (_ or -) for all links.",
                     SOURCE_UTM, campaign)
-        host = (parts.hostname or "").lower().removeprefix("www.")
         internal = (own is not None and host == own) or (
             placement is not None and str(placement[position]).strip().lower() == "internal")
         if utm and internal:

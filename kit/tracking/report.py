@@ -100,7 +100,7 @@ class AttributionReport:
         notes = "".join(f"<p><i>{html.escape(note)}</i></p>" for note in self.notes())
         return ("<p>Sessions per GA4 default channel of the session; conversions credited by "
                 "last click (GA4 help 9756891).</p>"
-                + self.readable().to_html(index=False, escape=True) + notes)
+                + str(self.readable().to_html(index=False, escape=True)) + notes)
 
 
 def _totals(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import numpy as np
 import pandas as pd
@@ -56,6 +56,7 @@ from kit.progress import track
 from kit.tables import read_table, rename_columns
 from kit.tracking.categories import SourceCategories, bundled_source_categories
 from kit.tracking.channels import NOT_SET, classify_sessions
+from kit.urls import host_of, path_of, query_of
 
 __all__ = [
     "ASSUMPTIONS",
@@ -157,11 +158,7 @@ _UTM = ("utm_source", "utm_medium", "utm_campaign")
 
 
 def _host(url: str) -> str:
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
+    return host_of(url, strip_www=True)
 
 
 def search_engine(host: str, categories: SourceCategories | None = None) -> str | None:
@@ -187,11 +184,7 @@ def _params(url: str | None) -> dict[str, str]:
     params: dict[str, str] = {}
     if not url:
         return params
-    try:
-        query = urlsplit(url).query
-    except ValueError:
-        return params
-    for name, value in parse_qsl(query, keep_blank_values=True):
+    for name, value in parse_qsl(query_of(url), keep_blank_values=True):
         params.setdefault(name.strip().lower(), value)
     return params
 
@@ -211,7 +204,7 @@ def traffic_source(landing_url: str | None, referrer: str | None = None, *,
     if params.get("gclid"):
         return "google", "cpc", "(not set)"
     host = _host(referrer) if referrer and referrer != "-" else ""
-    own = _host(f"//{site}") if site else None
+    own = _host(site) if site else None
     if not host or host == own:
         return "(direct)", "(none)", "(direct)"
     engine = search_engine(host, categories)
@@ -372,7 +365,7 @@ def parse_access_log(text: str | bytes, *, name: str = "access log", site: str |
     skipped: dict[str, int] = {}
     views: list[_View] = []
     own = site or "site.invalid"
-    own_host = _host(f"//{site}") if site else None
+    own_host = _host(site) if site else None
     bots = 0
 
     def skip(reason: str) -> None:
@@ -486,10 +479,7 @@ def _not_a_page_view(method: str, status: int, target: str) -> str | None:
         return "error status"
     if status < 200:
         return "informational status"
-    try:
-        path = urlsplit(target).path
-    except ValueError:
-        path = target
+    path = path_of(target).partition("?")[0]
     if _ASSETS.search(path):
         return "image, script or style file"
     return None

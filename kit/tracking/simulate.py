@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kit.sites.tracking_site import TrackingSite, tracking_site
+from kit.sites.tracking_site import INTERNAL_BANNER, SCENARIOS, TrackingSite, tracking_site
 from kit.tracking.channels import CHANNELS, classify_sessions
 from kit.tracking.report import AttributionReport, attribution_report
 from kit.tracking.sessions import ASSUMPTIONS, SessionLog, traffic_source
@@ -28,42 +28,6 @@ __all__ = [
     "simulate_campaign",
 ]
 
-# scenario -> (label, explanation, {placement: query string added to the landing URL})
-SCENARIOS: dict[str, tuple[str, str, dict[str, str]]] = {
-    "untagged": (
-        "Untagged (IT's answer: a login)",
-        "No link carries tags and Google Ads auto-tagging is off: the analytics tool only "
-        "sees each click's referrer, or none.",
-        {},
-    ),
-    "tagged": (
-        "Tagged correctly",
-        "Google Ads auto-tagging (gclid) on; every other link carries utm_source, utm_medium "
-        "and utm_campaign with values GA4 recognises.",
-        {
-            "google_ads": "gclid=EAIaIQobChMI{n}",
-            "bing_ads": "utm_source=bing&utm_medium=cpc&utm_campaign=spring_sale",
-            "facebook_ads": "utm_source=facebook&utm_medium=paid_social&utm_campaign=spring_sale",
-            "display_banner": "utm_source=trailnews&utm_medium=display&utm_campaign=spring_sale",
-            "newsletter": "utm_source=newsletter&utm_medium=email&utm_campaign=spring_sale",
-        },
-    ),
-    "mistakes": (
-        "Tagged, with common mistakes",
-        "A redirect drops the gclid of Google ads; Bing links say 'Bing Ads' / 'CPC'; Facebook "
-        "ads say medium 'social'; the banner says 'banner_ad'; the newsletter says medium "
-        "'newsletter'; and a tagged banner on the home page takes the credit for the sales "
-        "of visitors who click it.",
-        {
-            "google_ads": "",  # gclid lost in an http -> https redirect that drops the query
-            "bing_ads": "utm_source=Bing%20Ads&utm_medium=CPC&utm_campaign=Spring_Sale",
-            "facebook_ads": "utm_source=facebook&utm_medium=social&utm_campaign=spring_sale",
-            "display_banner": "utm_source=trailnews&utm_medium=banner_ad&utm_campaign=spring_sale",
-            "newsletter": "utm_source=newsletter&utm_medium=newsletter&utm_campaign=spring-sale",
-        },
-    ),
-}
-INTERNAL_BANNER = "utm_source=homepage&utm_medium=banner&utm_campaign=spring_sale"
 SIMULATION_ASSUMPTIONS: tuple[str, ...] = (
     "The same visits arrive in every scenario (seeded); only the landing addresses change.",
     "Browsers send the page they came from as referrer; e-mail apps send none.",
@@ -82,16 +46,8 @@ SIMULATION_ASSUMPTIONS: tuple[str, ...] = (
 
 def scenario_sessions(site: TrackingSite, scenario: str) -> pd.DataFrame:
     """The session log of ``site``'s visits under ``scenario`` (with source/medium/campaign)."""
-    if scenario not in SCENARIOS:
-        raise ValueError(f"unknown scenario {scenario!r}; use one of {sorted(SCENARIOS)}")
-    tags = SCENARIOS[scenario][2]
-    visits = site.visits()
+    visits = site.landings(scenario)
     base = f"https://{site.host}"
-    urls = []
-    for n, (kind, path) in enumerate(zip(visits["kind"], visits["path"], strict=True)):
-        query = tags.get(kind, "").replace("{n}", f"{n:07d}")
-        urls.append(f"{base}{path}" + (f"?{query}" if query else ""))
-    visits["landing_url"] = pd.Series(urls, dtype=object)
     derived = [traffic_source(url, ref, site=site.host)
                for url, ref in zip(visits["landing_url"], visits["referrer"], strict=True)]
     visits[["source", "medium", "campaign"]] = pd.DataFrame(derived, dtype=object,
@@ -140,11 +96,11 @@ class CampaignSimulation:
                                              values="clicks", fill_value=0, observed=True)
         items = "".join(f"<li>{html.escape(a)}</li>" for a in SIMULATION_ASSUMPTIONS)
         return ("<p>Where the campaign's paid clicks land in GA4's default channels "
-                "(GA4 help 9756891):</p>" + table.to_html()
+                "(GA4 help 9756891):</p>" + str(table.to_html())
                 + f"<details><summary>Assumptions</summary><ul>{items}</ul></details>")
 
 
-def simulate_campaign(site: TrackingSite | None = None,
+def simulate_campaign(site: TrackingSite | None = None, *,
                       scenarios: tuple[str, ...] = tuple(SCENARIOS)) -> CampaignSimulation:
     """Run ``scenarios`` on ``site`` (default: :func:`kit.sites.tracking_site`)."""
     site = site or tracking_site()

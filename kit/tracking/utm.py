@@ -9,10 +9,10 @@ query string or fragment the link already has; :func:`parse_utm` reads them back
 
 from __future__ import annotations
 
-import re
-from urllib.parse import parse_qsl, quote, unquote_plus, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote_plus
 
 from kit.errors import InputError
+from kit.urls import UrlError, host_and_port, split_url
 
 __all__ = [
     "OPTIONAL_PARAMETERS",
@@ -43,20 +43,17 @@ def _check_url(url: object) -> tuple[str, str, str, str, str]:
     if not isinstance(url, str) or not url.strip():
         raise InputError(f"{url!r} is not a link: give a full address such as https://example.com/.")
     hint = "Campaign links need the scheme and host, e.g. https://www.example.com/offer."
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port  # ValueError for a port that is not a number from 0 to 65535
-        host = parts.hostname or ""
-        ascii_host = host.encode("idna").decode("ascii") if host else ""
-    except (ValueError, UnicodeError) as error:
-        raise InputError(f"{url!r} is not a web address ({error}).", hint=hint) from None
-    if parts.scheme.lower() not in ("http", "https") or not ascii_host \
-            or re.search(r"[\s<>\"{}|\\^`]", parts.netloc):
+    scheme, authority, path, query, fragment = split_url(url.strip())
+    if scheme.lower() not in ("http", "https") or not authority:
         raise InputError(f"{url!r} is not a full web address.", hint=hint)
-    netloc = parts.netloc
-    if ascii_host != host:  # an internationalised host, written as DNS sends it (IDNA)
-        netloc = ascii_host + (f":{port}" if port is not None else "")
-    return parts.scheme, netloc, parts.path, parts.query, parts.fragment
+    try:
+        host, port = host_and_port(authority, scheme.lower())
+    except UrlError as error:
+        raise InputError(f"{url!r} is not a web address ({error.reason}).", hint=hint) from None
+    # the host as DNS sends it (punycode for an internationalised name, kit.urls)
+    netloc = authority if authority.lower() == host else host + (
+        f":{port}" if port is not None else "")
+    return scheme, netloc, path, query or "", fragment or ""
 
 
 def build_utm(url: str, *, source: str, medium: str, campaign: str, **optional: str) -> str:
@@ -92,7 +89,8 @@ def build_utm(url: str, *, source: str, medium: str, campaign: str, **optional: 
     path = quote(path or "/", safe="/%:@!$&'()*+,;=-._~")  # spaces, non-ASCII: escaped
     kept = [quote(part, safe="=%:@!$'()*+,;/?-._~") for part in kept]
     fragment = quote(fragment, safe="%:@!$&'()*+,;=/?-._~")
-    return urlunsplit((scheme, netloc, path, "&".join(kept + added), fragment))
+    return f"{scheme}://{netloc}{path}?{'&'.join(kept + added)}" + (
+        f"#{fragment}" if fragment else "")
 
 
 def parse_utm(url: str) -> dict[str, str]:

@@ -65,7 +65,7 @@ def _summary(simulation: CampaignSimulation, scenario: str) -> str:
             "campaign channel; the rest look like free traffic. Sessions count for the source "
             "they arrived with; conversions for the campaign GA4 credits them to (last "
             "click).</p>"
-            + report[["channel", "sessions", "conversions", "cost"]].to_html(index=False))
+            + str(report[["channel", "sessions", "conversions", "cost"]].to_html(index=False)))
 
 
 class CampaignExplorer(ExplorerDisplay):
@@ -206,7 +206,7 @@ class LinkBuilder(ExplorerDisplay):
         for box in (self.url, self.source, self.medium, self.campaign, self.paid):
             box.observe(self._update, names="value")
 
-    def result(self) -> dict[str, object]:
+    def result(self) -> dict[str, Any]:
         """The tagged link, its channel and findings for the current values."""
         try:
             link = build_utm(self.url.value, source=self.source.value,
@@ -226,7 +226,7 @@ class LinkBuilder(ExplorerDisplay):
             return f"<p style='color:#b00'>{html.escape(str(result['problem']))}</p>"
         findings = result["findings"]
         notes = "".join(f"<li><b>{html.escape(str(r.check))}</b>: {html.escape(r.business)}</li>"
-                        for r in findings.itertuples(index=False))  # type: ignore[union-attr]
+                        for r in findings.itertuples(index=False))
         kind = "a paid ad" if self.paid.value else "an organic post or e-mail"
         return (f"<p><code>{html.escape(str(result['link']))}</code></p>"
                 f"<p>GA4 default channel: <b>{html.escape(str(result['channel']))}</b></p>"

@@ -228,3 +228,27 @@ def test_every_command_that_reads_csv_has_the_reading_options(command: str) -> N
                       if isinstance(a, argparse._SubParsersAction)).choices[word]
     options = {option for action in parser._actions for option in action.option_strings}
     assert {"--encoding", "--delimiter", "--skip-lines"} <= options
+
+
+SF_EXPORT = Path(__file__).parents[1] / "fixtures" / "crawls" / "screaming-frog" / "internal_all.csv"
+
+
+@pytest.mark.parametrize(("delimiter", "encoding", "bom", "newline"), [
+    pytest.param(";", "utf-8", codecs.BOM_UTF8, "\r\n", id="semicolon"),
+    pytest.param("\t", "utf-16-le", codecs.BOM_UTF16_LE, "\r\n", id="utf16-tab"),
+    pytest.param("|", "utf-8", b"", "\n", id="pipe-lf"),
+])
+def test_a_real_screaming_frog_export_audits_the_same_in_every_format(
+        tmp_path, capsys, delimiter: str, encoding: str, bom: bytes, newline: str) -> None:
+    """The crawl fixture re-saved as a European Excel / "Unicode text" file: same findings."""
+    assert main(["seo", "audit", str(SF_EXPORT), "--format", "csv"]) in (0, 1)
+    expected = capsys.readouterr().out
+    rows = list(csv.reader(io.StringIO(SF_EXPORT.read_text(encoding="utf-8-sig"), newline="")))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=newline,
+               quoting=csv.QUOTE_ALL).writerows(rows)
+    path = tmp_path / SF_EXPORT.name
+    path.write_bytes(bom + buffer.getvalue().encode(encoding))
+    assert main(["seo", "audit", str(path), "--format", "csv"]) in (0, 1)
+    assert capsys.readouterr().out == expected
+    assert len(expected.splitlines()) > 5

@@ -179,6 +179,10 @@ def test_the_old_hint_copied_does_not_pass() -> None:
                     {"source": "/b", "target": "/new/", "status": 301}]}, True),
     ({"redirects": [{"source": "/a", "target": "/new/", "status": 301},
                     {"source": "/b", "target": "/other/", "status": 301}]}, False),
+    # one page written two ways (kit.urls identity): still one page
+    ({"redirects": [{"source": "/a", "target": "/neu-café/", "status": 301},
+                    {"source": "/b", "target": "https://shop.example.org/neu-caf%c3%a9/",
+                     "status": 301}]}, True),
 ])
 def test_a_small_request_is_one_page_or_one_campaign(data: dict, small: bool) -> None:
     assert (scope_problems(data) == []) is small

@@ -184,3 +184,16 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
     except InputError:
         return
     assert isinstance(out, str)
+
+
+@pytest.mark.parametrize("policy", ["strict", "typical", "aggressive"])
+def test_raw_and_encoded_unicode_are_one_url_under_every_policy(policy: str) -> None:
+    urls = ["https://bücher.example/café", "https://xn--bcher-kva.example/caf%c3%a9"]
+    assert normalize_url(urls[0], policy=policy) == normalize_url(urls[1], policy=policy)
+    assert len(set(normalize_urls(urls, policy=policy))) == 1
+
+
+def test_credentials_are_refused_not_dropped() -> None:
+    with pytest.raises(InputError, match="user name or password"):
+        normalize_url("https://user:pw@example.com/a")
+    assert normalize_urls(["https://user:pw@example.com/a"]) == [None]

@@ -54,10 +54,11 @@ def test_folder_of_html_files(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("ignored", encoding="utf-8")
     pages = load_pages(tmp_path)
     frame = pages.frame
-    assert frame["url"].tolist() == ["/index.htm", "/shop/boots.html"]
+    assert frame["url"].tolist() == ["/", "/shop/boots.html"]  # as the SEO audit calls them
     assert frame["text"].tolist() == ["café", "Boots"]
     assert "not valid UTF-8" in frame["problem"].iloc[0]
     assert frame["where"].tolist() == ["index.htm", "shop/boots.html"]
+    assert any("1 non-HTML" in note for note in pages.notes)  # notes.txt: counted, left out
 
 
 @pytest.mark.parametrize(("row", "problem"), [

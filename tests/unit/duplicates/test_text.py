@@ -29,7 +29,6 @@ def test_main_text(markup: str, text: str) -> None:
     ("   \n ", "empty HTML"),
     (None, "no HTML"),
     (b"<p>caf\xe9</p>", "not valid UTF-8"),
-    ("<p>hi</p>".encode("utf-16"), "UTF-16"),
     ("<script>only()</script>", "no visible text"),
     (12, "not text"),
 ])
@@ -40,6 +39,16 @@ def test_problems_are_named(markup: object, problem: str) -> None:
 
 def test_non_utf8_text_is_kept() -> None:
     assert html_text(b"<p>caf\xe9 cr\xe8me</p>").text == "café crème"
+
+
+def test_utf16_with_a_byte_order_mark_is_declared() -> None:
+    page = html_text("<p>hi</p>".encode("utf-16"))
+    assert page.text == "hi" and page.problem is None
+
+
+def test_canonical_in_body_is_not_the_canonical() -> None:
+    page = html_text("<head><svg></svg><link rel=canonical href=/a></head><p>x</p>")
+    assert page.canonical is None
 
 
 def test_canonical_and_noindex() -> None:

@@ -110,6 +110,34 @@ def test_audit_new_urls(capsys, write_csv) -> None:
     assert "broken_target" in out and "/y is not a page of the new site" in out
 
 
+@pytest.mark.parametrize(
+    ("target", "listed"),
+    [
+        pytest.param("/new-café", "/new-caf%C3%A9", id="raw-vs-encoded"),
+        pytest.param("/new-caf%c3%a9", "/new-café", id="lowercase-escapes-vs-raw"),
+        pytest.param("https://Bücher.example/new", "https://xn--bcher-kva.example/new",
+                     id="idn-host"),
+        pytest.param("/a/../new-%7Eb", "https://example.com/new-~b", id="dots-and-unreserved"),
+    ],
+)
+def test_audit_new_urls_compares_after_normalisation(capsys, write_csv, target: str,
+                                                     listed: str) -> None:
+    """The same URL written two ways is no broken target, and the audit exits 0 (issue 15)."""
+    new_urls = write_csv(f"url\n{listed}\n/other\n", name="new.csv")
+    redirects = write_csv(f"source,target,status\n/old,{target},301\n")
+    code, out, _ = run(capsys, "redirects", "audit", redirects, "--new-urls", new_urls,
+                       "--origin", "https://example.com")
+    assert "broken_target" not in out
+    assert code == 0
+
+
+def test_audit_new_urls_still_finds_a_different_url(capsys, write_csv) -> None:
+    new_urls = write_csv("url\n/new-caf%C3%A9\n", name="new.csv")
+    code, out, _ = run(capsys, "redirects", "audit", write_csv("source,target\n/old,/new-cafe\n"),
+                       "--new-urls", new_urls)
+    assert code == 1 and "broken_target" in out
+
+
 def test_audit_homepage_and_origin(capsys, write_csv) -> None:
     content = "source,target\n/a,/start\n/b,https://example.com/start\n/c,/start\n"
     code, out, _ = run(capsys, "redirects", "audit", write_csv(content), "--homepage", "/start",

@@ -227,7 +227,7 @@ def test_bad_rows_become_findings_and_the_batch_goes_on(pages: list[Any], check:
 
 
 def test_too_large_pages_are_cut_where_googlebot_stops(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kit.seo.pages.GOOGLEBOT_MAX_BYTES", 2_000)
+    monkeypatch.setattr("kit.pages.extract.GOOGLEBOT_MAX_BYTES", 2_000)
     body = html(body="<p>" + "text " * 1000 + "</p>", links=("/late",))
     findings = audit_pages([{"url": SITE + "/", "status": 200, "html": body}])
     assert checks_on(findings, "/")["too_large"] == "warning"

@@ -55,7 +55,8 @@ def test_extract(body: str, field: str, expected: object) -> None:
         (b"<meta charset=iso-8859-1><title>caf\xe9</title>", None, "café", None),
         (b"<title>caf\xe9</title>", {"Content-Type": "text/html; charset=windows-1252"},
          "café", None),
-        (b"<title>caf\xe9</title>", None, "caf\ufffd", "not valid utf-8"),
+        (b"<title>caf\xe9</title>", None, "café", "not valid UTF-8: read as Windows-1252"),
+        (b"<meta charset=utf-8><title>caf\xe9</title>", None, "caf\ufffd", "not valid utf-8"),
         (b"<meta charset=nonsense><title>x</title>", None, "x", "unknown charset"),
     ],
 )
@@ -185,17 +186,19 @@ def test_html_folder(tmp_path: Path) -> None:
         "<meta charset=iso-8859-1><title>Bottes d'hiver, très chaudes</title>".encode("latin-1"))
     (tmp_path / "shop" / "notes.txt").write_text("ignored")
     table = load_html_folder(tmp_path, base_url="https://shop.example", pretty_urls=True)
-    assert sorted(table["url"]) == [SITE + "/", SITE + "/shop/boots"]
+    assert sorted(table["url"]) == [SITE + "/", SITE + "/shop/boots", SITE + "/shop/notes.txt"]
+    assert not table.set_index("url").loc[SITE + "/shop/notes.txt", "is_html"]  # kept, counted
     assert "très" in table.set_index("url").loc[SITE + "/shop/boots", "title"]
     plain = load_html_folder(tmp_path, base_url="https://shop.example/")
     assert SITE + "/shop/boots.html" in set(plain["url"])
-    assert sorted(plain["where"]) == ["index.html", "shop/boots.html"]
+    assert sorted(plain["where"]) == ["index.html", "shop/boots.html", "shop/notes.txt"]
 
 
 @pytest.mark.parametrize(
     ("setup", "base_url", "message"),
     [
-        pytest.param("empty", "https://shop.example/", "no .html files", id="empty-folder"),
+        pytest.param("empty", "https://shop.example/", "no files in this folder",
+                     id="empty-folder"),
         pytest.param("missing", "https://shop.example/", "not a folder", id="missing"),
         pytest.param("ok", "shop.example", r"not an http\(s\) URL", id="bad-base"),
     ],

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kit.seo.robots import MAX_ROBOTS_BYTES, RobotsTxt, _matches, parse_robots
+from kit.seo.robots import (
+    MAX_ROBOTS_BYTES,
+    RobotsRule,
+    RobotsTxt,
+    _matches,
+    _path_of,
+    parse_robots,
+)
 
 # RFC 9309 §5.1, "Simple Example".
 RFC_SIMPLE = """\
@@ -205,3 +212,255 @@ def test_wildcard_matcher_agrees_with_a_regex(pattern: str, path: str) -> None:
     body = pattern[:-1] if anchored else pattern
     regex = ".*".join(re.escape(part) for part in body.split("*")) + ("\\Z" if anchored else "")
     assert _matches(pattern, path) == bool(re.match(regex, path, re.DOTALL))
+
+
+# --- issue 15: line ends, product tokens, path + query, partial BOM, compiled groups ---------
+
+
+@pytest.mark.parametrize(
+    ("separator", "splits"),
+    [
+        ("\n", True), ("\r", True), ("\r\n", True),  # RFC 9309 §2.2: NL = CR / LF / CRLF
+        ("\u2028", False), ("\u2029", False), ("\x85", False), ("\x0c", False),
+        ("\x0b", False), ("\x1c", False), ("\x1e", False),
+    ],
+)
+def test_lines_end_only_at_cr_and_lf(separator: str, splits: bool) -> None:
+    # Written as one rule with an odd character inside; str.splitlines() would cut it in
+    # two and "Disallow: /" would then block the whole site.
+    robots = RobotsTxt(f"User-agent: *\nDisallow: /private{separator}Disallow: /\n")
+    assert robots.allowed("/public") is not splits
+    assert len(robots.rules_for("Googlebot")) == (2 if splits else 1)
+
+
+def test_crlf_counts_as_one_line_end() -> None:
+    robots = RobotsTxt("User-agent: a\r\nDisallow: /x\r\nUser-agent: b\r\nDisallow: /\r\n")
+    assert [rule.line for rule in robots.rules_for("b")] == [4]
+    assert robots.allowed("/y", "a") and not robots.allowed("/y", "b")
+
+
+@pytest.mark.parametrize(
+    ("agent_line", "crawler", "is_global", "applies"),
+    [
+        ("*", "Googlebot", True, True),
+        ("* ", "Googlebot", True, True),
+        ("* everybody", "Googlebot", True, True),  # Google: '*' then a space is still global
+        ("*bot", "Googlebot", False, False),  # not '*', and no product token
+        ("*bot", "bot", False, False),
+        ("**", "Googlebot", False, False),
+        ("Googlebot", "googlebot", False, True),  # case-insensitive (RFC 9309 §2.2.1)
+        ("GOOGLEBOT", "Googlebot/2.1", False, True),
+        ("Googlebot/2.1", "Googlebot", False, True),  # token up to the first other character
+        ("Googlebot-News", "Googlebot", False, False),
+        ("Google", "Googlebot", False, False),  # a prefix of the token is another token
+        ("Googlebot Images", "Googlebot", False, True),
+    ],
+)
+def test_which_group_a_user_agent_line_names(agent_line: str, crawler: str, is_global: bool,
+                                             applies: bool) -> None:
+    text = f"User-agent: {agent_line}\nDisallow: /\n"
+    assert RobotsTxt(text).allowed("/page", crawler) is not applies
+    # A '*' group is the fallback for crawlers without a group of their own.
+    assert RobotsTxt(text).allowed("/page", "Otherbot") is not is_global
+
+
+def test_star_bot_is_reported_as_naming_no_crawler() -> None:
+    robots = RobotsTxt("User-agent: *bot\nDisallow: /\n")
+    assert robots.allowed("/", "Googlebot") and robots.allowed("/", "bot")
+    assert any("'*bot'" in line and "no crawler" in line for line in robots.ignored)
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        # Google's TestGetPathParamsQuery (google/robotstxt robots_test.cc).
+        ("", "/"),
+        ("http://www.example.com", "/"),
+        ("http://www.example.com/", "/"),
+        ("http://www.example.com/a", "/a"),
+        ("http://www.example.com/a/b?c=http://d.e/", "/a/b?c=http://d.e/"),
+        ("http://www.example.com/a/b?c=d&e=f#fragment", "/a/b?c=d&e=f"),
+        ("example.com?a", "/?a"),
+        ("example.com/a;b#c", "/a;b"),
+        ("//a/b/c", "/b/c"),
+        ("/a", "/a"),
+        # The issue's case: an empty query is still sent.
+        ("http://host/?", "/?"),
+        ("http://host?", "/?"),
+        ("http://host/#frag", "/"),
+        ("http://host/a?#frag", "/a?"),
+    ],
+)
+def test_path_params_and_query_as_sent(url: str, path: str) -> None:
+    assert _path_of(url) == path
+
+
+@pytest.mark.parametrize(
+    ("rules", "url", "allowed"),
+    [
+        ("disallow: /?", "http://host/?", False),
+        ("disallow: /?", "http://host/", True),
+        ("allow: /$\ndisallow: /", "http://host/?", False),  # "/?" is not "/"
+        ("allow: /$\ndisallow: /", "http://host/", True),
+        ("disallow: /*?", "http://host/shop?", False),
+        ("disallow: /*?$", "http://host/shop?", False),
+        ("disallow: /*?$", "http://host/shop?a=1", True),
+        ("disallow: /a%3cb", "http://host/a%3Cb", False),  # hex case does not matter
+        ("disallow: /%7Euser", "http://host/~user", False),  # unreserved ~ decoded
+        ("disallow: /a%2Fb", "http://host/a/b", True),  # reserved / stays encoded
+    ],
+)
+def test_query_and_percent_encoding(rules: str, url: str, allowed: bool) -> None:
+    assert RobotsTxt("user-agent: *\n" + rules).allowed(url) is allowed
+
+
+@pytest.mark.parametrize(
+    ("prefix", "first_line_kept"),
+    [
+        (b"\xef\xbb\xbf", True), (b"\xef\xbb", True), (b"\xef", True),  # Google skips these
+        (b"", True),
+        (b"\xef\x11\xbf", False),  # not a BOM: the first line is garbage (as Google)
+    ],
+)
+def test_byte_order_mark_whole_or_partial(prefix: bytes, first_line_kept: bool) -> None:
+    robots = RobotsTxt(prefix + b"User-agent: *\nDisallow: /private\n")
+    assert robots.allowed("/private/x") is not first_line_kept
+
+
+def test_partial_bom_decoded_lossily_keeps_the_first_line() -> None:
+    text = b"\xef\xbbUser-agent: *\nDisallow: /private\n".decode("utf-8", errors="replace")
+    assert text.startswith("\ufffd")
+    assert not RobotsTxt(text).allowed("/private/x")
+
+
+def test_a_bom_in_the_middle_is_not_skipped() -> None:
+    robots = RobotsTxt(b"User-agent: *\n\xef\xbb\xbfDisallow: /private\n")
+    assert robots.allowed("/private/x")
+
+
+# Google Search Central, "How Google interprets the robots.txt specification" (checked on
+# 2026-12-07), section "URL matching based on path values": each pattern with the paths
+# it matches and does not match, as Google documents them.  Each row becomes
+# "disallow: /" + "allow: <pattern>" for one crawler, as google/robotstxt's
+# GoogleOnly_DocumentationChecks test does.
+GOOGLE_PATH_TABLE = [
+    ("/fish", ["/fish", "/fish.html", "/fish/salmon.html", "/fishheads",
+               "/fishheads/yummy.html", "/fish.php?id=anything"],
+     ["/Fish.asp", "/catfish", "/?id=fish", "/desert/fish"]),
+    ("/fish*", ["/fish", "/fish.html", "/fish/salmon.html", "/fishheads",
+                "/fishheads/yummy.html", "/fish.php?id=anything"],
+     ["/Fish.asp", "/catfish", "/?id=fish", "/desert/fish"]),
+    ("/fish/", ["/fish/", "/fish/?id=anything", "/fish/salmon.htm"],
+     ["/fish", "/fish.html", "/animals/fish/", "/Fish/Salmon.asp"]),
+    ("/*.php", ["/index.php", "/filename.php", "/folder/filename.php",
+                "/folder/filename.php?parameters", "/folder/any.php.file.html",
+                "/filename.php/"],
+     ["/", "/windows.PHP"]),
+    ("/*.php$", ["/filename.php", "/folder/filename.php"],
+     ["/filename.php?parameters", "/filename.php/", "/filename.php5", "/windows.PHP"]),
+    ("/fish*.php", ["/fish.php", "/fishheads/catfish.php?parameters"], ["/Fish.PHP"]),
+]
+
+
+@pytest.mark.parametrize(("pattern", "matching", "not_matching"), GOOGLE_PATH_TABLE,
+                         ids=[row[0] for row in GOOGLE_PATH_TABLE])
+def test_google_path_matching_table(pattern: str, matching: list[str],
+                                    not_matching: list[str]) -> None:
+    robots = RobotsTxt(f"user-agent: FooBot\ndisallow: /\nallow: {pattern}\n")
+    assert [robots.allowed("http://example.com" + p, "FooBot") for p in matching] == [
+        True] * len(matching)
+    assert [robots.allowed("http://example.com" + p, "FooBot") for p in not_matching] == [
+        False] * len(not_matching)
+
+
+# Google's documented group examples (same page, "Order of precedence for user agents"
+# and "Grouping of lines and rules") and RFC 9309 §2.2.1.
+GROUPS = """\
+user-agent: googlebot-news
+disallow: /fish
+
+user-agent: *
+disallow: /carrots
+
+user-agent: googlebot-news
+disallow: /shrimp
+
+user-agent: googlebot
+disallow: /bread
+
+user-agent: a
+sitemap: https://example.com/sitemap.xml
+user-agent: b
+disallow: /
+"""
+
+
+@pytest.mark.parametrize(
+    ("crawler", "blocked"),
+    [
+        ("googlebot-news", ["/fish", "/shrimp"]),  # both googlebot-news groups, merged
+        ("Googlebot", ["/bread"]),
+        ("otherbot", ["/carrots"]),
+        ("a", ["/fish", "/shrimp", "/carrots", "/bread", "/x"]),  # sitemap: splits no group
+        ("b", ["/fish", "/shrimp", "/carrots", "/bread", "/x"]),
+    ],
+)
+def test_google_group_examples(crawler: str, blocked: list[str]) -> None:
+    robots = RobotsTxt(GROUPS)
+    paths = ["/fish", "/shrimp", "/carrots", "/bread", "/x"]
+    assert [p for p in paths if not robots.allowed(p, crawler)] == blocked
+
+
+def test_decide_names_the_winning_rule_and_ties_keep_the_first_line() -> None:
+    robots = RobotsTxt("user-agent: *\ndisallow: /a\ndisallow: /a\nallow: /a\nallow: /a\n"
+                       "disallow: /*b\nallow: /*b\n")
+    rule = robots.decide("/a")
+    assert rule is not None and rule.allow and rule.line == 4
+    rule = robots.decide("/xb")
+    assert rule is not None and rule.allow and rule.line == 7
+
+
+def _reference_decide(rules: list[RobotsRule], path: str) -> RobotsRule | None:
+    """The plain definition: every rule tried, most octets wins, Allow wins a tie."""
+    best = None
+    for rule in rules:
+        if _matches(rule.pattern, path) and (
+                best is None or len(rule.pattern) > len(best.pattern)
+                or (len(rule.pattern) == len(best.pattern) and rule.allow and not best.allow)):
+            best = rule
+    return best
+
+
+@settings(max_examples=300, deadline=None)
+@given(patterns=st.lists(st.tuples(st.booleans(),
+                                   st.text(alphabet="/ab*$", min_size=1, max_size=8)),
+                         max_size=12),
+       paths=st.lists(st.text(alphabet="/ab?", max_size=10), min_size=1, max_size=5))
+def test_compiled_groups_decide_as_the_plain_definition(
+        patterns: list[tuple[bool, str]], paths: list[str]) -> None:
+    text = "user-agent: *\n" + "".join(
+        f"{'allow' if allow else 'disallow'}: /{pattern}\n" for allow, pattern in patterns)
+    robots = RobotsTxt(text)
+    rules = robots.rules_for("x")
+    for raw in paths:
+        path = "/" + raw
+        got, expected = robots.decide(path), _reference_decide(rules, _path_of(path))
+        assert (got is None) == (expected is None)
+        if got is not None and expected is not None:
+            assert (got.allow, len(got.pattern)) == (expected.allow, len(expected.pattern))
+
+
+def test_groups_are_compiled_once_per_crawler() -> None:
+    robots = RobotsTxt("user-agent: *\ndisallow: /a\n\nuser-agent: foobot\ndisallow: /b\n")
+    for url in ("/a", "/b", "/c"):
+        robots.allowed(url)
+        robots.allowed(url, "FooBot/1.0")
+    assert sorted(robots._compiled) == ["foobot", "googlebot"]
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\x85", "\u00a0"])
+def test_unicode_space_at_a_line_end_stays_in_the_rule(odd: str) -> None:
+    """Only ASCII white space is trimmed: a rule ending in U+2028 does not become wider."""
+    robots = RobotsTxt(f"User-agent: *\nDisallow: /private{odd}\n")
+    assert robots.allowed("/private/x")
+    assert not robots.allowed(f"/private{odd}")

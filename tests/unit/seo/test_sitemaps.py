@@ -14,7 +14,13 @@ from lxml import etree
 
 from kit.errors import InputError
 from kit.seo import build_sitemaps, validate_sitemap
-from kit.seo.sitemaps import MAX_URLS, NAMESPACE, sitemap_location, sitemap_urls
+from kit.seo.sitemaps import (
+    MAX_URLS,
+    NAMESPACE,
+    normalise_lastmod,
+    sitemap_location,
+    sitemap_urls,
+)
 
 BASE = "https://www.shop.example/"
 NS = {"s": NAMESPACE}
@@ -126,27 +132,199 @@ def test_bad_base_url(base: str) -> None:
         build_sitemaps(["/a"], base)
 
 
+XSD_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "xsd"
+
+
+@pytest.fixture(scope="module")
+def urlset_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(XSD_DIR / "sitemap.xsd")))
+
+
+@pytest.fixture(scope="module")
+def index_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(XSD_DIR / "siteindex.xsd")))
+
+
+UTC = dt.UTC
+PLUS2 = dt.timezone(dt.timedelta(hours=2))
+
+# The lastmod case table: (value given, does the official XSD accept it as written,
+# what the builder writes, or None when it refuses and keeps the URL without lastmod).
+# The second column is checked against sitemap.xsd itself below, so the table cannot drift.
+LASTMOD_CASES = [
+    ("2024-05-01", True, "2024-05-01"),
+    ("2024-05-01T10:00:00+02:00", True, "2024-05-01T10:00:00+02:00"),
+    ("2024-05-01T10:00:00Z", True, "2024-05-01T10:00:00Z"),
+    ("2024-05-01T10:00:00.25-05:30", True, "2024-05-01T10:00:00.25-05:30"),
+    ("  2024-05-01  ", True, "2024-05-01"),
+    ("2024-05-01T10:00Z", False, "2024-05-01T10:00:00Z"),  # xsd:dateTime needs seconds
+    ("2024-05-01T10:00+02:00", False, "2024-05-01T10:00:00+02:00"),
+    ("2024-05-01 10:00:00+02:00", False, "2024-05-01T10:00:00+02:00"),
+    ("2024-05-01t10:00:00z", False, "2024-05-01T10:00:00Z"),
+    ("2024-05-01T10:00:00+0200", False, "2024-05-01T10:00:00+02:00"),
+    ("2024-05-01T24:00:00Z", True, "2024-05-02T00:00:00Z"),  # W3C note: hours 00-23
+    ("2024-05-01+02:00", True, "2024-05-01"),  # xsd:date with a zone: no W3C Datetime
+    ("2024-05-01Z", True, "2024-05-01"),
+    ("2024", False, None),  # W3C Datetime, but which day? never invented
+    ("2024-05", False, None),
+    ("2024-02-30", False, None),
+    ("2023-02-29", False, None),
+    ("2024-13-01", False, None),
+    ("2024-05-01T25:00:00Z", False, None),
+    ("2024-05-01T10:60:00Z", False, None),
+    ("2024-05-01T10:00:00", True, None),  # no time zone: the XSD takes it, the W3C note not
+    ("2024-05-01T10:00:00+15:00", False, None),  # zones stop at +-14:00
+    ("2024-05-01T10:00:00+02:75", False, None),
+    ("2024-05-01T10Z", False, None),
+    ("20240501", False, None),
+    ("01/05/2024", False, None),
+    ("yesterday", False, None),
+    ("May 2024", False, None),
+]
+
+
+def _xsd_accepts(schema: etree.XMLSchema, lastmod: str) -> bool:
+    xml = (f'<urlset xmlns="{NAMESPACE}"><url><loc>https://www.shop.example/a</loc>'
+           f"<lastmod>{lastmod}</lastmod></url></urlset>")
+    return schema.validate(etree.fromstring(xml))
+
+
+@pytest.mark.parametrize(("value", "xsd_valid", "written"), LASTMOD_CASES)
+def test_lastmod_case_table(value: str, xsd_valid: bool, written: str | None,
+                            urlset_schema: etree.XMLSchema) -> None:
+    assert _xsd_accepts(urlset_schema, value.strip()) is xsd_valid
+    assert _xsd_accepts(urlset_schema, written) if written else True
+    files = build_sitemaps(["/z", "/a"], BASE, lastmod={"/a": value})
+    data = files[0][1]
+    got = etree.fromstring(data).xpath("//s:lastmod/text()", namespaces=NS)
+    assert urlset_schema.validate(etree.fromstring(data)), urlset_schema.error_log
+    checks = list(files.skipped["check"])
+    if written is None:
+        assert got == [] and checks == ["lastmod_invalid"]
+        assert files.skipped.iloc[0]["technical"].startswith("urls item 2: lastmod")
+        assert locs(data) == [BASE + "z", BASE + "a"]
+    else:
+        assert got == [written]
+        assert checks == ([] if written == value.strip() else ["lastmod_rewritten"])
+        assert validate_sitemap(data, base_url=BASE).empty
+    if written is None:
+        with pytest.raises(ValueError):
+            normalise_lastmod(value)
+    else:
+        assert normalise_lastmod(value) == written
+
+
+@pytest.mark.parametrize(("value", "check", "written"), [
+    ("2024", "lastmod_invalid", None),
+    ("2024-05-01T10:00Z", "lastmod_rewritten", "2024-05-01T10:00:00Z"),
+    ("2024-05-01", None, "2024-05-01"),
+])
+def test_one_lastmod_for_every_url_is_checked_once(value: str, check: str | None,
+                                                   written: str | None) -> None:
+    files = build_sitemaps(["/a", "/b", "/c"], BASE, lastmod=value)
+    assert list(files.skipped["check"]) == ([check] if check else [])
+    if check:
+        assert files.skipped.iloc[0]["file"] == "lastmod argument"
+    got = etree.fromstring(files[0][1]).xpath("//s:lastmod/text()", namespaces=NS)
+    assert got == ([written] * 3 if written else [])
+
+
+def test_lastmod_as_a_series_indexed_by_url() -> None:
+    dates = pd.Series({BASE + "a": "2024-01-01", "/b": "2024-02-02"})
+    files = build_sitemaps(["/a", "/b"], BASE, lastmod=dates)
+    assert etree.fromstring(files[0][1]).xpath("//s:lastmod/text()", namespaces=NS) == [
+        "2024-01-01", "2024-02-02"]
+
+
 @pytest.mark.parametrize(
     ("lastmod", "expected"),
     [
-        ("2024-05-01", "2024-05-01"),
         (dt.date(2024, 5, 1), "2024-05-01"),
-        (dt.datetime(2024, 5, 1, 10, 0, tzinfo=dt.UTC), "2024-05-01T10:00:00+00:00"),
-        ("2024-05-01T10:00Z", "2024-05-01T10:00Z"),
-        ("2024", "2024"),
+        (dt.datetime(2024, 5, 1, 10, 0, tzinfo=UTC), "2024-05-01T10:00:00+00:00"),
+        (dt.datetime(2024, 5, 1, 10, 0, 7, 123, tzinfo=PLUS2), "2024-05-01T10:00:07+02:00"),
+        (pd.Timestamp("2024-05-01T10:00:00-05:00"), "2024-05-01T10:00:00-05:00"),
+        (pd.Timestamp("2024-05-01"), None),  # naive: which zone?
+        (dt.datetime(2024, 5, 1, 10, 0), None),
+        (dt.datetime(2024, 5, 1, tzinfo=dt.timezone(dt.timedelta(hours=15))), None),
     ],
 )
-def test_lastmod(lastmod: object, expected: str) -> None:
-    data = build_sitemaps(["/a"], BASE, lastmod=lastmod)[0][1]
-    assert etree.fromstring(data).xpath("//s:lastmod/text()", namespaces=NS) == [expected]
-
-
-@pytest.mark.parametrize("lastmod", ["yesterday", "2024-13-01", "01/05/2024",
-                                     dt.datetime(2024, 5, 1, 10, 0)])
-def test_bad_lastmod_is_reported_and_the_url_kept(lastmod: object) -> None:
+def test_lastmod_from_python_values(lastmod: object, expected: str | None,
+                                    urlset_schema: etree.XMLSchema) -> None:
     files = build_sitemaps(["/a"], BASE, lastmod=lastmod)
-    assert list(files.skipped["check"]) == ["lastmod_invalid"]
-    assert locs(files[0][1]) == [BASE + "a"] and b"lastmod" not in files[0][1]
+    data = files[0][1]
+    assert urlset_schema.validate(etree.fromstring(data)), urlset_schema.error_log
+    got = etree.fromstring(data).xpath("//s:lastmod/text()", namespaces=NS)
+    assert got == ([] if expected is None else [expected])
+    assert list(files.skipped["check"]) == ([] if expected else ["lastmod_invalid"])
+
+
+def test_refused_lastmod_names_the_row(write_csv) -> None:
+    path = write_csv("url,lastmod\n/a,2024-05-01\n/b,2024-02-30\n/c,2024\n", name="urls.csv")
+    files = build_sitemaps(path, BASE)
+    bad = files.skipped[files.skipped["check"] == "lastmod_invalid"]
+    assert len(bad) == 2 and files.left_out == 0
+    assert "no such day" in bad.iloc[0]["technical"] and "line 3" in bad.iloc[0]["file"]
+    assert "gives no day" in bad.iloc[1]["technical"] and "line 4" in bad.iloc[1]["file"]
+    assert all(row["technical"].startswith(row["file"]) for _, row in bad.iterrows())
+    assert "0 URL(s) left out" in repr(files)
+
+
+def test_builder_output_validates_against_the_official_xsds(
+        urlset_schema: etree.XMLSchema, index_schema: etree.XMLSchema) -> None:
+    values = [value for value, _, written in LASTMOD_CASES] + [
+        dt.date(2024, 5, 1), dt.datetime(2024, 5, 1, 10, tzinfo=PLUS2), None]
+    urls = [f"/p/{n}" for n in range(len(values))] + ["/café au lait", "/a?b=1&c='2'"]
+    dates = {BASE + f"p/{n}": value for n, value in enumerate(values)}
+    files = build_sitemaps(urls, BASE, lastmod=dates, max_urls=7)
+    assert len(files) > 2
+    index = etree.fromstring(files[0][1])
+    assert index_schema.validate(index), index_schema.error_log
+    for name, data in files[1:]:
+        assert urlset_schema.validate(etree.fromstring(data)), (name, urlset_schema.error_log)
+    single = build_sitemaps(urls, BASE, lastmod=dates)
+    assert urlset_schema.validate(etree.fromstring(single[0][1])), urlset_schema.error_log
+
+
+def test_the_schemas_reject_what_they_should(urlset_schema: etree.XMLSchema,
+                                             index_schema: etree.XMLSchema) -> None:
+    """The committed XSDs are live: a wrong root, a missing loc, a bad value all fail."""
+    bad = [f'<urlset xmlns="{NAMESPACE}"/>',
+           f'<urlset xmlns="{NAMESPACE}"><url><lastmod>2024-05-01</lastmod></url></urlset>',
+           f'<urlset xmlns="{NAMESPACE}"><url><loc>https://x.example/</loc>'
+           "<priority>2</priority></url></urlset>",
+           f'<sitemapindex xmlns="{NAMESPACE}"><sitemap><loc>https://x.example/s.xml</loc>'
+           "</sitemap></sitemapindex>"]
+    assert not any(urlset_schema.validate(etree.fromstring(xml)) for xml in bad)
+    assert index_schema.validate(etree.fromstring(bad[-1]))
+    assert not index_schema.validate(etree.fromstring(
+        f'<sitemapindex xmlns="{NAMESPACE}"><sitemap><loc>https://x.example/s.xml</loc>'
+        "<lastmod>2024-05</lastmod></sitemap></sitemapindex>"))
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        # As strings "2024-05-01T23:30:00-05:00" < "2024-05-02T03:00:00+00:00", but it is
+        # 04:30 UTC on 2 May: the later instant.
+        (["2024-05-02T03:00:00+00:00", "2024-05-01T23:30:00-05:00"],
+         "2024-05-01T23:30:00-05:00"),
+        (["2024-05-02T01:00:00+02:00", "2024-05-01T23:30:00Z"], "2024-05-01T23:30:00Z"),
+        (["2024-05-01", "2024-04-30T23:00:00-02:00"], "2024-04-30T23:00:00-02:00"),
+        (["2024-05-02", "2024-05-01T23:00:00Z"], "2024-05-02"),
+        (["2024-05-01T10:00Z", "2024-05-01T09:00:00Z"], "2024-05-01T10:00:00Z"),
+        ([None, "2023-01-01"], "2023-01-01"),
+        ([None, None], None),
+    ],
+)
+def test_index_lastmod_is_the_latest_instant(dates: list[str | None], expected: str | None,
+                                             index_schema: etree.XMLSchema) -> None:
+    mapping = {BASE + f"p{n}": value for n, value in enumerate(dates)}
+    files = build_sitemaps([*mapping, BASE + "other"], BASE, lastmod=mapping,
+                           max_urls=len(dates))
+    index = etree.fromstring(files[0][1])
+    assert index_schema.validate(index), index_schema.error_log
+    first = index.xpath("//s:sitemap[1]/s:lastmod/text()", namespaces=NS)
+    assert first == ([] if expected is None else [expected])
 
 
 def test_lastmod_per_url_from_a_csv_and_a_mapping(write_csv, tmp_path: Path) -> None:
@@ -272,3 +450,168 @@ def test_one_lastmod_on_every_url_is_a_warning() -> None:
     assert validate_sitemap(build_sitemaps(urls, BASE, lastmod=dates)[0][1], base_url=BASE).empty
     few = build_sitemaps(urls[:3], BASE, lastmod="2026-11-01")[0][1]
     assert validate_sitemap(few, base_url=BASE).empty  # three pages may share a date
+
+
+@pytest.mark.parametrize(
+    ("lastmod", "check", "severity", "says"),
+    [
+        ("2024-02-30", "lastmod_invalid", "error", "no such day"),
+        ("2023-02-29", "lastmod_invalid", "error", "no such day"),
+        ("2024-05-01T25:00:00+00:00", "lastmod_invalid", "error", "not a real time"),
+        ("2024-05-01T10:61:00Z", "lastmod_invalid", "error", "not a real time"),
+        ("2024", "lastmod_invalid", "error", "gives no day"),
+        ("2024-05", "lastmod_invalid", "error", "gives no day"),
+        ("2024-05-01T10:00Z", "lastmod_invalid", "error", "write '2024-05-01T10:00:00Z'"),
+        ("2024-05-01 10:00:00Z", "lastmod_invalid", "error", "write '2024-05-01T10:00:00Z'"),
+        ("2024-05-01T10:00:00+15:00", "lastmod_invalid", "error", "beyond"),
+        ("2024-05-01T10:00:00", "lastmod_no_timezone", "warning", "no time zone"),
+    ],
+)
+def test_validator_rejects_impossible_and_schema_invalid_dates(
+        lastmod: str, check: str, severity: str, says: str) -> None:
+    xml = URLSET.format("<url><loc>https://www.shop.example/ok</loc></url>\n"
+                        "<url>\n<loc>https://www.shop.example/a</loc>\n"
+                        f"<lastmod>{lastmod}</lastmod></url>\n")
+    found = validate_sitemap(xml, base_url=BASE)
+    assert list(found["check"]) == [check]
+    row = found.iloc[0]
+    assert str(row["severity"]) == severity and says in row["technical"]
+    assert row["line"] == 6 and row["subject"] == BASE + "a"  # the lastmod's own line
+
+
+@pytest.mark.parametrize("lastmod", ["2024-05-01", "2024-05-01T10:00:00+02:00",
+                                     "2024-05-01T10:00:00.5Z", "2024-05-01+02:00",
+                                     "2024-05-01T24:00:00Z"])
+def test_validator_accepts_what_the_xsd_and_w3c_accept(lastmod: str) -> None:
+    found = validate_sitemap(URLSET.format(
+        f"<url><loc>https://www.shop.example/a</loc><lastmod>{lastmod}</lastmod></url>"))
+    assert list(found["check"]) == ([] if "24:00" not in lastmod else ["lastmod_invalid"])
+
+
+def test_uniform_lastmod_compares_instants_not_strings() -> None:
+    zones = ["2026-11-01T10:00:00Z", "2026-11-01T12:00:00+02:00", "2026-11-01T05:00:00-05:00"]
+    entries = "".join(f"<url><loc>https://www.shop.example/p{i}</loc>"
+                      f"<lastmod>{zones[i % 3]}</lastmod></url>" for i in range(12))
+    assert list(validate_sitemap(URLSET.format(entries))["check"]) == ["lastmod_uniform"]
+
+
+HOSTILE = [
+    pytest.param(
+        '<?xml version="1.0"?>\n<!DOCTYPE urlset [<!ENTITY tail "secret">]>\n'
+        f'<urlset xmlns="{NAMESPACE}"><url><loc>https://www.shop.example/a&tail;</loc></url>'
+        "</urlset>", "DOCTYPE", id="internal-entity"),
+    pytest.param(
+        '<?xml version="1.0"?>\n<!DOCTYPE urlset [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        f'<urlset xmlns="{NAMESPACE}"><url><loc>https://www.shop.example/&x;</loc></url>'
+        "</urlset>", "DOCTYPE", id="external-entity"),
+    pytest.param(
+        '<?xml version="1.0"?>\n<!DOCTYPE urlset SYSTEM "http://127.0.0.1:9/evil.dtd">\n'
+        f'<urlset xmlns="{NAMESPACE}"><url><loc>https://www.shop.example/a</loc></url>'
+        "</urlset>", "DOCTYPE", id="external-dtd"),
+    pytest.param(
+        '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
+        f'<urlset xmlns="{NAMESPACE}"><url><loc>https://www.shop.example/&lol3;</loc></url>'
+        "</urlset>", "DOCTYPE", id="billion-laughs"),
+    pytest.param(
+        '<?xml version="1.0"?>\n'
+        f'<urlset xmlns="{NAMESPACE}" xmlns:xi="http://www.w3.org/2001/XInclude">'
+        '<url><loc>https://www.shop.example/a</loc></url>'
+        '<xi:include href="file:///etc/passwd" parse="text"/></urlset>', "XInclude",
+        id="xinclude"),
+    pytest.param(
+        ('<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE urlset [<!ENTITY t "x">]>\n'
+         f'<urlset xmlns="{NAMESPACE}"><url><loc>https://www.shop.example/&t;</loc></url>'
+         "</urlset>").encode("utf-16"), "entity", id="utf16-past-the-byte-scan"),
+]
+
+
+@pytest.mark.parametrize(("xml", "reason"), HOSTILE)
+def test_hostile_xml_is_invalid_and_never_expanded(xml: str | bytes, reason: str,
+                                                   tmp_path: Path) -> None:
+    found = validate_sitemap(xml, base_url=BASE)
+    assert list(found["check"]) == ["unsafe_xml"]
+    assert str(found.iloc[0]["severity"]) == "error"
+    technical = found.iloc[0]["technical"]
+    assert reason in technical and "Nothing was expanded or fetched" in technical
+    assert "secret" not in technical and "root:" not in technical
+    path = tmp_path / "sitemap.xml"
+    path.write_bytes(xml if isinstance(xml, bytes) else xml.encode())
+    with pytest.raises(InputError, match="not a plain sitemap"):
+        sitemap_urls(path)
+
+
+def test_the_utf16_hostile_file_is_caught_after_parsing() -> None:
+    """The byte scan cannot see UTF-16; the parsed tree shows the DOCTYPE and entities."""
+    xml = HOSTILE[-1].values[0]
+    technical = validate_sitemap(xml).iloc[0]["technical"]
+    assert "entity declarations: t" in technical and "&t; on line 3" in technical
+
+
+def test_a_comment_or_stylesheet_is_not_hostile() -> None:
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           '<?xml-stylesheet type="text/xsl" href="/sitemap.xsl"?>\n<!-- made by hand -->\n'
+           f'<urlset xmlns="{NAMESPACE}"><url><loc>https://www.shop.example/a</loc></url>'
+           "</urlset>")
+    assert validate_sitemap(xml, base_url=BASE).empty
+    assert sitemap_urls(xml) == [BASE + "a"]
+
+
+def test_hostile_reasons_name_the_entities_and_lines() -> None:
+    technical = validate_sitemap(HOSTILE[1].values[0]).iloc[0]["technical"]
+    assert "entity declarations: x" in technical
+    assert 'SYSTEM "file:///etc/passwd"' in technical and "&x; on line 3" in technical
+
+
+def test_the_parser_itself_reads_no_file(tmp_path: Path) -> None:
+    """Past the byte scan (UTF-16), the parser still loads no DTD and expands nothing."""
+    from kit.seo.sitemaps import _parser
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET")
+    dtd = tmp_path / "evil.dtd"
+    dtd.write_text(f'<!ENTITY leak SYSTEM "{secret.as_uri()}">')
+    xml = (f'<?xml version="1.0"?>\n<!DOCTYPE urlset SYSTEM "{dtd.as_uri()}" '
+           f'[<!ENTITY x SYSTEM "{secret.as_uri()}">]>\n<urlset xmlns="{NAMESPACE}"><url>'
+           "<loc>https://www.shop.example/&x;&leak;</loc></url></urlset>")
+    root = etree.fromstring(xml.encode(), _parser())
+    assert b"TOPSECRET" not in etree.tostring(root)
+    found = validate_sitemap(xml.encode("utf-16"))
+    assert list(found["check"]) == ["unsafe_xml"]
+    assert "TOPSECRET" not in found.to_string()
+
+
+_DATEISH = st.text(alphabet="0123456789-:+TtZz .", max_size=32)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(_DATEISH, st.text(max_size=20),
+                       st.from_regex(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?"
+                                     r"(Z|[+-]\d{2}:?\d{2})?", fullmatch=True)))
+def test_normalised_lastmod_is_always_schema_valid(value: str,
+                                                   urlset_schema: etree.XMLSchema) -> None:
+    """Whatever comes in, a lastmod is either refused or one the XSD and validator accept."""
+    try:
+        written = normalise_lastmod(value)
+    except ValueError:
+        return
+    if written is None:
+        return
+    assert _xsd_accepts(urlset_schema, written), (value, written)
+    xml = URLSET.format(f"<url><loc>https://www.shop.example/a</loc>"
+                        f"<lastmod>{written}</lastmod></url>")
+    assert validate_sitemap(xml).empty, (value, written)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.one_of(_DATEISH, st.text(max_size=40)))
+def test_validator_never_crashes_on_any_lastmod(value: str) -> None:
+    text = value.replace("&", "&amp;").replace("<", "&lt;")
+    try:
+        xml = URLSET.format(f"<url><loc>https://www.shop.example/a</loc>"
+                            f"<lastmod>{text}</lastmod></url>").encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    found = validate_sitemap(xml)
+    assert set(found["check"]) <= {"lastmod_invalid", "lastmod_no_timezone", "unreadable"}

@@ -49,7 +49,7 @@ def test_the_sheet_changes_the_channel(sheet) -> None:
     assert default_channel("kagi.com", "cpc", categories=sheet) == "Paid Search"
     assert default_channel("mastodon.social", "referral", categories=sheet) == "Organic Social"
     assert default_channel("facebook", "referral", categories=sheet) == "Referral"
-    assert source_category("kagi.com", sheet) == "search"
+    assert source_category("kagi.com", categories=sheet) == "search"
 
 
 def test_classify_and_report_use_the_sheet(sheet) -> None:

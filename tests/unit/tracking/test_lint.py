@@ -119,3 +119,16 @@ def test_an_organic_post_tagged_social_is_clean() -> None:
     assert lint_utm(pd.DataFrame({"url": [url], "placement": ["organic"]})).empty
     fixed = url.replace("medium=social", "medium=paid_social")
     assert lint_utm(pd.DataFrame({"url": [fixed], "placement": ["ads"]})).empty
+
+
+def test_internal_link_matches_an_internationalised_site_in_either_spelling() -> None:
+    """Hosts compared by kit.urls: the site given in Unicode, the link in punycode."""
+    link = "https://www.xn--bcher-kva.example/?utm_source=a&utm_medium=b&utm_campaign=c"
+    assert "internal_link" in set(lint_utm([link], site="Bücher.example")["check"])
+    other = "https://www.example.com/?utm_source=a&utm_medium=b&utm_campaign=c"
+    assert "internal_link" not in set(lint_utm([other], site="bücher.example")["check"])
+
+
+def test_a_link_with_credentials_is_not_a_link() -> None:
+    link = "https://user:pw@shop.example/?utm_source=a&utm_medium=b&utm_campaign=c"
+    assert list(lint_utm([link])["check"]) == ["not_a_url"]

@@ -45,6 +45,18 @@ def test_site_is_seeded() -> None:
     assert "spring_sale" in repr(a) and "<table" in a._repr_html_()
 
 
+def test_landings_differ_only_in_the_tags() -> None:
+    """The site lands the same visits in every scenario; only the query string changes."""
+    site = tracking_site(clicks=100, background=100)
+    untagged, tagged = site.landings("untagged"), site.landings("tagged")
+    assert untagged.drop(columns="landing_url").equals(tagged.drop(columns="landing_url"))
+    assert not untagged["landing_url"].str.contains("?", regex=False).any()
+    paid = tagged["paid"].to_numpy()
+    assert tagged.loc[paid, "landing_url"].str.contains("?", regex=False).all()
+    with pytest.raises(ValueError, match="unknown scenario"):
+        site.landings("nonsense")
+
+
 @pytest.fixture(scope="module")
 def simulation():
     return simulate_campaign(tracking_site(clicks=1000, background=1000))

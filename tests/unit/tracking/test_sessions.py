@@ -45,6 +45,8 @@ LAND = f"https://{SITE}/sale/"
     (LAND, f"https://{SITE}/other", ("(direct)", "(none)", "(direct)")),
     (None, None, ("(direct)", "(none)", "(direct)")),
     ("http://[broken/", "http://[also", ("(direct)", "(none)", "(direct)")),
+    # hosts compared by kit.urls: an internationalised referrer in Unicode or punycode
+    (LAND, "https://www.Bücher.example/x", ("xn--bcher-kva.example", "referral", "(referral)")),
 ])
 def test_traffic_source(landing, referrer, expected) -> None:
     assert traffic_source(landing, referrer, site=SITE) == expected

@@ -82,3 +82,22 @@ def test_build_replaces_a_percent_encoded_utm_name() -> None:
                     medium="email", campaign="c")
     assert url == "https://x.example/?id=1&utm_source=new&utm_medium=email&utm_campaign=c"
     assert parse_utm(url)["utm_source"] == "new"
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        pytest.param("https://faß.de/", "xn--fa-hia.de", id="uts46-not-idna2003"),
+        pytest.param("https://Bücher.example:443/", "xn--bcher-kva.example", id="default-port"),
+        pytest.param("https://Shop.example:8080/", "shop.example:8080", id="lower-case-port-kept"),
+    ],
+)
+def test_build_writes_the_host_as_dns_sends_it(url: str, host: str) -> None:
+    """kit.urls' host rules (browsers' UTS #46), not the standard library's IDNA 2003."""
+    built = build_utm(url, source="s", medium="m", campaign="c")
+    assert built == f"https://{host}/?utm_source=s&utm_medium=m&utm_campaign=c"
+
+
+def test_build_refuses_credentials_with_the_reason() -> None:
+    with pytest.raises(InputError, match="user name or password"):
+        build_utm("https://u:p@shop.example/", source="s", medium="m", campaign="c")
