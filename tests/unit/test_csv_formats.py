@@ -230,7 +230,8 @@ def test_every_command_that_reads_csv_has_the_reading_options(command: str) -> N
     assert {"--encoding", "--delimiter", "--skip-lines"} <= options
 
 
-SF_EXPORT = Path(__file__).parents[1] / "fixtures" / "crawls" / "screaming-frog" / "internal_all.csv"
+SF_EXPORT = (Path(__file__).parents[1] / "fixtures" / "crawls" / "screaming-frog"
+             / "internal_all.csv")
 
 
 @pytest.mark.parametrize(("delimiter", "encoding", "bom", "newline"), [
