@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import sys
 from pathlib import Path
@@ -65,6 +66,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve.add_argument("--port", type=int, default=8765, help="port (default: %(default)s)")
     serve.add_argument("--public-url", default=None,
                        help="the address learners use, if not http://<this machine>:PORT")
+    serve.add_argument("--prefix", default=os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/"),
+                       help="URL path the room is served under (default: / or, as a "
+                            "JupyterHub service, $JUPYTERHUB_SERVICE_PREFIX)")
     serve.add_argument("--day", choices=("full", "half"), default="full",
                        help="which agenda progress is compared with (default: %(default)s)")
     serve.add_argument("--start", default="09:00",
@@ -96,7 +100,8 @@ def _serve(args: argparse.Namespace) -> int:
         store.set_names(room.code, True)
         room = store.room(room.code) or room
     host = lan_address() if args.host in ("0.0.0.0", "::", "") else args.host
-    url = (args.public_url or f"http://{host}:{args.port}").rstrip("/") + "/"
+    prefix = "/" + args.prefix.strip("/") + "/" if args.prefix.strip("/") else "/"
+    url = (args.public_url or f"http://{host}:{args.port}{prefix}").rstrip("/") + "/"
     facilitator = f"{url}facilitator?token={room.facilitator_token}"
     print(f"Room open. Join code: {room.code}")
     print(f"Learners: in 00-welcome, room address {url} and code {room.code}")
@@ -111,7 +116,7 @@ def _serve(args: argparse.Namespace) -> int:
                                               "facilitator_token": room.facilitator_token}))
     sys.stdout.flush()
     try:
-        asyncio.run(_run_server(store, room, url, args.host, args.port))
+        asyncio.run(_run_server(store, room, url, args.host, args.port, prefix))
     except KeyboardInterrupt:
         pass
     finally:
@@ -119,9 +124,9 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _run_server(store, room, url: str, host: str, port: int) -> None:
+async def _run_server(store, room, url: str, host: str, port: int, prefix: str) -> None:
     from kit.room.server import RoomState, make_app
 
-    app = make_app(RoomState(store, room, url))
+    app = make_app(RoomState(store, room, url), prefix)
     app.listen(port, address=host, max_body_size=64_000)
     await asyncio.Event().wait()

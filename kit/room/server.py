@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from typing import Any
 
@@ -230,12 +231,14 @@ class FigureStream(_Handler):
         self.state.streams.discard(self)
 
 
-def make_app(state: RoomState) -> tornado.web.Application:
-    """The tornado application serving ``state``'s room."""
+def make_app(state: RoomState, prefix: str = "/") -> tornado.web.Application:
+    """The tornado application serving ``state``'s room under the URL path ``prefix``
+    (``/services/room/`` behind JupyterHub's proxy, which keeps the prefix)."""
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     routes: list[Any] = [
-        (r"/", LearnerPage), (r"/api/join", Join), (r"/api/events", Events),
-        (r"/facilitator", FacilitatorPage), (r"/api/figures", Figures),
-        (r"/api/stream", FigureStream), (r"/api/control", Control),
+        ("", LearnerPage), ("api/join", Join), ("api/events", Events),
+        ("facilitator", FacilitatorPage), ("api/figures", Figures),
+        ("api/stream", FigureStream), ("api/control", Control),
     ]
-    return tornado.web.Application([(path, handler, {"state": state})
+    return tornado.web.Application([(re.escape(prefix + path), handler, {"state": state})
                                     for path, handler in routes])

@@ -63,20 +63,21 @@ class RunningRoom:
         assert status == 200, answer
 
 
-def start_room(db: Path, room: Room | None = None, port: int | None = None) -> RunningRoom:
+def start_room(db: Path, room: Room | None = None, port: int | None = None,
+               prefix: str = "/") -> RunningRoom:
     """A server for ``room`` (a new one when None) over the SQLite file ``db``."""
     from kit.room.server import RoomState, make_app
 
     store = open_store(f"sqlite:///{db}")
     room = room or store.create_room()
     port = port or free_port()
-    url = f"http://127.0.0.1:{port}/"
+    url = f"http://127.0.0.1:{port}{prefix}"
     ready = threading.Event()
     box: dict[str, Any] = {}
 
     def run() -> None:
         async def main() -> None:
-            server = make_app(RoomState(store, room, url)).listen(port, address="127.0.0.1")
+            server = make_app(RoomState(store, room, url), prefix).listen(port, address="127.0.0.1")
             box["loop"], box["stop"] = asyncio.get_running_loop(), asyncio.Event()
             ready.set()
             await box["stop"].wait()
