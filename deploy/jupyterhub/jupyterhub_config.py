@@ -20,6 +20,10 @@ changes comes from environment variables, read by :func:`kit.hub.hub_settings`:
   CROSSTALK_API_TOKEN        optional: a token for the team lead's scripts (service
                              "crosstalk-api": create users, start servers, manage groups)
   CROSSTALK_DEMO=1           throwaway: any user name logs in without a password
+  CROSSTALK_ROOM=1           the live room (`crosstalk room serve`) as the managed service
+                             "room" at /services/room/; CROSSTALK_ROOM_PORT (8765),
+                             CROSSTALK_ROOM_DB (default sqlite:///STATE/room.db); the join
+                             code and facilitator address are written to STATE/room.json
 
 What goes where:
   * learners are the JupyterHub group ``nbgrader-<course>``, graders ``formgrade-<course>``
@@ -185,3 +189,23 @@ c.JupyterHub.services = [{
 }]
 if settings.api_token:
     c.JupyterHub.services.append({"name": API_SERVICE, "api_token": settings.api_token})
+
+# --- the live room (optional), a managed service learners' kernels reach through the proxy --
+if os.environ.get("CROSSTALK_ROOM", "").strip().lower() in {"1", "true", "yes"}:
+    _room_port = int(os.environ.get("CROSSTALK_ROOM_PORT", "8765"))
+    _room_url = f"{settings.bind_url.rstrip('/')}/services/room/"
+    c.JupyterHub.services.append({
+        "name": "room",
+        "url": f"http://127.0.0.1:{_room_port}",
+        "command": [str(BIN / "crosstalk"), "room", "serve", "--host", "127.0.0.1",
+                    "--port", str(_room_port), "--public-url", _room_url,
+                    "--db", os.environ.get("CROSSTALK_ROOM_DB",
+                                           f"sqlite:///{settings.state / 'room.db'}"),
+                    "--info-file", str(settings.state / "room.json")],
+        "cwd": str(settings.state),
+        "environment": {"PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}"},
+    })
+    # every learner's kernel knows where the room is: learners type only the code
+    c.Spawner.environment["CROSSTALK_ROOM_URL"] = _room_url
+    print(f"crosstalk: live room at {_room_url}; join code and facilitator address in "
+          f"{settings.state / 'room.json'}", file=sys.stderr)
