@@ -20,6 +20,7 @@ import secrets
 
 __all__ = [
     "CODE_ALPHABET",
+    "hub_learner_id",
     "new_code",
     "new_learner_id",
     "new_secret",
@@ -45,6 +46,13 @@ def new_secret() -> str:
 def new_learner_id() -> str:
     """A fresh learner id (random; it says nothing about the person)."""
     return secrets.token_hex(8)
+
+
+def hub_learner_id(secret: str, code: str, user: str) -> str:
+    """The learner id of hub user ``user`` in room ``code``: the same in every notebook,
+    and not the user name (nobody reading the room's database learns who it is)."""
+    return hmac.new(secret.encode(), f"hub:{code}:{user}".encode(),
+                    hashlib.sha256).hexdigest()[:16]
 
 
 def _signature(secret: str, code: str, learner: str) -> str:

@@ -77,6 +77,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                        help="let learners add their name (tell them first; default: anonymous)")
     serve.add_argument("--new", action="store_true",
                        help="open a new room (new code) instead of the database's last one")
+    serve.add_argument("--hub", choices=("auto", "on", "off"), default="auto",
+                       help="who is who from JupyterHub (learners join without a code, "
+                            "facilitators through the hub's login): auto = when running as "
+                            "a JupyterHub service (default)")
     serve.add_argument("--info-file", type=Path, default=None,
                        help="also write the code and addresses as JSON to this file")
     serve.set_defaults(handler=_serve)
@@ -99,6 +103,8 @@ def _serve(args: argparse.Namespace) -> int:
     elif args.names and not room.names_on:
         store.set_names(room.code, True)
         room = store.room(room.code) or room
+    hub = args.hub == "on" or (args.hub == "auto" and bool(
+        os.environ.get("JUPYTERHUB_API_TOKEN") and os.environ.get("JUPYTERHUB_SERVICE_PREFIX")))
     host = lan_address() if args.host in ("0.0.0.0", "::", "") else args.host
     prefix = "/" + args.prefix.strip("/") + "/" if args.prefix.strip("/") else "/"
     url = (args.public_url or f"http://{host}:{args.port}{prefix}").rstrip("/") + "/"
@@ -106,6 +112,9 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"Room open. Join code: {room.code}")
     print(f"Learners: in 00-welcome, room address {url} and code {room.code}")
     print(f"Facilitator (keep this address to yourself): {facilitator}")
+    if hub:
+        print("On the hub: learners join without a code; hub admins and the "
+              "'facilitator' group open the facilitator page through the hub's login.")
     print("Names are " + ("ON: tell the learners." if room.names_on else
                           "off: learners appear under made-up names."))
     qr = qr_text(url)
@@ -116,7 +125,7 @@ def _serve(args: argparse.Namespace) -> int:
                                               "facilitator_token": room.facilitator_token}))
     sys.stdout.flush()
     try:
-        asyncio.run(_run_server(store, room, url, args.host, args.port, prefix))
+        asyncio.run(_run_server(store, room, url, args.host, args.port, prefix, hub))
     except KeyboardInterrupt:
         pass
     finally:
@@ -124,9 +133,15 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _run_server(store, room, url: str, host: str, port: int, prefix: str) -> None:
+async def _run_server(store, room, url: str, host: str, port: int, prefix: str,
+                      hub: bool) -> None:
     from kit.room.server import RoomState, make_app
 
-    app = make_app(RoomState(store, room, url), prefix)
+    identity = None
+    if hub:
+        from kit.room.hub import HubIdentity
+
+        identity = HubIdentity()
+    app = make_app(RoomState(store, room, url, identity), prefix)
     app.listen(port, address=host, max_body_size=64_000)
     await asyncio.Event().wait()

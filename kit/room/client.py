@@ -43,6 +43,7 @@ from kit.room.schema import MAX_EVENTS, ROLES, validate_event
 __all__ = [
     "ROOM_FILE_ENV",
     "flush",
+    "hub_token",
     "join",
     "joined",
     "leave",
@@ -53,6 +54,7 @@ __all__ = [
     "pending",
     "room_file",
     "send",
+    "set_role",
     "stuck",
 ]
 
@@ -182,6 +184,24 @@ def notify_section(section: str) -> None:
         return
 
 
+def set_role(role: str) -> None:
+    """The learner chose (or changed) their side after joining."""
+    try:
+        ticket = joined()
+        if ticket is None or role not in ROLES:
+            return
+        if ticket.get("role") != role:
+            _write_ticket({**ticket, "role": role})
+        send({"kind": "role", "role": role})
+    except Exception:
+        return
+
+
+def hub_token() -> str | None:
+    """This kernel's JupyterHub token, when the notebook runs on a hub."""
+    return os.environ.get("JUPYTERHUB_API_TOKEN") or None
+
+
 def stuck(is_stuck: bool = True) -> None:
     """The "I'm stuck" button (``False``: helped, not stuck any more)."""
     send({"kind": "stuck", "stuck": bool(is_stuck)})
@@ -196,13 +216,16 @@ def _joining() -> bool:
     return _join_pending.is_set()
 
 
-def join(url: str, code: str, role: str, *, name: str | None = None,
-         on_done: Callable[[bool, str], None] | None = None) -> bool:
+def join(url: str, code: str, role: str | None, *, name: str | None = None,
+         on_done: Callable[[bool, str], None] | None = None,
+         hub_token: str | None = None) -> bool:
     """Join the room at ``url`` with ``code`` as ``role`` (``marketing`` or ``it``).
 
-    Returns at once; the background thread joins (retrying while the room is unreachable)
-    and then calls ``on_done(ok, message)``.  Returns False (and calls ``on_done``) only
-    when the input is unusable or background work is impossible here.
+    On a JupyterHub, ``hub_token`` (the kernel's ``JUPYTERHUB_API_TOKEN``) replaces the
+    code and the role may come later (:func:`set_role`).  Returns at once; the background
+    thread joins (retrying while the room is unreachable) and then calls
+    ``on_done(ok, message)``.  Returns False (and calls ``on_done``) only when the input is
+    unusable or background work is impossible here.
     """
     def done(ok: bool, message: str) -> bool:
         if on_done is not None:
@@ -213,14 +236,15 @@ def join(url: str, code: str, role: str, *, name: str | None = None,
     url = (url or "").strip()
     if not url.startswith(("http://", "https://")):
         return done(False, "The room address starts with http:// (see the projector).")
-    if role not in ROLES:
+    if role not in ROLES and not (hub_token and role is None):
         return done(False, "Choose Marketing or IT first.")
     code = "".join((code or "").split()).upper()
-    if not code:
+    if not code and not hub_token:
         return done(False, "Type the join code from the projector.")
     _join_pending.set()
     ok = _queue_put(("join", {"url": url.rstrip("/") + "/", "code": code, "role": role,
-                              "name": (name or "").strip() or None, "on_done": on_done}))
+                              "name": (name or "").strip() or None, "on_done": on_done,
+                              "hub_token": None if code else hub_token}))
     if not ok:
         _join_pending.clear()
         return done(False, "This Python cannot send in the background (the browser-only "
@@ -267,11 +291,12 @@ def flush(timeout: float = 5.0) -> bool:
     return _outstanding <= 0
 
 
-def _post(url: str, data: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+def _post(url: str, data: dict[str, Any], token: str | None = None,
+          scheme: str = "Bearer") -> dict[str, Any]:
     request = urllib.request.Request(url, data=json.dumps(data).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
     if token:
-        request.add_header("Authorization", f"Bearer {token}")
+        request.add_header("Authorization", f"{scheme} {token}")
     with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
         return json.loads(answer.read() or b"{}")
 
@@ -304,7 +329,8 @@ def _do_join(job: dict[str, Any], wait: Callable[[], None]) -> None:
     while True:
         try:
             answer = _attempt(lambda: _post(job["url"] + "api/join",
-                                            {"code": job["code"], "name": job["name"]}))
+                                            {"code": job["code"], "name": job["name"]},
+                                            job["hub_token"], "token"))
             break
         except _Refused as refused:
             _join_pending.clear()
@@ -318,7 +344,8 @@ def _do_join(job: dict[str, Any], wait: Callable[[], None]) -> None:
                    "pseudonym": answer["pseudonym"], "role": job["role"],
                    "names_on": bool(answer.get("names_on"))})
     _join_pending.clear()
-    _queue_put(("event", {"kind": "role", "role": job["role"]}))
+    if job["role"] in ROLES:
+        _queue_put(("event", {"kind": "role", "role": job["role"]}))
     _queue_put(("event", {"kind": "section", "section": "00-welcome"}))
     report(True, f"You are in room {answer['room']} as “{answer['pseudonym']}”.")
 

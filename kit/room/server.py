@@ -42,8 +42,10 @@ MAX_NAME = 80
 class RoomState:
     """The server's state: the store, the room, and the open facilitator streams."""
 
-    def __init__(self, store: Store, room: Room, url: str = "") -> None:
+    def __init__(self, store: Store, room: Room, url: str = "", hub: Any = None) -> None:
         self.store, self.room, self.url = store, room, url
+        self.hub = hub
+        """A :class:`kit.room.hub.HubIdentity` when the room runs as a JupyterHub service."""
         self.streams: set[FigureStream] = set()
         self._pending: asyncio.TimerHandle | None = None
 
@@ -98,11 +100,20 @@ class _Handler(tornado.web.RequestHandler):
             return header.removeprefix("Bearer ").strip()
         return self.get_query_argument("token", None)
 
-    def facilitator(self) -> bool:
-        """True when the request carries the facilitator token; else answers 403."""
+    async def facilitator(self, *, page: bool = False) -> bool:
+        """True when the request carries the facilitator token or (on a hub) comes from a
+        hub admin or facilitator; else answers 403 (a page: the hub's login first)."""
         if auth.same_secret(self.bearer(), self.state.room.facilitator_token):
             return True
-        self.fail(403, "this needs the facilitator's token")
+        hub = self.state.hub
+        if hub is not None:
+            user = await hub.user(self)
+            if hub.is_facilitator(user):
+                return True
+            if user is None and page:
+                self.redirect(hub.login_url(self))
+                return False
+        self.fail(403, "this needs the facilitator's token (or, on the hub, a facilitator)")
         return False
 
     def body_json(self) -> Any:
@@ -122,11 +133,24 @@ class LearnerPage(_Handler):
 
 
 class Join(_Handler):
-    def post(self) -> None:
+    async def post(self) -> None:
         try:
             data = self.body_json()
         except EventError as exc:
             return self.fail(400, str(exc))
+        room = self.state.room
+        if self.state.hub is not None and \
+                self.request.headers.get("Authorization", "").startswith("token "):
+            user = await self.state.hub.user(self)  # a hub user's notebook: no code needed
+            if not user or not user.get("name"):
+                return self.fail(403, "the hub does not know this token")
+            learner, pseudonym = self.state.store.add_learner(
+                room.code, user["name"] if room.names_on else None,
+                auth.hub_learner_id(room.secret, room.code, user["name"]))
+            self.state.changed()
+            return self.finish({"token": auth.sign_learner(room.secret, room.code, learner),
+                                "pseudonym": pseudonym, "room": room.code,
+                                "names_on": room.names_on})
         if not isinstance(data, dict) or not auth.same_secret(
                 str(data.get("code", "")).strip().upper(), self.state.room.code):
             return self.fail(403, "wrong join code: check the code on the projector")
@@ -157,21 +181,21 @@ class Events(_Handler):
 
 
 class FacilitatorPage(_Handler):
-    def get(self) -> None:
-        if self.facilitator():
+    async def get(self) -> None:
+        if await self.facilitator(page=True):
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.finish(FACILITATOR_PAGE)
 
 
 class Figures(_Handler):
-    def get(self) -> None:
-        if self.facilitator():
+    async def get(self) -> None:
+        if await self.facilitator():
             self.finish(self.state.figures(private=self.get_query_argument("private", "") == "1"))
 
 
 class Control(_Handler):
-    def post(self) -> None:
-        if not self.facilitator():
+    async def post(self) -> None:
+        if not await self.facilitator():
             return
         state = self.state
         try:
@@ -200,7 +224,7 @@ class FigureStream(_Handler):
     private = False
 
     async def get(self) -> None:
-        if not self.facilitator():
+        if not await self.facilitator():
             return
         self.private = self.get_query_argument("private", "") == "1"
         self.set_header("Content-Type", "text/event-stream")
@@ -240,5 +264,10 @@ def make_app(state: RoomState, prefix: str = "/") -> tornado.web.Application:
         ("facilitator", FacilitatorPage), ("api/figures", Figures),
         ("api/stream", FigureStream), ("api/control", Control),
     ]
-    return tornado.web.Application([(re.escape(prefix + path), handler, {"state": state})
-                                    for path, handler in routes])
+    handlers: list[Any] = [(re.escape(prefix + path), handler, {"state": state})
+                           for path, handler in routes]
+    settings: dict[str, Any] = {}
+    if state.hub is not None:
+        handlers += state.hub.routes(prefix)
+        settings.update(state.hub.settings(), cookie_secret=state.room.secret)
+    return tornado.web.Application(handlers, **settings)

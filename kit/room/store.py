@@ -189,10 +189,20 @@ class Store:
 
     # -- learners -------------------------------------------------------------------
 
-    def add_learner(self, code: str, name: str | None) -> tuple[str, str]:
-        """A new learner in room ``code``: ``(learner id, pseudonym)``; a ``joined`` event
-        is stored with it."""
-        learner = auth.new_learner_id()
+    def add_learner(self, code: str, name: str | None, learner: str | None = None
+                    ) -> tuple[str, str]:
+        """A learner in room ``code``: ``(learner id, pseudonym)``; a ``joined`` event is
+        stored with it.  ``learner`` names a known learner (a hub user joining again from
+        another notebook): then the same id and pseudonym come back."""
+        if learner is not None:
+            known = self.learners(code).get(learner)
+            if known is not None:
+                if name and known[1] != name:
+                    self._transaction(["UPDATE room_learners SET name = :name WHERE "
+                                       "code = :code AND learner = :learner"],
+                                      [{"name": name, "code": code, "learner": learner}])
+                return learner, known[0]
+        learner = learner or auth.new_learner_id()
         taken = {row[0] for row in self._query(
             "SELECT pseudonym FROM room_learners WHERE code = :code", {"code": code})}
         number = len(taken)

@@ -73,18 +73,26 @@ class JoinRoom:
         self.status = widgets.HTML()
         self.stuck = StuckButton()
         self.button.on_click(self._join)
+        self.role.observe(lambda change: client.set_role(change["new"]), names="value")
         self.widget = widgets.VBox([self.role, self.address, self.code, self.name, self.button,
                                     self.status, self.stuck.button])
         self._say(f"You are in room {ticket['room']} as “{ticket['pseudonym']}”."
                   if ticket else "Not joined: nothing is sent.")
+        if ticket is None and self.address.value and client.hub_token():
+            # on the hub the room's address is known and the hub says who this is
+            self.code.layout.display = "none"
+            self._say("Joining the room through the hub…")
+            client.join(self.address.value, "", self.role.value, hub_token=client.hub_token(),
+                        on_done=lambda ok, message: self._say(message))
 
     def _say(self, message: str) -> None:
         self.status.value = f"<span>{html.escape(message)}</span>"
 
     def _join(self, _button: Any = None) -> None:
         self._say("Joining…")
-        client.join(self.address.value, self.code.value, self.role.value or "",
-                    name=self.name.value or None, on_done=lambda ok, message: self._say(message))
+        client.join(self.address.value, self.code.value, self.role.value,
+                    name=self.name.value or None, on_done=lambda ok, message: self._say(message),
+                    hub_token=client.hub_token() if not self.code.value.strip() else None)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         return _bundle(self.widget, self.PLAIN_TEXT, f"<p>{html.escape(self.PLAIN_TEXT)}</p>")

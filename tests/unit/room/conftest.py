@@ -64,7 +64,7 @@ class RunningRoom:
 
 
 def start_room(db: Path, room: Room | None = None, port: int | None = None,
-               prefix: str = "/") -> RunningRoom:
+               prefix: str = "/", hub: Any = None) -> RunningRoom:
     """A server for ``room`` (a new one when None) over the SQLite file ``db``."""
     from kit.room.server import RoomState, make_app
 
@@ -77,7 +77,8 @@ def start_room(db: Path, room: Room | None = None, port: int | None = None,
 
     def run() -> None:
         async def main() -> None:
-            server = make_app(RoomState(store, room, url), prefix).listen(port, address="127.0.0.1")
+            app = make_app(RoomState(store, room, url, hub), prefix)
+            server = app.listen(port, address="127.0.0.1")
             box["loop"], box["stop"] = asyncio.get_running_loop(), asyncio.Event()
             ready.set()
             await box["stop"].wait()
