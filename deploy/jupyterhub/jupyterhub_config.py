@@ -23,7 +23,10 @@ changes comes from environment variables, read by :func:`kit.hub.hub_settings`:
   CROSSTALK_ROOM=1           the live room (`crosstalk room serve`) as the managed service
                              "room" at /services/room/; CROSSTALK_ROOM_PORT (8765),
                              CROSSTALK_ROOM_DB (default sqlite:///STATE/room.db); the join
-                             code and facilitator address are written to STATE/room.json
+                             code and facilitator address are written to STATE/room.json;
+                             learners join through the hub without a code
+  CROSSTALK_FACILITATORS     user names who may open the room's facilitator view (group
+                             "facilitator"; hub admins may too)
 
 What goes where:
   * learners are the JupyterHub group ``nbgrader-<course>``, graders ``formgrade-<course>``
@@ -205,7 +208,18 @@ if os.environ.get("CROSSTALK_ROOM", "").strip().lower() in {"1", "true", "yes"}:
         "cwd": str(settings.state),
         "environment": {"PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}"},
     })
-    # every learner's kernel knows where the room is: learners type only the code
+    # every learner's kernel knows where the room is, and joins with its hub token
     c.Spawner.environment["CROSSTALK_ROOM_URL"] = _room_url
+    # the facilitator view: hub admins and the "facilitator" group, through hub OAuth
+    _facilitators = sorted(set(settings.admins) | {
+        name.strip() for name in os.environ.get("CROSSTALK_FACILITATORS", "").split(",")
+        if name.strip()})
+    c.JupyterHub.load_groups["facilitator"] = {"users": _facilitators}
+    c.JupyterHub.load_roles.append({
+        "name": "crosstalk-room-facilitator", "groups": ["facilitator"],
+        "description": "open the live room's facilitator page",
+        "scopes": ["access:services!service=room", "read:users:groups!user"]})
+    if not settings.demo:
+        c.Authenticator.allowed_users = set(c.Authenticator.allowed_users) | set(_facilitators)
     print(f"crosstalk: live room at {_room_url}; join code and facilitator address in "
           f"{settings.state / 'room.json'}", file=sys.stderr)

@@ -4,15 +4,18 @@ The loopback hub of ``deploy/jupyterhub/jupyterhub_config.py`` (as in the cohort
 ``crosstalk room serve`` as the service ``room`` at ``/services/room/``; its join code and
 facilitator address are in the hub's state folder.  A learner joins and chooses through the
 hub's public address; the facilitator's figures, fetched the same way, show the choice by
-role.  (Sign-in through hub OAuth is not built yet: the join code and the facilitator token
-protect the room, as on laptops.)
+role.  A hub user joins without a code (their hub token), a hub user in the facilitator
+group reads the figures with their hub token, a learner's hub token is refused.  (The
+browser's OAuth round trip to the facilitator page is not driven here.)
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -36,8 +39,9 @@ def _call(url: str, data: Any = None, token: str | None = None) -> tuple[int, An
 
 def test_room_as_a_hub_service(require_system: Any) -> None:
     with postgres_server(require_system) as url, jupyterhub(
-            require_system, gradebook_url=url, graders=["lead"], startup_timeout=120,
-            extra_env={"CROSSTALK_ROOM": "1", "CROSSTALK_ROOM_PORT": str(free_port())}) as hub:
+            require_system, gradebook_url=url, graders=["lead"], startup_timeout=300,
+            extra_env={"CROSSTALK_ROOM": "1", "CROSSTALK_ROOM_PORT": str(free_port()),
+                       "CROSSTALK_FACILITATORS": "lead"}) as hub:
         info_file = hub.state / "room.json"
         deadline = time.monotonic() + 60
         while not info_file.exists() and time.monotonic() < deadline:
@@ -60,3 +64,32 @@ def test_room_as_a_hub_service(require_system: Any) -> None:
         assert figures["decisions"][0]["rounds"][0]["options"] == {
             "map": {"marketing": 0, "it": 1, "unknown": 0}}
         assert _call(f"{room}api/figures?token={joined['token']}")[0] == 403
+
+        hub.add_users(["ann"], "nbgrader-crosstalk")
+        ann = hub.user_token("ann")
+        request = urllib.request.Request(room + "api/join", data=b"{}", method="POST",
+                                         headers={"Authorization": f"token {ann}"})
+        with urllib.request.urlopen(request, timeout=20) as answer:
+            ann_joined = json.loads(answer.read())
+        events = [{"kind": "role", "role": "marketing"},
+                  {"kind": "choice", "decision": "plan", "option": "dump"}]
+        assert _call(room + "api/events", {"events": events}, ann_joined["token"])[0] == 200
+
+        def as_hub_user(token: str) -> tuple[int, Any]:
+            request = urllib.request.Request(f"{room}api/figures",
+                                             headers={"Authorization": f"token {token}"})
+            try:
+                with urllib.request.urlopen(request, timeout=20) as answer:
+                    return answer.status, json.loads(answer.read())
+            except urllib.error.HTTPError as error:
+                return error.code, {}
+
+        status, figures = as_hub_user(hub.user_token("lead"))
+        assert status == 200 and figures["roles"] == {"marketing": 1, "it": 1, "unknown": 0}
+        assert as_hub_user(ann)[0] == 403
+        address = urllib.parse.urlparse(room)  # a browser without login: to hub OAuth
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=20)
+        connection.request("GET", address.path + "facilitator")
+        answer = connection.getresponse()
+        assert answer.status == 302
+        assert "/hub/api/oauth2/authorize" in answer.getheader("Location", "")
