@@ -207,6 +207,9 @@ if os.environ.get("CROSSTALK_ROOM", "").strip().lower() in {"1", "true", "yes"}:
                     "--info-file", str(settings.state / "room.json")],
         "cwd": str(settings.state),
         "environment": {"PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}"},
+        "oauth_no_confirm": True,
+        # the room reads the facilitator's groups from the OAuth token
+        "oauth_client_allowed_scopes": ["read:users:groups!user"],
     })
     # every learner's kernel knows where the room is, and joins with its hub token
     c.Spawner.environment["CROSSTALK_ROOM_URL"] = _room_url

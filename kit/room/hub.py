@@ -27,7 +27,9 @@ class HubIdentity:
     def __init__(self, group: str = FACILITATOR_GROUP) -> None:
         from jupyterhub.services.auth import HubOAuth
 
-        self.auth = HubOAuth(cache_max_age=60)  # configured from the hub's environment
+        # the process's one HubOAuth: the OAuth callback handler uses the same instance,
+        # which keeps the login's state (where to go back to) in memory
+        self.auth = HubOAuth.instance(cache_max_age=60)  # configured from the environment
         self.group = group
 
     async def user(self, handler: Any) -> dict[str, Any] | None:

@@ -2,7 +2,9 @@
 learners' (what the QR code opens).  Plain HTML with a little JavaScript, no build step.
 
 The facilitator's page follows ``/api/stream`` (server-sent events) and redraws on every
-message.  Per decision it shows Marketing and IT side by side, one bar per option; a
+message; when nothing arrives within 3 s (a proxy that buffers the stream, such as the
+pure-Python configurable-http-proxy) it polls ``/api/figures`` every second instead.
+Per decision it shows Marketing and IT side by side, one bar per option; a
 hidden decision shows only how many answered, with "Reveal"; "Ask again" opens a revote,
 and once it has answers the shift per role is shown (percentage points).  "My screen"
 asks for the private figures (results before revealing, who is stuck): tick it only on
@@ -67,6 +69,8 @@ revealing, names of the stuck: never on the projector)</label>
 <script>
 "use strict";
 const token = new URLSearchParams(location.search).get("token") || "";
+const xsrf = "__XSRF__";  // on a hub: JupyterHub's check for cookie-authenticated requests
+const auth = () => `token=${encodeURIComponent(token)}&_xsrf=${encodeURIComponent(xsrf)}`;
 const LABEL = {marketing: "Marketing", it: "IT", unknown: "no role yet"};
 let source = null, current = null;
 function el(tag, attrs, ...children) {
@@ -80,8 +84,8 @@ function el(tag, attrs, ...children) {
 }
 async function control(action, decision) {
   const priv = document.getElementById("private").checked ? "1" : "";
-  const answer = await fetch(`api/control?token=${encodeURIComponent(token)}&private=${priv}`,
-    {method: "POST", body: JSON.stringify({action, decision})});
+  const answer = await fetch(`api/control?${auth()}&private=${priv}`,
+    {method: "POST", body: JSON.stringify({action, decision}), headers: {"X-XSRFToken": xsrf}});
   if (answer.ok) draw(await answer.json());
 }
 function side(role, entry) {
@@ -158,15 +162,34 @@ function draw(f) {
     el("td", {}, `${c.passed_by_role.it}/${c.tried_by_role.it}`)));
   document.getElementById("checks").replaceChildren(checks);
 }
-function connect() {
-  if (source) source.close();
+let poller = null;
+async function poll() {
   const priv = document.getElementById("private").checked ? "1" : "";
-  source = new EventSource(`api/stream?token=${encodeURIComponent(token)}&private=${priv}`);
+  const answer = await fetch(`api/figures?${auth()}&private=${priv}`);
+  if (answer.ok) {
+    draw(await answer.json());
+    document.getElementById("status").textContent = "live (polling)";
+  }
+}
+function connect() {
+  // server-sent events; a proxy that holds the stream back (some do) falls back to polling
+  if (source) source.close();
+  if (poller) { clearInterval(poller); poller = null; }
+  const priv = document.getElementById("private").checked ? "1" : "";
+  let heard = false;
+  source = new EventSource(`api/stream?${auth()}&private=${priv}`);
   source.onmessage = (message) => {
+    heard = true;
     draw(JSON.parse(message.data));
     document.getElementById("status").textContent = "live";
   };
   source.onerror = () => { document.getElementById("status").textContent = "reconnecting…"; };
+  setTimeout(() => {
+    if (heard) return;
+    source.close();
+    poll();
+    poller = setInterval(poll, 1000);
+  }, 3000);
 }
 document.getElementById("private").onchange = connect;
 connect();

@@ -184,7 +184,11 @@ class FacilitatorPage(_Handler):
     async def get(self) -> None:
         if await self.facilitator(page=True):
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(FACILITATOR_PAGE)
+            xsrf = ""
+            if self.state.hub is not None:  # JupyterHub's xsrf token for the page's requests
+                value = self.xsrf_token
+                xsrf = value.decode() if isinstance(value, bytes) else str(value)
+            self.finish(FACILITATOR_PAGE.replace("__XSRF__", json.dumps(xsrf)[1:-1]))
 
 
 class Figures(_Handler):

@@ -93,3 +93,48 @@ def test_room_as_a_hub_service(require_system: Any) -> None:
         answer = connection.getresponse()
         assert answer.status == 302
         assert "/hub/api/oauth2/authorize" in answer.getheader("Location", "")
+
+
+def test_facilitator_page_through_hub_oauth_in_chromium(require_system: Any) -> None:
+    """A facilitator opens the room's page in Chromium: hub login, OAuth, back to the page,
+    which then follows the live stream with the hub's cookie (no facilitator token)."""
+    from tests.browser._lab import CHROMIUM_ARGS, chromium_executable
+
+    path = chromium_executable()
+    if path is None:
+        require_system("chromium", "no chromium executable; apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_system("playwright", "pip install -e '.[dev]'")
+    with postgres_server(require_system) as url, jupyterhub(
+            require_system, gradebook_url=url, graders=["lead"], startup_timeout=300,
+            extra_env={"CROSSTALK_ROOM": "1", "CROSSTALK_ROOM_PORT": str(free_port()),
+                       "CROSSTALK_FACILITATORS": "lead"}) as hub, sync_playwright() as api:
+        room = f"{hub.url}/services/room/"
+        deadline = time.monotonic() + 60
+        while _call(room + "api/join", {"code": "?"})[0] != 403 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        hub.add_users(["ann"], "nbgrader-crosstalk")
+        headers = {"Authorization": f"token {hub.user_token('ann')}"}
+        request = urllib.request.Request(room + "api/join", data=b"{}", method="POST",
+                                         headers=headers)
+        with urllib.request.urlopen(request, timeout=20) as answer:
+            ann = json.loads(answer.read())["token"]
+        _call(room + "api/events", {"events": [{"kind": "role", "role": "it"}]}, ann)
+        browser = api.chromium.launch(executable_path=path, headless=True,
+                                      args=list(CHROMIUM_ARGS))
+        try:
+            page = browser.new_page()
+            page.goto(room + "facilitator")
+            page.fill("input[name=username]", "lead")
+            page.fill("input[name=password]", "any")
+            page.click("input[type=submit], button[type=submit]")
+            try:
+                page.wait_for_selector("#status:has-text('live')")
+            except Exception as error:
+                raise AssertionError(f"{page.url}: {page.content()[:1500]}") from error
+            assert "1 joined" in page.inner_text("#who")
+            assert "IT 1" in page.inner_text("#who")
+        finally:
+            browser.close()
