@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "kit.launch.commands",
     "kit.course.commands",
     "kit.schedule",
+    "kit.room.cli",
 )
 
 
@@ -49,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 EXTRAS = {
     "nbgrader": "course", "nbformat": "course", "nbconvert": "course", "nbclient": "course",
     "jupyter_client": "course", "jupyterlab": "workshop", "ipywidgets": "workshop",
-    "plotly": "workshop", "anywidget": "workshop", "psycopg": "postgres",
+    "plotly": "workshop", "anywidget": "workshop", "psycopg": "postgres", "tornado": "room",
 }
 """Packages that only an optional extra installs, and that extra's name."""
 
