@@ -187,7 +187,7 @@ def answer_menu(source: str, pool: list[str], size: int = 3) -> list[str]:
     values = _answer_values(text, first, last)
     menu: list[str] = []
     for node, parent in reversed(values):  # later values first: earlier ones are examples
-        value = node.value
+        value = str(node.value)
         shape = _shape(value)
         siblings = {n.value for n in getattr(parent, "elts", []) if isinstance(n, ast.Constant)}
         if shape == "letter":
@@ -199,10 +199,10 @@ def answer_menu(source: str, pool: list[str], size: int = 3) -> list[str]:
             others = ["/", *others]
         if others and shape not in ("letter", "word"):
             menu.append(_with(text, node, others[0]))
-        partners = [n for n, _ in values if n.value != value and _shape(n.value) == shape
+        partners = [n for n, _ in values if n.value != value and _shape(str(n.value)) == shape
                     and n.lineno != node.lineno]
         if shape == "word" and partners:
-            menu.append(_with(_with(text, node, partners[0].value), partners[0], value)
+            menu.append(_with(_with(text, node, str(partners[0].value)), partners[0], value)
                         if partners[0].lineno != node.lineno else text)
     unique: list[str] = []
     for option in menu:
@@ -515,8 +515,12 @@ def run_demo(folder: Path | str, *, learners: int = 12, seed: int = 0, jobs: int
         for problem in collected[assignment].problems:
             say(f"  - {problem}")
         bar = _progress_bar(learners, assignment) if progress else None
-        run = grade_assignment(course, assignment, jobs=jobs, force=True,
-                               progress=(lambda done, total, record, b=bar: b and b.update(1)))
+
+        def tick(done: int, total: int, outcome: Any, bar: Any = bar) -> None:
+            if bar is not None:
+                bar.update(1)
+
+        run = grade_assignment(course, assignment, jobs=jobs, force=True, progress=tick)
         if bar is not None:
             bar.close()
         graded[assignment] = run

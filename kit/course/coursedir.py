@@ -9,6 +9,8 @@ A course folder is an ordinary nbgrader course directory::
     DIR/roster.csv           learner_id, name, role (marketing, it or other)
     DIR/submitted/ autograded/ feedback/   nbgrader's usual folders
     DIR/grading/<assignment>.json          what crosstalk grade found per learner and task
+                                           (no scores: the gradebook is their one store;
+                                           see kit.course.records)
 
 Its ``nbgrader_config.py`` swaps nbgrader's ``Execute`` for
 :class:`kit.course.sandbox.SandboxedExecute`, so ``nbgrader autograde`` and the formgrader in

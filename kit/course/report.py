@@ -158,9 +158,9 @@ class CohortReport:
             parts = {key: (value[0], value[1], value[2] if len(value) > 2 else "shared")
                      for key, value in self._titles.items()}
             untagged: dict[str, list[str]] = {}
-            for (assignment, task), value in self._titles.items():
+            for (assignment, grade_id), value in self._titles.items():
                 if len(value) < 3:
-                    untagged.setdefault(assignment, []).append(task)
+                    untagged.setdefault(assignment, []).append(grade_id)
             return parts, untagged
         parts, untagged = {}, {}
         for name in self._candidates:

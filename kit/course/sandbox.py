@@ -49,6 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +131,7 @@ def readable_paths() -> list[str]:
     return sorted(paths)
 
 
-def exposed(paths: list[Path | str]) -> list[str]:
+def exposed(paths: Sequence[Path | str]) -> list[str]:
     """Which of ``paths`` a grading kernel could read (under one of :func:`readable_paths`)."""
     readable = [os.path.realpath(p) for p in readable_paths()]
     found = []
@@ -730,7 +731,7 @@ def _literal(node: ast.expr) -> str:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(part.value if isinstance(part, ast.Constant) else "…"
+        return "".join(str(part.value) if isinstance(part, ast.Constant) else "…"
                        for part in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _literal(node.left) + _literal(node.right)
