@@ -11,7 +11,8 @@ Around it:
   folder with none of the assignment's notebooks, is *rejected* with the reason and left
   out of the gradebook (nbgrader would record an empty submission);
 * a hard deadline per submission on top of the per-cell limits: a worker that does not
-  answer in time is killed (its kernel dies with it) and the learner is reported as failed;
+  answer in time is killed (its kernel dies with it) and the learner is reported as timed
+  out (``crosstalk grade`` then exits 1 and names every learner not graded);
 * the batch always completes; the result is a :class:`~kit.course.records.GradeRun`
   (graded, waiting for manual grading, failed, timed out or rejected, with the reason),
   whose records (no scores: the gradebook holds them) are saved as

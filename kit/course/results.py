@@ -99,8 +99,9 @@ def observe(folder: Path, tasks: AssignmentTasks, learner: str) -> Outcome:
     stopped: list[Stop] = []
     flags: list[Flag] = []
     missing: set[str] = set()
-    sandboxed = True
-    for path in sorted(folder.glob("*.ipynb")):
+    paths = sorted(folder.glob("*.ipynb"))
+    sandboxed = bool(paths)
+    for path in paths:
         notebook = nbformat.read(path, as_version=4)
         marks = notebook.metadata.get("crosstalk", {})
         sandboxed = sandboxed and bool(marks.get("sandbox", False))
