@@ -203,3 +203,36 @@ def test_the_pool_answers_and_stops_a_worker_past_the_deadline() -> None:
     assert answers[1][0] == 1 and answers[2][0] == 2 and answers[1][2] == 2
     assert isinstance(answers[-1], Lost) and answers[-1].timed_out
     assert "did not finish within 40 s" in answers[-1].reason
+
+
+# --- who imports whom -------------------------------------------------------------------
+
+
+def _imports(module: str) -> set[str]:
+    """Every ``kit.…`` module ``module``'s source imports (any block, any depth)."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("kit.")}
+
+
+@pytest.mark.parametrize("module", ["kit.course.report", "kit.course.records",
+                                    "kit.course.results", "kit.course.feedback",
+                                    "kit.course.grade", "kit.course.pool"])
+def test_the_course_core_never_imports_its_display_layer(module: str) -> None:
+    assert "kit.course.widget" not in _imports(module)
+
+
+def test_records_and_pool_stand_alone() -> None:
+    assert _imports("kit.course.records") <= {"kit.errors"}
+    assert _imports("kit.course.pool") == set()
+    assert _imports("kit.course.limits") == set() and _imports("kit.course.markers") == set()
