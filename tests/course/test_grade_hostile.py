@@ -340,8 +340,10 @@ def test_a_submission_for_an_unknown_assignment_is_refused(graded) -> None:
 def test_the_results_table_names_each_reason(graded) -> None:
     _, run = graded
     table = run.table()
-    assert "failed" in table and "rejected" in table
+    bob = next(line for line in table.splitlines() if line.startswith("bob "))
+    assert "rejected" in bob and "not valid JSON" in bob
     assert "needs manual grading" in table
+    assert "(1 rejected)" in run.summary()
     counts = run.counts()
     assert sum(counts.values()) == len(SUBMISSIONS)
     assert "10 submission(s)" in run.summary()
