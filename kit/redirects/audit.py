@@ -30,6 +30,7 @@ from kit.redirects.maps import (
     RedirectMap,
     load_redirects,
 )
+from kit.sources import cite
 from kit.tables import TableSource, read_table, rename_columns
 from kit.urls import is_url, path_of, site_relative_key
 
@@ -52,11 +53,11 @@ _HOME_LIKE = frozenset(
      "/home.html"}
 )
 
-SRC_STATUS = "RFC 9110 §15.4 (redirection status codes)"
-SRC_REDIRECTS = "Google Search Central, 'Redirects and Google Search'"
-SRC_HOPS = "Google Search Central, 'HTTP status codes, network and DNS errors' (10 hops)"
-SRC_MOVES = "Google Search Central, 'Site moves with URL changes'"
-SRC_SOFT404 = SRC_REDIRECTS + "; " + SRC_MOVES + " (redirects to an irrelevant page: soft 404)"
+SRC_STATUS = cite("rfc9110-redirection")
+SRC_REDIRECTS = cite("google-redirects")
+SRC_HOPS = cite("google-http-status-hops")
+SRC_MOVES = cite("google-site-moves")
+SRC_SOFT404 = cite("google-redirects", "google-site-moves-soft-404")
 
 
 class _Rows:
