@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 from kit.errors import InputError
+from kit.findings import SEVERITY_DTYPE
 from kit.output import (
     emit_findings,
     format_summary,
@@ -258,7 +259,7 @@ def run_validate(args: argparse.Namespace) -> int:
                  "line", "value"])
     if frames:
         findings["severity"] = findings["severity"].astype(
-            pd.CategoricalDtype(["error", "warning", "info"], ordered=True))
+            SEVERITY_DTYPE)
     lines = []
     for file in args.files:
         mine = findings[findings["file"] == file] if not findings.empty else findings
