@@ -349,3 +349,43 @@ def test_checker_catches_a_restated_severity_order() -> None:
 def test_checker_catches_a_module_without_verbs() -> None:
     assert verb_violations({"planted": ["Thing", "helper"]}) == [
         "kit.planted: no simulate_* verb exported", "kit.planted: no audit verb exported"]
+
+
+# -- set(**controls) does what the clicks do ----------------------------------------------
+
+
+def test_set_drives_the_explorers() -> None:
+    from kit.launch.widget import launch_explorer, readiness_explorer
+    from kit.redirects.widget import migration_explorer
+    from kit.seo.widget import seo_explorer
+    from kit.sites import tracking_site
+    from kit.tracking.widget import campaign_explorer, link_builder
+
+    migration = migration_explorer(n_pages=200)
+    migration.set(strategy="chains")
+    assert migration.strategy == "chains" and migration.buttons.value == "chains"
+
+    seo = seo_explorer(n_pages=60)
+    seo.set(plan="both")
+    assert set(seo.changes) and seo.plans.value == "both"
+    seo.set(changes=["titles"])
+    assert seo.changes == ("titles",) and seo.plans.value is None
+    with pytest.raises(ValueError, match="exactly one"):
+        seo.set(plan="both", changes=["titles"])
+
+    campaign = campaign_explorer(tracking_site(clicks=200, background=300))
+    campaign.set(scenario="mistakes")
+    assert campaign.scenario == "mistakes"
+
+    builder = link_builder()
+    builder.set(source="newsletter", medium="email", campaign="spring")
+    assert "utm_medium=email" in builder.output.value
+    with pytest.raises(ValueError, match="unknown control"):
+        builder.set(colour="red")
+
+    launch = launch_explorer()
+    launch.set(servers=40)
+    assert launch.controls["servers"].value == 40
+    readiness = readiness_explorer()
+    readiness.set(it_joins="at launch")
+    assert readiness.plan.label == "at launch"
