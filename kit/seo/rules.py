@@ -8,47 +8,16 @@ different cases (a redirect or a server error for ``status``), the ``severity``,
 detectors in :mod:`kit.seo.audit` decide *whether* a rule applies and name the facts; they
 hold no wording, no severity and no source.
 
-The first rule of a check is its usual severity (:data:`kit.seo.audit.CHECKS`); the order
+The rules are :class:`kit.rules.Rule` in a :class:`kit.rules.RuleTable`.  The first rule of
+a check is its usual severity (:data:`kit.seo.audit.CHECKS`); the order
 of the table is the order findings of equal severity are listed in.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from kit.rules import Rule, RuleTable
 
-from kit.findings import SEVERITIES
-from kit.sources import SOURCES, cite
-
-__all__ = ["RULES", "Rule", "rule"]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One way a check can fire, and what it says in both languages."""
-
-    check: str
-    variant: str
-    severity: str
-    sources: tuple[str, ...]
-    business: str
-    technical: str
-
-    def __post_init__(self) -> None:
-        if self.severity not in SEVERITIES:
-            raise ValueError(f"rule {self.check}/{self.variant}: severity {self.severity!r}")
-        missing = [source for source in self.sources if source not in SOURCES]
-        if missing:
-            raise ValueError(f"rule {self.check}/{self.variant}: unknown sources {missing}")
-
-    @property
-    def source(self) -> str:
-        """The citation text the finding's ``source`` column shows."""
-        return cite(*self.sources)
-
-    def messages(self, **facts: Any) -> tuple[str, str]:
-        """``(business, technical)`` with ``facts`` filled in."""
-        return self.business.format(**facts), self.technical.format(**facts)
+__all__ = ["RULES", "rule"]
 
 
 _STATUS = ("rfc9110-status", "google-http-status")
@@ -72,7 +41,7 @@ _NOTE = ". Note: robots.txt 'Noindex:' lines have not worked since Sep 2019."
 _MOVED = ("Fix the page, redirect it with a 301 to its replacement, or answer 410 and remove "
           "the links to it.")
 
-RULES: tuple[Rule, ...] = (
+RULES = RuleTable((
     Rule("unreadable", "", "error", _INPUT,
          "This row could not be checked, so any problem on that page stays hidden.",
          "{reason}. Give an absolute http(s) URL and a numeric status code."),
@@ -205,17 +174,8 @@ RULES: tuple[Rule, ...] = (
          "mixed signals, and wasted crawling.",
          "The sitemap lists {key}, which {reasons}. List only canonical, indexable 200 pages "
          "in a sitemap."),
-)
+))
 """Every rule, in the order of the checks (see the module's docstring)."""
 
-_BY_ID: dict[tuple[str, str], Rule] = {(r.check, r.variant): r for r in RULES}
-if len(_BY_ID) != len(RULES):  # pragma: no cover - a typo in the table above
-    raise ValueError("two rules share a check and variant")
-
-
-def rule(check: str, variant: str = "") -> Rule:
-    """The rule for ``check`` (and ``variant``); ``KeyError`` names the known ones."""
-    try:
-        return _BY_ID[check, variant]
-    except KeyError:
-        raise KeyError(f"no SEO rule {check}/{variant!r}; see kit.seo.rules.RULES") from None
+rule = RULES
+"""``rule(check, variant="")``: the rule of the table for a check."""

@@ -265,6 +265,24 @@ def test_modules_export_their_verbs() -> None:
     assert verb_violations(exported) == []
 
 
+def test_modules_that_follow_the_rules_table_derive_their_checks_from_it() -> None:
+    """docs/architecture.md lists which modules build findings from a table of rules."""
+    from kit.redirects.audit import AUDIT_CHECKS
+    from kit.redirects.rules import AUDIT_RULES
+    from kit.rules import RuleTable
+    from kit.seo.audit import CHECKS
+    from kit.seo.rules import RULES
+
+    assert isinstance(RULES, RuleTable) and isinstance(AUDIT_RULES, RuleTable)
+    assert tuple(CHECKS) == RULES.checks
+    assert AUDIT_RULES.checks == AUDIT_CHECKS
+    findings = module_findings()
+    seo = findings["seo.audit_pages"]
+    assert set(seo["check"]) <= set(RULES.checks)
+    redirects = pd.concat([f for n, f in findings.items() if n.startswith("redirects")])
+    assert set(redirects["check"]) <= set(AUDIT_RULES.checks)
+
+
 def test_explorer_factories_exist() -> None:
     for name in MODULES:
         widget = importlib.import_module(f"kit.{name}.widget")
