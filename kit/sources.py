@@ -202,6 +202,25 @@ SOURCES: dict[str, Source] = {s.id: s for s in (
        '"Companies urged to align marketing and IT departments" (seed article 003, on '
        "Gartner's social media revenue forecast)",
        "Companies urged to align marketing and IT departments", None, kind="seed"),
+    _s("easynet-2012",
+       'Easynet Global Services and Ipanema Technologies, "Killer Apps 2012" survey of 550 '
+       "European CIOs and IT managers, press release of 25 July 2012 (the seed article "
+       'rounds the 67% to "nearly 70%")',
+       "Social media shunned by CIOs as 67% block Facebook (Killer Apps 2012 survey)",
+       "http://technoworldinc.com/techno-news/"
+       "social-media-shunned-by-cios-as-67-block-facebook-t137165.0.html"),
+    _s("robert-half-2011",
+       "Robert Half Technology, surveys of more than 1,400 US CIOs on social networking at "
+       "work (2009 and 2011), press release of 26 May 2011",
+       "Social work: more companies permit social networking on the job",
+       "https://www.prnewswire.com/news-releases/social-work-more-companies-permit-"
+       "social-networking-on-the-job-robert-half-technology-survey-reveals-122650448.html"),
+    _s("gartner-2012",
+       'Gartner, "Forecast: Social Media Revenue, Worldwide, 2011-2016" (2012), as reported in '
+       'the seed article "Companies urged to align marketing and IT departments"',
+       "Social media revenue booms, led by ads (MediaPost, on Gartner's forecast)",
+       "http://mediapost.com/publications/article/179636/"
+       "social-media-revenue-booms-led-by-ads.html"),
     # -- the data itself -------------------------------------------------------------------
     _s("input", "the input you gave", "the file or table the audit read", None, kind="data"),
     _s("page-list", "the page list", "the pages the duplicate check read", None, kind="data"),
