@@ -3,7 +3,8 @@
 Each sub-package that offers commands has a ``commands`` module with a
 ``register(subparsers)`` function; this file only wires them together and turns
 :class:`~kit.errors.InputError` into a clear message and exit code 2, and a missing optional
-extra (``course``, ``workshop``, ``postgres``) into the line that installs it.
+extra (``course``, ``workshop``, ``postgres``) into the line that installs it.  Options
+several commands share (``--encoding``, ``--quiet``...) live in :mod:`kit.cli_options`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from kit.cli_options import add_quiet_option, applied
 from kit.errors import InputError
 from kit.output import EXIT_CODES
 
@@ -26,6 +28,7 @@ COMMAND_MODULES = (
     "kit.launch.commands",
     "kit.course.commands",
     "kit.schedule",
+    "kit.room.cli",
 )
 
 
@@ -37,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES + "\nEach command's --help says what 1 and 2 mean for it.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_quiet_option(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
@@ -46,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 EXTRAS = {
     "nbgrader": "course", "nbformat": "course", "nbconvert": "course", "nbclient": "course",
     "jupyter_client": "course", "jupyterlab": "workshop", "ipywidgets": "workshop",
-    "plotly": "workshop", "anywidget": "workshop", "psycopg": "postgres",
+    "plotly": "workshop", "anywidget": "workshop", "psycopg": "postgres", "tornado": "room",
 }
 """Packages that only an optional extra installs, and that extra's name."""
 
@@ -62,7 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        with applied(args):  # --encoding, --delimiter, --skip-lines, --quiet
+            return int(args.handler(args) or 0)
     except InputError as error:
         print(f"crosstalk: {error}", file=sys.stderr)
         return 2

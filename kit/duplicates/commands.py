@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kit.cli_options import add_csv_options, add_quiet_option
 from kit.errors import InputError
 from kit.output import (
     TABLE_WIDTH,
@@ -88,6 +89,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     find.add_argument("--all", action="store_true",
                       help="list unique pages too, not only the clusters of duplicates")
     find.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
+    add_csv_options(find)
+    add_quiet_option(find)
     find.set_defaults(handler=run_find)
 
 

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kit.errors import InputError
+from kit.progress import progress
 
 __all__ = [
     "EDITED_THRESHOLD",
@@ -305,7 +306,8 @@ def sketch_texts(texts: Sequence[object]) -> TextSketch:
                          hint="Split the pages by site section and check each part.")
     tokens, prints, offsets, keys, sigs = [], [], [np.zeros(1, dtype=np.int64)], [], []
     done = 0
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore"), progress(desc="sketching pages", total=len(texts),
+                                              unit="page") as bar:
         for start, stop in _chunks(texts):
             t, f, o, k, s = _batch(texts[start:stop], start)
             tokens.append(t)
@@ -314,6 +316,7 @@ def sketch_texts(texts: Sequence[object]) -> TextSketch:
             done += len(k)
             keys.append(k)
             sigs.append(s)
+            bar.update(stop - start)
     return TextSketch(
         tokens=np.concatenate(tokens) if tokens else np.zeros(0, dtype=np.int64),
         fingerprint=np.concatenate(prints) if prints else np.zeros(0, dtype=np.uint64),

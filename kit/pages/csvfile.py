@@ -4,6 +4,8 @@ Screaming Frog writes UTF-8 with a byte-order mark, every field quoted, CRLF lin
 older versions put a title line (``"Internal - All"``) above the header.  This reader
 finds the header (the first record naming one of ``header_names``), keeps the physical
 line of each record for error messages, and raises the csv field limit for HTML cells.
+Bytes and delimiter go through :mod:`kit.csvformat`, as every CSV the kit reads: a
+semicolon or tab export, UTF-16 with BOM, or ``--encoding cp1252`` read the same way.
 """
 
 from __future__ import annotations
@@ -12,11 +14,10 @@ import csv
 import io
 from pathlib import Path
 
+from kit.csvformat import FIELD_LIMIT, current_options, decode, sniff
 from kit.errors import InputError
 
 __all__ = ["CsvRecords", "read_csv_records"]
-
-_FIELD_LIMIT = 256 * 1024 * 1024
 
 
 class CsvRecords:
@@ -37,32 +38,21 @@ class CsvRecords:
 
 
 def _text(path: Path, encoding: str | None) -> str:
-    data = path.read_bytes()
-    if encoding:
-        try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as error:
-            raise InputError(f"{path.name}: cannot be read as {encoding} ({error}).",
-                             hint="Give the encoding the file was saved in (--encoding).") \
-                from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(f"{path.name} line {line}: not UTF-8 (byte {error.start}).",
-                         hint="Export again as UTF-8 (Screaming Frog's default), or give "
-                              "the file's encoding, e.g. --encoding cp1252.") from None
+    """The file's text through the kit's one CSV decoder (BOM, ``--encoding``, located
+    refusal of bytes that are not UTF-8)."""
+    if encoding is None:
+        encoding = current_options().encoding
+    return decode(path.read_bytes(), path.name, encoding=encoding).text
 
 
 def read_csv_records(path: Path, *, header_names: tuple[str, ...], encoding: str | None = None,
                      look: int = 5) -> CsvRecords:
     """Records of ``path`` below the header row (the first, within ``look`` records, that
     names one of ``header_names``, case-insensitive; else the first record)."""
-    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
     text = _text(path, encoding)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    delimiter = current_options().delimiter or sniff(text).delimiter
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     wanted = {name.lower() for name in header_names}
     pending: list[tuple[int, list[str]]] = []
     header: list[str] | None = None

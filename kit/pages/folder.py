@@ -25,6 +25,7 @@ from kit.errors import InputError
 from kit.pages.keys import url_key
 from kit.pages.rows import page_row
 from kit.pages.table import PageTable
+from kit.progress import track
 from kit.urls import query_of
 
 __all__ = ["DEFAULT_BASE", "read_folder"]
@@ -114,7 +115,7 @@ def read_folder(folder: str | Path, *, base_url: str | None = None,
                          "pages.",
                          hint="Save the pages (wget --mirror, or Save Page As) into it.")
     rows: list[dict[str, Any]] = []
-    for path in files:
+    for path in track(files, desc="reading pages", unit="page"):
         relative = path.relative_to(top).as_posix()
         url = base + _relative_url(relative, pretty_urls)
         try:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kit.csvformat import current_options, sniff
 from kit.errors import InputError
 from kit.pages.advertools import is_advertools, read_advertools
 from kit.pages.csvfile import read_csv_records
@@ -32,18 +33,23 @@ def _csv_columns(path: Path, encoding: str | None) -> list[str]:
             head = handle.read(65536)
     except OSError:
         return []
-    if encoding:
-        text = head.decode(encoding, errors="replace")
-    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    encoding = encoding or current_options().encoding
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = head.decode("utf-16", errors="replace")
+    elif encoding:
+        try:
+            text = head.decode(encoding, errors="replace")
+        except LookupError:  # refused by name when the file is read
+            return []
     else:
         text = head.decode("utf-8-sig", errors="replace")
     lines = text.splitlines()[:6]
-    for record in csv.reader(lines):
+    delimiter = current_options().delimiter or sniff("\n".join(lines)).delimiter
+    for record in csv.reader(lines, delimiter=delimiter):
         names = [cell.strip() for cell in record]
         if {name.lower() for name in names} & {"address", "url"}:
             return names
-    return next(csv.reader(lines[:1]), []) if lines else []
+    return next(csv.reader(lines[:1], delimiter=delimiter), []) if lines else []
 
 
 def detect_format(source: object, *, encoding: str | None = None) -> str:

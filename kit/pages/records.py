@@ -14,6 +14,7 @@ from kit.pages.extract import Page, parse_headers
 from kit.pages.keys import url_key
 from kit.pages.rows import bad_row, page_row, parse_status
 from kit.pages.table import PageTable, blank_row, finish_row
+from kit.progress import track
 from kit.tables import Table, read_table, rename_columns
 
 __all__ = ["KIT_ALIASES", "from_kit_table", "from_records"]
@@ -53,7 +54,8 @@ def from_records(records: Iterable[tuple[object, object, object, object, str]], 
                  base: str | None = None) -> list[dict[str, Any]]:
     """Rows from ``(url, status, html, headers, where)`` tuples; bad items become bad rows."""
     rows = []
-    for url, status, body, headers, where in records:
+    for url, status, body, headers, where in track(records, desc="reading pages",
+                                                   unit="page"):
         if status == "not a page":
             rows.append(bad_row(url, where, f"expected a page (url, status, html), got "
                                             f"{type(url).__name__}"))

@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kit.cli_options import add_csv_options, add_quiet_option
 from kit.errors import InputError
 from kit.output import (
     csv_text,
@@ -115,6 +116,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="how to print the findings (default: %(default)s)",
     )
     audit.add_argument("--out", metavar="FILE", help="write the findings here instead of stdout")
+    add_csv_options(audit)
     audit.set_defaults(handler=run_audit)
 
     suggest = actions.add_parser(
@@ -138,6 +140,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "raise it for fewer, surer ones)",
     )
     suggest.add_argument("--out", metavar="FILE", help="write the map here instead of stdout")
+    add_csv_options(suggest)
+    add_quiet_option(suggest)
     suggest.set_defaults(handler=run_suggest)
 
     export = actions.add_parser(
@@ -156,6 +160,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help="cloudflare only: the host of the source URLs (default: the "
                         "map's own site)")
     export.add_argument("--out", metavar="FILE", help="write the output here instead of stdout")
+    add_csv_options(export)
     export.set_defaults(handler=run_export)
 
     verify = actions.add_parser(
@@ -179,6 +184,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     verify.add_argument("--format", choices=("table", "csv", "json"), default="table",
                         help="how to print the findings (default: %(default)s)")
     verify.add_argument("--out", metavar="FILE", help="write the findings here instead of stdout")
+    add_csv_options(verify)
+    add_quiet_option(verify)
     verify.set_defaults(handler=run_verify)
 
 

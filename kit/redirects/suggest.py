@@ -47,6 +47,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from kit.errors import InputError
+from kit.progress import progress
 from kit.tables import TableSource, locate, read_table, rename_columns
 from kit.urls import guess_origin, is_url, site_key
 
@@ -432,11 +433,15 @@ def suggest_map(
                         ("claim_ratio", claim_ratio)):
         if not 0 <= value <= 1:
             raise InputError(f"{name} must be between 0 and 1, got {value}.")
-    old_pages = load_inventory(old, what="old inventory")
-    new_pages = load_inventory(new, what="new inventory")
-    ranked, same = _match(old_pages, new_pages)
-    return _decide(old_pages, new_pages, ranked, same, min_score=min_score, margin=margin,
-                   sure_score=sure_score, claim_ratio=claim_ratio)
+    with progress(desc="suggesting redirects", total=4, unit="step") as bar:
+        old_pages = load_inventory(old, what="old inventory")
+        bar.update()
+        new_pages = load_inventory(new, what="new inventory")
+        bar.update()
+        ranked, same = _match(old_pages, new_pages)
+        bar.update()
+        return _decide(old_pages, new_pages, ranked, same, min_score=min_score, margin=margin,
+                       sure_score=sure_score, claim_ratio=claim_ratio)
 
 
 def _decide(

@@ -22,6 +22,7 @@ import pandas as pd
 
 from kit.errors import InputError
 from kit.findings import findings_frame
+from kit.progress import track
 from kit.redirects.export import Rule, export_rules, redirect_location
 from kit.redirects.maps import GONE_STATUSES, RedirectMap, load_redirects
 from kit.sources import cite
@@ -168,8 +169,9 @@ def verify_map(redirects: TableSource | RedirectMap, base_url: str, *, jobs: int
     base = site.origin
     netloc = base.split("://", 1)[1]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        answers = list(pool.map(
-            lambda probe: _fetch(site.scheme, netloc, probe.request, timeout), probes))
+        answers = list(track(pool.map(
+            lambda probe: _fetch(site.scheme, netloc, probe.request, timeout), probes),
+            desc=f"requesting {base}", total=len(probes), unit="request"))
     rows = [row for probe, answer in zip(probes, answers, strict=True)
             if (row := _judge(probe, answer, base)) is not None]
     return findings_frame(rows)

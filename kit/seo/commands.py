@@ -23,6 +23,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kit.cli_options import add_csv_options, add_quiet_option
 from kit.errors import InputError
 from kit.findings import SEVERITY_DTYPE
 from kit.output import (
@@ -91,6 +92,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     audit.add_argument("--format", choices=("table", "csv", "json"), default="table",
                        help="how to print the findings (default: %(default)s)")
     audit.add_argument("--out", metavar="FILE", help="write the findings here instead of stdout")
+    add_csv_options(audit)
+    add_quiet_option(audit)
     audit.set_defaults(handler=run_audit)
 
     sitemap = subparsers.add_parser(
@@ -108,6 +111,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     build.add_argument("--lastmod", metavar="DATE",
                        help="one W3C date for every URL, e.g. 2024-05-01 (default: the CSV's "
                             "lastmod column, if any)")
+    add_csv_options(build)
     build.set_defaults(handler=run_build)
     validate = sitemap_actions.add_parser(
         "validate", help="check sitemap files against the protocol",

@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kit.cli_options import add_csv_options, add_quiet_option
 from kit.errors import InputError
 from kit.output import (
     csv_text,
@@ -97,6 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                       "are internal links (use for sheets of on-site links)")
     _categories(lint)
     _formats(lint)
+    add_csv_options(lint)
     lint.set_defaults(handler=run_lint)
 
     channels = subparsers.add_parser(
@@ -125,6 +127,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                           "referrer (Universal Analytics did; GA4 does not)")
     _categories(classify)
     _formats(classify)
+    add_csv_options(classify)
+    add_quiet_option(classify)
     classify.set_defaults(handler=run_classify)
 
 
@@ -184,12 +188,12 @@ def _read_links(path: Path) -> pd.DataFrame | Path:
     if not path.is_file():
         raise InputError(f"{path}: no such file.", hint="Give a CSV with a url column, or a "
                          "text file with one link per line.")
-    try:
-        first = path.read_text(encoding="utf-8-sig").lstrip().split("\n", 1)[0]
-    except UnicodeDecodeError:
-        raise InputError(f"{path.name}: not UTF-8 text.", hint="Save it as UTF-8.") from None
+    from kit.csvformat import current_options, decode
+
+    text = decode(path.read_bytes(), path.name, encoding=current_options().encoding).text
+    first = text.lstrip().split("\n", 1)[0]
     if first.lower().startswith(("http://", "https://")) and "," not in first:
-        lines = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+        lines = [line.strip() for line in text.splitlines()]
         return pd.DataFrame({"url": pd.Series([v for v in lines if v], dtype=object)})
     return path
 

@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import InputError
+from kit.progress import track
 from kit.results import Result
 from kit.tables import read_table, rename_columns
 from kit.tracking.categories import SourceCategories, bundled_source_categories
@@ -388,7 +389,7 @@ def parse_access_log(text: str | bytes, *, name: str = "access log", site: str |
     def skip(reason: str) -> None:
         skipped[reason] = skipped.get(reason, 0) + 1
 
-    for number, line in numbered:
+    for number, line in track(numbered, desc=f"reading {name}", unit="line"):
         if not line.strip():
             skip("blank line")
             continue

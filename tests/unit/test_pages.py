@@ -317,7 +317,7 @@ def test_screaming_frog_bad_rows_are_located(tmp_path: Path) -> None:
 def test_screaming_frog_not_utf8_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "crawl.csv"
     path.write_bytes(b'"Address","Status Code","Title 1"\r\n"https://x.example/","200","caf\xe9"\r\n')
-    with pytest.raises(InputError, match=r"crawl\.csv line 2: not UTF-8"):
+    with pytest.raises(InputError, match=r"crawl\.csv line 2 column 32: byte E9 is not UTF-8"):
         read_pages(path)
     assert read_pages(path, encoding="cp1252").frame["title"].tolist() == ["café"]
 

@@ -109,7 +109,7 @@ def test_empty_folder_and_csv(tmp_path: Path, write_csv) -> None:
 
 def test_non_utf8_csv_is_a_clear_error(write_csv) -> None:
     path = write_csv("url,text\n/a,caf\xe9\n", name="latin.csv", encoding="latin-1")
-    with pytest.raises(InputError, match=r"latin\.csv: not a readable CSV"):
+    with pytest.raises(InputError, match=r"latin\.csv line 2 column 7: byte E9 is not UTF-8"):
         load_pages(path)
 
 
