@@ -13,7 +13,14 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["FINDING_COLUMNS", "SEVERITIES", "findings_frame", "summarise"]
+__all__ = [
+    "FINDING_COLUMNS",
+    "SEVERITIES",
+    "SEVERITY_DTYPE",
+    "findings_frame",
+    "severity_rank",
+    "summarise",
+]
 
 FINDING_COLUMNS: tuple[str, ...] = (
     "subject",
@@ -24,6 +31,17 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "source",
 )
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+"""Worst first.  The only place the kit states the order (the contract test holds it)."""
+SEVERITY_DTYPE = pd.CategoricalDtype(list(SEVERITIES), ordered=True)
+"""The ordered dtype of a findings frame's ``severity`` column."""
+
+
+def severity_rank(severity: str) -> int:
+    """0 for the worst severity, counting up; ``ValueError`` for an unknown one."""
+    try:
+        return SEVERITIES.index(severity)
+    except ValueError:
+        raise ValueError(f"unknown severity {severity!r}; use one of {SEVERITIES}") from None
 
 
 def findings_frame(
@@ -43,7 +61,7 @@ def findings_frame(
     unknown = set(frame["severity"].dropna()) - set(SEVERITIES)
     if unknown:
         raise ValueError(f"unknown severity {sorted(unknown)}; use one of {SEVERITIES}")
-    frame["severity"] = pd.Categorical(frame["severity"], categories=list(SEVERITIES), ordered=True)
+    frame["severity"] = frame["severity"].astype(SEVERITY_DTYPE)
     return frame.reset_index(drop=True)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kit.errors import InputError
+from kit.findings import SEVERITIES, summarise
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,11 +100,10 @@ def format_summary(findings: pd.DataFrame, *, name: str) -> str:
     severities = findings["severity"].astype(str).value_counts()
     totals = ", ".join(
         f"{int(severities[level])} {level}{'s' if severities[level] != 1 else ''}"
-        for level in ("error", "warning", "info")
+        for level in SEVERITIES
         if level in severities
     )
     lines = [f"{name}: {len(findings)} finding(s) ({totals})", ""]
-    from kit.findings import summarise
 
     counts = summarise(findings)
     width = max(len("check"), *(len(str(check)) for check in counts["check"]))

@@ -312,7 +312,7 @@ def it_joins_in_time(*, it_joins: str = "it_joins", launch_day: int = 42) -> Cri
         plan = plan_launch(launch_day=launch_day, it_joins=data[it_joins])
         if plan.delay_days == 0:
             return findings_frame([])
-        found = plan.findings()
+        found = plan.findings
         return found if not found.empty else findings_frame([{
             "subject": "launch plan", "check": "late", "severity": "error",
             "business": f"The full campaign is {plan.delay_days} days late.",

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         url_differences,
     )
     from kit.duplicates.pages import Pages, load_pages
+    from kit.duplicates.simulate import CrawlAssumptions, CrawlResult, simulate_crawl
     from kit.duplicates.text import PageText, html_text
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "SESSION_PARAMETERS",
     "SORT_PARAMETERS",
     "TRACKING_PARAMETERS",
+    "CrawlAssumptions",
+    "CrawlResult",
     "DuplicateReport",
     "NormalizationPolicy",
     "PageText",
@@ -58,6 +61,7 @@ __all__ = [
     "near_duplicates",
     "normalize_url",
     "normalize_urls",
+    "simulate_crawl",
     "url_differences",
 ]
 

@@ -33,7 +33,6 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from kit.display import key_value_table
 from kit.duplicates.canonical import canonical_key
 from kit.duplicates.findings import report_findings
 from kit.duplicates.normalize import NormalizationPolicy, normalize_urls, resolve_policy
@@ -50,6 +49,7 @@ from kit.duplicates.sketch import (
     sketch_texts,
 )
 from kit.errors import InputError
+from kit.results import Result
 
 __all__ = [
     "CLUSTER_COLUMNS",
@@ -96,7 +96,7 @@ def _check_threshold(threshold: object) -> float:
 
 
 @dataclass(frozen=True)
-class DuplicateReport:
+class DuplicateReport(Result):
     """Everything :func:`find_duplicates` worked out, for tables, findings and charts.
 
     ``clusters`` is what :func:`near_duplicates` returns (one row per page, see
@@ -151,9 +151,9 @@ class DuplicateReport:
                 f"duplicate_urls={s['duplicate_urls']}, threshold={self.threshold}, "
                 f"policy={self.policy.name!r})")
 
-    def _repr_html_(self) -> str:
+    def summary_rows(self) -> list[tuple[str, str]]:
         s = self.summary
-        rows = [
+        return [
             ("URLs", f"{s['urls']:,}"),
             ("real pages (clusters)", f"{s['real_pages']:,}"),
             ("duplicate URLs", f"{s['duplicate_urls']:,} ({s['duplicate_share']:.0%})"),
@@ -162,8 +162,10 @@ class DuplicateReport:
             ("… URL variants", f"{s['url_variant']:,}"),
             ("clusters with duplicates", f"{s['clusters_with_duplicates']:,}"),
         ]
-        return key_value_table(rows, caption=f"Duplicates at resemblance ≥ {self.threshold:g}, "
-                               f"policy {html.escape(self.policy.name)}")
+
+    def summary_caption(self) -> str:
+        return (f"Duplicates at resemblance ≥ {self.threshold:g}, "
+                f"policy {html.escape(self.policy.name)}")
 
 
 def _canonical_order(frame: pd.DataFrame, labels: np.ndarray, normalized: list[str | None],

@@ -22,6 +22,7 @@ import pandas as pd
 from kit.duplicates.canonical import canonical_key
 from kit.duplicates.normalize import reason_text, url_differences
 from kit.findings import findings_frame
+from kit.sources import cite
 
 if TYPE_CHECKING:
     from kit.duplicates.pages import Pages
@@ -36,22 +37,14 @@ __all__ = [
     "report_findings",
 ]
 
-SRC_CANONICALIZATION = ('Google Search Central, "What is URL canonicalization" '
-                        "(developers.google.com/search/docs/crawling-indexing/canonicalization)")
-SRC_HOW_TO = ('Google Search Central, "How to specify a canonical URL with rel="canonical" and '
-              'other methods" (developers.google.com/search/docs/crawling-indexing/'
-              "consolidate-duplicate-urls)")
-SRC_FACETED = ('Google Search Central, "Managing crawling of faceted navigation URLs" '
-               "(developers.google.com/search/docs/crawling-indexing/"
-               "crawling-managing-faceted-navigation)")
-SRC_SLASH = 'Google Search Central blog, "To slash or not to slash" (2010)'
-SRC_PARAMETERS_TOOL = ('Google Search Central blog, "Spring cleaning: the URL Parameters tool" '
-                       "(2022)")
-SRC_SHINGLES = ('A. Broder, "On the resemblance and containment of documents" (1997): '
-                "Jaccard resemblance of word shingles")
-SRC_SOFT_404 = ('Google Search Central, "HTTP status codes, network and DNS errors" '
-                "(soft 404 errors)")
-SRC_URLS = "RFC 3986 §3 (URL syntax) and §6.2 (normalisation)"
+SRC_CANONICALIZATION = cite("google-canonicalization")
+SRC_HOW_TO = cite("google-canonical-how-link")
+SRC_FACETED = cite("google-faceted")
+SRC_SLASH = cite("google-slash")
+SRC_PARAMETERS_TOOL = cite("google-parameters-tool")
+SRC_SHINGLES = cite("broder-1997")
+SRC_SOFT_404 = cite("google-soft-404")
+SRC_URLS = cite("rfc3986")
 
 DUPLICATE_CHECKS: dict[str, str] = {
     "url_variant": "another URL of the same page (protocol, host, slash, case or parameters)",

@@ -40,9 +40,10 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 from sklearn.metrics.cluster import pair_confusion_matrix
 
-from kit.display import key_value_table
 from kit.errors import InputError
+from kit.results import Result
 from kit.sites.duplicate_site import DuplicateSite, SiteShape
+from kit.sources import cite
 
 __all__ = [
     "CAUSES",
@@ -90,12 +91,8 @@ RECOMMENDED_FIXES: dict[str, str] = {
     "session": "unlink",
     "http": "redirect",
 }
-SRC_FACETED = ('Google Search Central, "Managing crawling of faceted navigation URLs" '
-               "(developers.google.com/search/docs/crawling-indexing/"
-               "crawling-managing-faceted-navigation, rewritten Dec 2024)")
-SRC_CRAWL_BUDGET = ('Google Search Central, "Crawl budget management for large sites" '
-                    "(developers.google.com/search/docs/crawling-indexing/"
-                    "large-site-managing-crawl-budget)")
+SRC_FACETED = cite("google-faceted-2024")
+SRC_CRAWL_BUDGET = cite("google-crawl-budget")
 
 
 @dataclass(frozen=True)
@@ -111,7 +108,7 @@ class CrawlAssumptions:
 
 
 @dataclass(frozen=True)
-class CrawlResult:
+class CrawlResult(Result):
     """URLs per cause, and what they do to a crawl cycle.
 
     ``by_cause`` has ``cause, urls, share, description, fix, crawled_after_fix``;
@@ -150,9 +147,9 @@ class CrawlResult:
                 f"wasted_crawl_share={s['wasted_crawl_share']}, "
                 f"days_per_crawl_cycle={s['days_per_crawl_cycle']})")
 
-    def _repr_html_(self) -> str:
+    def summary_rows(self) -> list[tuple[str, str]]:
         s = self.summary
-        rows = [
+        return [
             ("URLs a crawler can find", f"{s['urls']:,}"),
             ("real pages", f"{s['real_pages']:,}"),
             ("URLs per real page", f"{s['urls_per_real_page']:,}"),
@@ -163,9 +160,9 @@ class CrawlResult:
              f"{s['days_after_fixes']:,}"),
             ("… if only the real pages were linked", f"{s['days_if_only_real_pages']:,}"),
         ]
-        return key_value_table(
-            rows, caption=f"Crawl at {s['crawl_per_day']:,} URLs per day (assumed)"
-        )
+
+    def summary_caption(self) -> str:
+        return f"Crawl at {self.summary['crawl_per_day']:,} URLs per day (assumed)"
 
 
 def simulate_crawl(

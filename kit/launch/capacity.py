@@ -41,9 +41,9 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from kit.display import key_value_table
 from kit.errors import InputError
 from kit.launch.queueing import wait_longer_than
+from kit.results import Result
 
 __all__ = [
     "ASSUMPTIONS",
@@ -232,7 +232,7 @@ def _carry_over(origin_rps: np.ndarray, site: Site) -> dict[str, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class CapacityReport:
+class CapacityReport(Result):
     """The per-minute table for one campaign on one site, with its headline figures."""
 
     campaign: Campaign
@@ -293,9 +293,9 @@ class CapacityReport:
                 f"overloaded_minutes={s['overloaded_minutes']}, "
                 f"worst_wait_s={s['worst_wait_s']})")
 
-    def _repr_html_(self) -> str:
+    def summary_rows(self) -> list[tuple[str, str]]:
         s = self.summary
-        rows = [
+        return [
             ("visitors in the window", f"{s['visitors']:,}"),
             ("visitors lost (gave up at the timeout)",
              f"{s['visitors_lost']:,} ({s['lost_share']:.1%})"),
@@ -305,8 +305,12 @@ class CapacityReport:
             ("minutes overloaded", f"{s['overloaded_minutes']:,}"),
             ("worst mean wait in a minute", f"{s['worst_wait_s']:,} s"),
         ]
-        return (key_value_table(rows, caption="Campaign vs capacity")
-                + f"<p style='font-size:90%'>{html.escape(ASSUMPTIONS)}</p>")
+
+    def summary_caption(self) -> str:
+        return "Campaign vs capacity"
+
+    def detail_html(self) -> str:
+        return f"<p style='font-size:90%'>{html.escape(ASSUMPTIONS)}</p>"
 
 
 def capacity_table(campaign: Campaign | None = None, site: Site | None = None) -> CapacityReport:

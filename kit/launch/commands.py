@@ -250,7 +250,7 @@ def run_readiness(args: argparse.Namespace) -> int:
                 f"day {plan.launch_day}; launching on the planned day: "
                 f"{s['tasks_compressed']} task(s) squeezed, {s['tasks_skipped']} not done, "
                 f"risk {s['risk']}.")
-    frame = plan.findings() if args.findings else plan.schedule
+    frame = plan.findings if args.findings else plan.schedule
     body = _frame_text(frame, args.format)
     if args.format == "table":
         body = headline + "\n\n" + body

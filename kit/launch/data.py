@@ -10,29 +10,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kit.sources import SOURCES as REGISTRY
+
 __all__ = ["SOURCES", "SOURCE_LINKS", "blocked_at_work", "social_media_forecast",
            "social_policy_trend"]
 
-SOURCES: dict[str, str] = {
-    "easynet": ('Easynet Global Services and Ipanema Technologies, "Killer Apps 2012" survey of '
-                "550 European CIOs and IT managers, press release of 25 July 2012 (the seed "
-                'article rounds the 67% to "nearly 70%")'),
-    "robert_half": ("Robert Half Technology, surveys of more than 1,400 US CIOs on social "
-                    "networking at work (2009 and 2011), press release of 26 May 2011"),
-    "gartner": ('Gartner, "Forecast: Social Media Revenue, Worldwide, 2011-2016" (2012), as '
-                'reported in the seed article "Companies urged to align marketing and IT '
-                'departments"'),
-}
-
-SOURCE_LINKS: dict[str, str] = {
-    "easynet": ("http://technoworldinc.com/techno-news/"
-                "social-media-shunned-by-cios-as-67-block-facebook-t137165.0.html"),
-    "robert_half": ("https://www.prnewswire.com/news-releases/social-work-more-companies-permit-"
-                    "social-networking-on-the-job-robert-half-technology-survey-reveals-"
-                    "122650448.html"),
-    "gartner": ("http://mediapost.com/publications/article/179636/"
-                "social-media-revenue-booms-led-by-ads.html"),
-}
+_IDS = {"easynet": "easynet-2012", "robert_half": "robert-half-2011",
+        "gartner": "gartner-2012"}
+SOURCES: dict[str, str] = {name: REGISTRY[key].text for name, key in _IDS.items()}
+"""The citation of each data set, from :mod:`kit.sources`."""
+SOURCE_LINKS: dict[str, str] = {name: REGISTRY[key].url or "" for name, key in _IDS.items()}
+"""Where each source is (plain http where the publisher's page has no https)."""
 
 
 def blocked_at_work() -> pd.DataFrame:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kit.display import key_value_table
 from kit.errors import InputError
+from kit.results import Result
 
 __all__ = ["QueueState", "erlang_b", "erlang_c", "mmc", "wait_longer_than"]
 
@@ -77,7 +77,7 @@ def erlang_c(servers: int, load: float) -> float:
 
 
 @dataclass(frozen=True)
-class QueueState:
+class QueueState(Result):
     """One M/M/c steady state: the figures IT reads, with times in seconds."""
 
     servers: int
@@ -102,8 +102,16 @@ class QueueState:
         return (f"QueueState(servers={self.servers}, utilisation={self.utilisation:.3f}, "
                 f"p_wait={self.p_wait:.4f}, {state})")
 
-    def _repr_html_(self) -> str:
-        rows = [("servers", f"{self.servers:,}"),
+    @property
+    def summary(self) -> dict[str, int | float | bool]:
+        """The steady state's figures (times in seconds; ``inf`` when overloaded)."""
+        return {"servers": self.servers, "arrival_rate": self.arrival_rate,
+                "service_rate": self.service_rate, "utilisation": self.utilisation,
+                "p_wait": self.p_wait, "mean_wait_s": self.mean_wait_s,
+                "response_s": self.response_s, "overloaded": self.overloaded}
+
+    def summary_rows(self) -> list[tuple[str, str]]:
+        return [("servers", f"{self.servers:,}"),
                 ("requests per second", f"{self.arrival_rate:,.1f}"),
                 ("utilisation", f"{self.utilisation:.1%}"),
                 ("share of requests that wait", f"{self.p_wait:.1%}"),
@@ -111,8 +119,9 @@ class QueueState:
                  else f"{self.mean_wait_s * 1000:,.1f} ms"),
                 ("mean response", "grows without bound" if self.overloaded
                  else f"{self.response_s * 1000:,.1f} ms")]
-        caption = "M/M/c queue: OVERLOADED" if self.overloaded else "M/M/c queue"
-        return key_value_table(rows, caption=caption)
+
+    def summary_caption(self) -> str:
+        return "M/M/c queue: OVERLOADED" if self.overloaded else "M/M/c queue"
 
 
 def mmc(arrival_rate: float, service_rate: float, servers: int) -> QueueState:

@@ -31,6 +31,8 @@ import pandas as pd
 
 from kit.errors import InputError
 from kit.findings import findings_frame
+from kit.results import Result
+from kit.sources import cite
 
 __all__ = [
     "IT_JOINS",
@@ -45,8 +47,7 @@ __all__ = [
 ]
 
 OWNERS = ("Marketing", "IT")
-SEED_ARTICLE = ('"Companies urged to align marketing and IT departments" '
-                "(seed article 003, on Gartner's social media revenue forecast)")
+SEED_ARTICLE = cite("seed-003")
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ def _forward(order: list[Task], durations: Mapping[str, int], it_day: int) -> di
 
 
 @dataclass(frozen=True)
-class ReadinessPlan:
+class ReadinessPlan(Result):
     """The schedule for one day IT joins: per task start, end, critical, status under the
     planned date; plus the launch day when the full scope is kept."""
 
@@ -207,6 +208,7 @@ class ReadinessPlan:
         status = set(self.schedule["status"])
         return "high" if "skipped" in status else "medium" if "compressed" in status else "low"
 
+    @property
     def findings(self) -> pd.DataFrame:
         """Each compressed or skipped task as a finding, in both languages."""
         return readiness_findings(self)
@@ -217,15 +219,17 @@ class ReadinessPlan:
                 f"compressed={s['tasks_compressed']}, skipped={s['tasks_skipped']}, "
                 f"risk={s['risk']!r})")
 
-    def _repr_html_(self) -> str:
+    def summary_html(self) -> str:
         s = self.summary
-        head = (f"<p><b>IT joins {html.escape(self.label)}</b> (day {self.it_day}). Planned "
+        return (f"<p><b>IT joins {html.escape(self.label)}</b> (day {self.it_day}). Planned "
                 f"launch: day {self.launch_day}. Everything done properly: day "
                 f"{s['full_scope_launch_day']} ({s['delay_days']} days late). Launching on the "
                 f"planned day instead: {s['tasks_compressed']} task(s) squeezed, "
                 f"{s['tasks_skipped']} not done; risk <b>{s['risk']}</b>.</p>")
+
+    def detail_html(self) -> str:
         table: str = self.schedule.to_html(index=False)
-        return head + table
+        return table
 
 
 def plan_launch(tasks: Iterable[Task] = TASKS, *, launch_day: int = 42,

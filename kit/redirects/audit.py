@@ -30,33 +30,20 @@ from kit.redirects.maps import (
     RedirectMap,
     load_redirects,
 )
+from kit.redirects.rules import AUDIT_RULES
 from kit.tables import TableSource, read_table, rename_columns
 from kit.urls import is_url, path_of, site_relative_key
 
 __all__ = ["AUDIT_CHECKS", "GOOGLEBOT_MAX_HOPS", "audit_map", "resolve_chains"]
 
 GOOGLEBOT_MAX_HOPS = 10
-AUDIT_CHECKS = (
-    "loop",
-    "self_redirect",
-    "too_many_hops",
-    "duplicate_source",
-    "broken_target",
-    "homepage_dump",
-    "chain",
-    "temporary",
-)
+AUDIT_CHECKS: tuple[str, ...] = AUDIT_RULES.checks
+"""Every check of :func:`audit_map`; the rules are :data:`kit.redirects.rules.AUDIT_RULES`."""
 _EXTRA = ("target", "final_target", "hops", "status", "where")
 _HOME_LIKE = frozenset(
     {"/", "/index.html", "/index.htm", "/index.php", "/default.aspx", "/default.asp", "/home",
      "/home.html"}
 )
-
-SRC_STATUS = "RFC 9110 §15.4 (redirection status codes)"
-SRC_REDIRECTS = "Google Search Central, 'Redirects and Google Search'"
-SRC_HOPS = "Google Search Central, 'HTTP status codes, network and DNS errors' (10 hops)"
-SRC_MOVES = "Google Search Central, 'Site moves with URL changes'"
-SRC_SOFT404 = SRC_REDIRECTS + "; " + SRC_MOVES + " (redirects to an irrelevant page: soft 404)"
 
 
 class _Rows:
@@ -71,6 +58,14 @@ class _Rows:
     def add(self, **values: object) -> None:
         for name, column in self.columns.items():
             column.append(values.get(name))
+
+    def add_rule(self, check: str, common: dict[str, object], *, hops: int | None,
+                 **facts: object) -> None:
+        """One finding from the rule ``check`` of the table, its templates filled from
+        ``common`` (subject, target, status, where) and ``facts``."""
+        facts.update((k, v) for k, v in common.items() if k != "subject")
+        found = AUDIT_RULES(check).finding(common["subject"], hops=hops, **facts)
+        self.add(**{**common, **found, "hops": hops})
 
     def frame(self) -> pd.DataFrame:
         return findings_frame(pd.DataFrame(self.columns), extra=_EXTRA)
@@ -223,64 +218,27 @@ def audit_map(
             "where": rmap.where(int(row)),
         }
         if tgt_codes[row] == code:
-            rows.add(**common, check="self_redirect", severity="error", hops=1,
-                     business="Visitors and Google hit a page that redirects to itself: the page "
-                              "cannot be reached at all.",
-                     technical=f"{common['subject']} redirects to itself; point it at the new "
-                               "page or remove the rule.",
-                     source=SRC_STATUS)
+            rows.add_rule("self_redirect", common, hops=1)
             continue
         if looped[code]:
-            rows.add(**common, check="loop", severity="error", hops=int(hops[code]),
-                     business="This old page sends visitors round in a circle; browsers show an "
-                              "error and Google drops the page.",
-                     technical=f"Redirect loop from {common['subject']}: the rules lead back to a "
-                               "URL already visited. Break the cycle by pointing one rule at the "
-                               "final page.",
-                     source=SRC_HOPS)
+            rows.add_rule("loop", common, hops=int(hops[code]))
             continue
         end = uniques[final[code]]
         n_hops = int(hops[code])
         common["final_target"] = end
         if n_hops > 1:
-            rows.add(**common, check="chain", severity="warning", hops=n_hops,
-                     business=f"Visitors and Google pass through {n_hops} redirects before the "
-                              "page loads: slower for people, and each hop risks losing the page.",
-                     technical=f"Chain of {n_hops} hops ending at {end}: redirect "
-                               f"{common['subject']} straight to {end}.",
-                     source=SRC_REDIRECTS)
+            rows.add_rule("chain", common, hops=n_hops, end=end)
         if n_hops > GOOGLEBOT_MAX_HOPS:
-            rows.add(**common, check="too_many_hops", severity="error", hops=n_hops,
-                     business=f"Google gives up after {GOOGLEBOT_MAX_HOPS} redirects; this page's "
-                              "rankings and links are lost.",
-                     technical=f"{n_hops} hops to {end}, more than Googlebot's "
-                               f"{GOOGLEBOT_MAX_HOPS}; collapse the chain to one hop.",
-                     source=SRC_HOPS)
+            rows.add_rule("too_many_hops", common, hops=n_hops, end=end,
+                          limit=GOOGLEBOT_MAX_HOPS)
         if gone[final[code]] or missing[final[code]]:
             reason = ("answers 404/410 in this same map" if gone[final[code]]
                       else "is not a page of the new site")
-            rows.add(**common, check="broken_target", severity="error", hops=n_hops,
-                     business="The old page's visitors land on an error page, and its rankings "
-                              "and links are lost.",
-                     technical=f"Target {end} {reason}; redirect to an existing 200 page or "
-                               "answer 410 if the content is gone for good.",
-                     source=SRC_MOVES)
+            rows.add_rule("broken_target", common, hops=n_hops, end=end, reason=reason)
         if row in dumped_set:
-            rows.add(**common, check="homepage_dump", severity="error", hops=n_hops,
-                     business=f"One of {len(dumped)} old pages sent to the homepage: Google may "
-                              "treat these as missing pages (soft 404s), so their rankings and "
-                              "links are not passed on, and visitors do not find what they came "
-                              "for.",
-                     technical=f"{common['subject']} ends at the homepage {end}; map it to its "
-                               "matching new page, or answer 410 if there is none.",
-                     source=SRC_SOFT404)
+            rows.add_rule("homepage_dump", common, hops=n_hops, end=end, dumped=len(dumped))
         if statuses[row] in TEMPORARY_STATUSES:
-            rows.add(**common, check="temporary", severity="warning", hops=n_hops,
-                     business="A temporary redirect tells Google the old page may come back, so "
-                              "the new page may not take over its place in search results.",
-                     technical=f"Status {statuses[row]} on a permanent move; use 301 (or 308 to "
-                               "keep the request method).",
-                     source=f"{SRC_STATUS}; {SRC_REDIRECTS}")
+            rows.add_rule("temporary", common, hops=n_hops)
     return rows.frame()
 
 
@@ -306,11 +264,7 @@ def _duplicate_sources(
             f"{frame['target'].iat[p] or frame['status'].iat[p]} ({rmap.where(int(p))})"
             for p in positions
         )
-        rows.add(subject=frame["source"].iat[first], check="duplicate_source", severity="error",
-                 target=frame["target"].iat[first], status=int(frame["status"].iat[first]),
-                 where=rmap.where(int(first)), hops=None,
-                 business="The same old page is mapped to different new pages; which one "
-                          "visitors get depends on the server, not on the plan.",
-                 technical=f"{len(positions)} rules for this source disagree: {listing}. "
-                           "Keep one; servers use the first.",
-                 source=SRC_STATUS)
+        common = {"subject": frame["source"].iat[first], "target": frame["target"].iat[first],
+                  "status": int(frame["status"].iat[first]), "where": rmap.where(int(first))}
+        rows.add_rule("duplicate_source", common, hops=None, rules=len(positions),
+                      listing=listing)

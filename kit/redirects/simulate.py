@@ -32,7 +32,6 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from kit.display import key_value_table
 from kit.redirects.audit import GOOGLEBOT_MAX_HOPS, resolve_chains
 from kit.redirects.maps import (
     PERMANENT_STATUSES,
@@ -40,6 +39,7 @@ from kit.redirects.maps import (
     TEMPORARY_STATUSES,
     load_redirects,
 )
+from kit.results import Result
 from kit.sites import Redesign
 from kit.tables import TableSource
 
@@ -78,7 +78,7 @@ class MigrationAssumptions:
 
 
 @dataclass(frozen=True)
-class MigrationResult:
+class MigrationResult(Result):
     """Weekly outcome of one strategy, and the totals a meeting asks for.
 
     ``weekly`` has ``week`` and the share of the old organic visits that reach the
@@ -111,9 +111,8 @@ class MigrationResult:
         fields = ", ".join(f"{key}={value}" for key, value in self.summary.items())
         return f"MigrationResult({fields})"
 
-    def _repr_html_(self) -> str:
-        rows = [(key.replace("_", " "), value) for key, value in self.summary.items()]
-        return key_value_table(rows, caption=f"Migration: {self.strategy}")
+    def summary_caption(self) -> str:
+        return f"Migration: {self.strategy}"
 
 
 def strategy_map(site: Redesign, strategy: str, assumptions: MigrationAssumptions | None = None

@@ -25,6 +25,7 @@ from kit.findings import findings_frame
 from kit.progress import track
 from kit.redirects.export import Rule, export_rules, redirect_location
 from kit.redirects.maps import GONE_STATUSES, RedirectMap, load_redirects
+from kit.sources import cite
 from kit.tables import TableSource
 from kit.urls import UrlError, parse_url
 
@@ -32,9 +33,9 @@ __all__ = ["MAX_JOBS", "TAGS", "VERIFY_CHECKS", "verify_map"]
 
 TAGS = "utm_source=crosstalk&utm_medium=verify&utm_campaign=redirect-check"
 MAX_JOBS = 16
-SRC_STATUS = "RFC 9110 §15.4 (redirection status codes)"
-SRC_LOCATION = "RFC 9110 §10.2.2 (Location)"
-SRC_TAGS = 'GA4 help 10917952, "[GA4] URL builders: Collect campaign data with custom URLs"'
+SRC_STATUS = cite("rfc9110-redirection")
+SRC_LOCATION = cite("rfc9110-location")
+SRC_TAGS = cite("ga4-url-builders")
 VERIFY_CHECKS: dict[str, tuple[str, str]] = {
     "wrong_status": (
         "The server answers a different status than the map promises: a permanent move may "

@@ -34,6 +34,7 @@ from kit.redirects.simulate import (
     simulate_migration,
 )
 from kit.sites import Redesign, redesign
+from kit.sources import cite
 
 __all__ = [
     "PLAIN_TEXT",
@@ -69,9 +70,9 @@ _TRACES: tuple[tuple[str | None, str, str, str, str], ...] = (
     (None, "visitors lost (dropped from search, or gave up)", "#7f7f7f", "dot", "lost"),
     ("links", "links credited to the right new page", "#1f77b4", "dashdot", "links"),
 )
-SRC_HOPS = "Google Search Central, “HTTP status codes, network and DNS errors”"
-SRC_MOVES = "Google Search Central, “Site moves with URL changes”"
-SRC_REDIRECTS = "Google Search Central, “Redirects and Google Search”"
+SRC_HOPS = cite("google-http-status-shown")
+SRC_MOVES = cite("google-site-moves-shown")
+SRC_REDIRECTS = cite("google-redirects-shown")
 
 
 def _label(name: str) -> str:
@@ -270,8 +271,12 @@ class MigrationExplorer(ExplorerDisplay):
         self.summary.value = view.summary
         self.strategy = name
 
+    def set(self, *, strategy: str) -> None:
+        """Switch to ``strategy``: exactly the work of one click on its button."""
+        self.show_strategy(strategy)
+
     def show_strategy(self, name: str) -> None:
-        """Switch to strategy ``name``: exactly the work of one click on its button."""
+        """Switch to strategy ``name`` (the older spelling of ``set(strategy=name)``)."""
         if name not in self._views:
             raise ValueError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}")
         if self.buttons.value == name:
@@ -432,8 +437,12 @@ class ReviewQueue:
         self.table.value = self._html[view]
         self.view = view
 
-    def show(self, view: str) -> None:
+    def set(self, *, view: str) -> None:
         """Switch to ``view``: exactly the work of one click on its button."""
+        self.show(view)
+
+    def show(self, view: str) -> None:
+        """Switch to ``view`` (the older spelling of ``set(view=...)``)."""
         if view not in self._html:
             raise ValueError(f"unknown view {view!r}; choose one of {', '.join(REVIEW_VIEWS)}")
         if self.buttons.value == view:

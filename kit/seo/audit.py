@@ -2,8 +2,10 @@
 
 One finding per problem, in the shared shape (``subject, check, severity, business,
 technical, source``) plus ``where`` (file line, row or file) and ``value`` (the title,
-the canonical target, …).  The checks, their severities and their sources are in
-:data:`CHECKS`; each rule is written out in :func:`audit_pages`'s docstring.
+the canonical target, …).  The rules (severity, source, both messages) are one table,
+:data:`kit.seo.rules.RULES`; :data:`CHECKS` is its summary (each check's usual severity and
+source) and each rule is written out in :func:`audit_pages`'s docstring.  The detectors
+below only decide which rule applies and name the facts its messages need.
 
 :func:`page_scores` turns the findings into one verdict per page: *indexable* (Google
 may index it) and *well described* (indexable, with a good title and description).
@@ -18,11 +20,12 @@ from typing import Any
 
 import pandas as pd
 
-from kit.findings import findings_frame
+from kit.findings import findings_frame, severity_rank
 from kit.pages.extract import GOOGLEBOT_MAX_BYTES
 from kit.pages.keys import url_key
 from kit.seo.pages import pages_of
 from kit.seo.robots import RobotsTxt, parse_robots
+from kit.seo.rules import RULES, rule
 
 __all__ = [
     "BLOCKS_DESCRIBED",
@@ -37,49 +40,10 @@ TITLE_MAX = 60
 """A common crawler-tool threshold (Screaming Frog's default), not a Google rule: Google
 shortens title links to fit the device's width ("Influencing your title links")."""
 
-SRC_STATUS = ("RFC 9110 §15 (status codes); Google Search Central, 'HTTP status codes, "
-              "network and DNS errors'")
-SRC_TITLE = "Google Search Central, 'Influencing your title links'"
-SRC_SNIPPET = "Google Search Central, 'Control your snippets in search results'"
-SRC_H1 = "Google Search Central, 'Influencing your title links' (headings); 'SEO Starter Guide'"
-SRC_CANONICAL = ("Google Search Central, 'How to specify a canonical URL with rel=\"canonical\" "
-                 "and other methods' (consolidate duplicate URLs)")
-SRC_NOINDEX = "Google Search Central, 'Block Search indexing with noindex'"
-SRC_ROBOTS = ("RFC 9309 (Robots Exclusion Protocol); Google Search Central, 'Introduction to "
-              "robots.txt' and 'Block Search indexing with noindex'")
-SRC_ORPHAN = ("Google Search Central, 'SEO Starter Guide' and 'Link best practices for Google' "
-              "(Google finds most pages through links)")
-SRC_KEYWORDS = ("Google Webmaster Central blog, 21 Sep 2009, 'Google does not use the keywords "
-                "meta tag in web ranking'; Google Search Central, 'Meta tags and attributes that "
-                "Google supports' (keywords is not among them)")
-SRC_SITEMAP = "Google Search Central, 'Build and submit a sitemap'; sitemaps.org protocol"
-SRC_GOOGLEBOT = "Google Search Central, 'Googlebot' (first 15 MB of an HTML file)"
-SRC_HTML = "WHATWG HTML Standard, §4.2.5 (meta charset) and §13.2 (parsing)"
-
-CHECKS: dict[str, tuple[str, str]] = {
-    "unreadable": ("error", "input"),
-    "duplicate_url": ("warning", "input"),
-    "status": ("error", SRC_STATUS),
-    "empty_page": ("error", SRC_STATUS),
-    "too_large": ("warning", SRC_GOOGLEBOT),
-    "encoding": ("warning", SRC_HTML),
-    "title_missing": ("error", SRC_TITLE),
-    "title_duplicate": ("warning", SRC_TITLE),
-    "title_too_long": ("warning", SRC_TITLE),
-    "description_missing": ("warning", SRC_SNIPPET),
-    "description_duplicate": ("warning", SRC_SNIPPET),
-    "h1_missing": ("warning", SRC_H1),
-    "h1_multiple": ("info", SRC_H1),
-    "canonical_missing": ("warning", SRC_CANONICAL),
-    "canonical_elsewhere": ("warning", SRC_CANONICAL),
-    "canonical_broken": ("error", SRC_CANONICAL),
-    "canonical_conflict": ("warning", SRC_CANONICAL),
-    "noindex": ("warning", SRC_NOINDEX),
-    "robots_blocked": ("warning", SRC_ROBOTS),
-    "orphan": ("warning", SRC_ORPHAN),
-    "meta_keywords": ("info", SRC_KEYWORDS),
-    "sitemap_not_indexable": ("warning", SRC_SITEMAP),
-}
+CHECKS: dict[str, tuple[str, str]] = {}
+for _rule in RULES:  # the first rule of a check gives its usual severity
+    CHECKS.setdefault(_rule.check, (_rule.severity, _rule.source))
+del _rule
 """Every check: its usual severity and the source of its rule.  ``status`` is a warning
 for redirects (3xx); ``robots_blocked`` an error when the page also says noindex; an
 orphan listed in the sitemap is info."""
@@ -102,22 +66,24 @@ class _Findings:
     def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
 
-    def add(self, check: str, row: dict[str, Any], business: str, technical: str,
-            *, value: object = None, severity: str | None = None) -> None:
-        """One finding about the page ``row`` (a row of the page table)."""
-        default, source = CHECKS[check]
+    def add(self, check: str, row: dict[str, Any], variant: str = "", *, value: object = None,
+            **facts: object) -> None:
+        """One finding about the page ``row`` (a row of the page table): the rule
+        ``check``/``variant`` of :data:`kit.seo.rules.RULES`, its messages filled from
+        ``facts``."""
+        found = rule(check, variant)
+        business, technical = found.messages(**facts)
         self.rows.append({
             "subject": _short(row["url"], 200), "check": check,
-            "severity": severity or default, "business": business, "technical": technical,
-            "source": source if source != "input" else "the input you gave",
+            "severity": found.severity, "business": business, "technical": technical,
+            "source": found.source,
             "page": row["key"], "where": row["where"] or "", "value": value,
         })
 
     def frame(self) -> pd.DataFrame:
         """The findings, worst first: by severity, then in the order of :data:`CHECKS`."""
         order = {check: position for position, check in enumerate(CHECKS)}
-        rank = {"error": 0, "warning": 1, "info": 2}
-        self.rows.sort(key=lambda row: (rank[row["severity"]], order[row["check"]]))
+        self.rows.sort(key=lambda row: (severity_rank(row["severity"]), order[row["check"]]))
         return findings_frame(pd.DataFrame(self.rows, columns=[
             "subject", "check", "severity", "business", "technical", "source", *_EXTRA],
             dtype=object), extra=_EXTRA)
@@ -223,15 +189,10 @@ def audit_pages(
         if key is None or row["crawl_status"] == "invalid":
             reason = row["problem"] if row["crawl_status"] == "invalid" and row["problem"] else (
                 f"{_short(url)!r} is not an http(s) URL" if key is None else "no status code")
-            found.add("unreadable", row,
-                      "This row could not be checked, so any problem on that page stays hidden.",
-                      f"{reason}. Give an absolute http(s) URL and a numeric status code.",
-                      value=_short(url))
+            found.add("unreadable", row, value=_short(url), reason=reason)
             continue
         if key in seen:
-            found.add("duplicate_url", row,
-                      "The same page is listed twice; only the first copy was checked.",
-                      f"{key} also appears at {seen[key]}; remove the duplicate row.", value=key)
+            found.add("duplicate_url", row, value=key, key=key, first=seen[key])
             continue
         seen[key] = row["where"] or ""
         row_of[key] = row
@@ -245,8 +206,9 @@ def audit_pages(
 
     noindex = {row["key"] for row in ok if _has_noindex(row["robots"])}
     blocked: dict[str, object] = {
-        row["key"]: rule for row in usable if robots is not None
-        and (rule := robots.decide(row["key"], user_agent)) is not None and not rule.allow}
+        row["key"]: decision for row in usable if robots is not None
+        and (decision := robots.decide(row["key"], user_agent)) is not None
+        and not decision.allow}
     for key in sorted(crawl_blocked - set(blocked)):
         blocked[key] = "(reported by the crawler)"
     canonical_other = {row["key"] for row in ok if isinstance(row["canonical"], str)
@@ -262,72 +224,32 @@ def audit_pages(
     for row in ok:
         key = row["key"]
         if row["empty"]:
-            found.add("empty_page", row,
-                      "The page answers but shows nothing: nothing to rank, nothing to show.",
-                      "The server returns 200 with an empty body; fix the template or answer "
-                      "404/410 if the page is gone.")
+            found.add("empty_page", row)
             continue
         if row["truncated"]:
-            found.add("too_large", row,
-                      "The page is so heavy that Google reads only its first 15 MB; anything "
-                      "after that, links included, is invisible to Google.",
-                      f"page is {row['size']:,} bytes; Googlebot reads only the first "
-                      f"{GOOGLEBOT_MAX_BYTES:,}. Move inline data, images or scripts out of "
-                      "the HTML.", value=row["size"])
+            found.add("too_large", row, value=row["size"], size=row["size"],
+                      limit=GOOGLEBOT_MAX_BYTES)
         if row["encoding_problem"]:
-            found.add("encoding", row,
-                      "Accented letters may show as garbage (\ufffd) in Google's results.",
-                      f"{row['encoding_problem']}. Serve UTF-8 and declare it: Content-Type: "
-                      "text/html; "
-                      "charset=utf-8 and <meta charset=\"utf-8\">.")
+            found.add("encoding", row, problem=row["encoding_problem"])
         _title_findings(found, row, titles, title_max, key in indexable_keys)
         _description_findings(found, row, descriptions, key in indexable_keys)
         _h1_findings(found, row)
         _canonical_findings(found, row, status_of)
         if key in noindex:
-            source = "the X-Robots-Tag header or a robots meta tag"
-            found.add("noindex", row,
-                      "This page asks Google to keep it out of search results. Right for a cart "
-                      "or a thank-you page; a costly mistake on a product or article.",
-                      f"Googlebot directives '{row['robots']}' from {source} include noindex. "
-                      "Remove it if the page should be found; keep it only on purpose.",
-                      value=row["robots"])
+            found.add("noindex", row, value=row["robots"], robots=row["robots"])
         if row["keywords"] is not None:
-            found.add("meta_keywords", row,
-                      "Changes nothing for Google ranking: Google has ignored the keywords meta "
-                      "tag in web search since at least 2009. Time spent on it is not SEO.",
-                      "<meta name=\"keywords\"> is not among the meta tags Google supports; leave "
-                      "it or drop it, and put the effort into titles, descriptions, canonicals "
-                      "and links.", value=_short(row["keywords"]))
+            found.add("meta_keywords", row, value=_short(row["keywords"]))
         if (key in indexable_keys and not _is_home(key) and inlinks is not None
                 and inlinks.get(key, 0) == 0):
             listed = in_sitemap is not None and key in in_sitemap
-            found.add("orphan", row,
-                      ("No page of the site links here. The sitemap lets Google find it, but "
-                       "visitors cannot click their way to it and it gets no internal links."
-                       if listed else
-                       "No page of the site links here, so visitors and Google can hardly "
-                       "find it: it may never show up in search."),
-                      ("No internal <a href> to this URL from any other 200 page of the crawl"
-                       + ("; it is listed in the sitemap" if listed else "")
-                       + ". Link to it from its category or a related page."),
-                      severity="info" if listed else None)
+            found.add("orphan", row, "in_sitemap" if listed else "")
 
-    for key, rule in blocked.items():
-        both = key in noindex
-        found.add("robots_blocked", row_of[key],
-                  ("Google may not read this page. It can still appear in search as a bare "
-                   "address without a description, and it cannot be described well."
-                   + (" It also says noindex, which Google never gets to read." if both else "")),
-                  (f"robots.txt {rule} disallows this URL for {user_agent}" if not isinstance(
-                      rule, str) else "The crawler did not fetch this URL: robots.txt disallows "
-                   "it for the crawler's user agent")
-                  + ("; its noindex cannot be read while it is blocked: unblock it so Google "
-                     "sees the noindex, or drop the noindex if the page should be found"
-                     if both else "; remove or narrow the rule if the page should be found")
-                  + ". Note: robots.txt 'Noindex:' lines have not worked since Sep 2019.",
-                  value=str(rule) if not isinstance(rule, str) else "blocked by robots.txt",
-                  severity="error" if both else None)
+    for key, reason in blocked.items():
+        variant = ("crawler" if isinstance(reason, str) else "rule") + (
+            "_noindex" if key in noindex else "")
+        found.add("robots_blocked", row_of[key], variant,
+                  value=str(reason) if not isinstance(reason, str) else "blocked by robots.txt",
+                  rule=reason, user_agent=user_agent)
 
     if in_sitemap is not None:
         for key in sorted(in_sitemap & set(status_of)):
@@ -343,11 +265,8 @@ def audit_pages(
             if key in canonical_other:
                 reasons.append("names another URL as canonical")
             if reasons:
-                found.add("sitemap_not_indexable", row_of[key],
-                          "The sitemap asks Google to index a page that itself says it should "
-                          "not be indexed: mixed signals, and wasted crawling.",
-                          f"The sitemap lists {key}, which {' and '.join(reasons)}. List only "
-                          "canonical, indexable 200 pages in a sitemap.")
+                found.add("sitemap_not_indexable", row_of[key], key=key,
+                          reasons=" and ".join(reasons))
     return found.frame()
 
 
@@ -376,84 +295,45 @@ def _inlinks(table: pd.DataFrame, ok: list[dict[str, Any]]) -> dict[str, int] | 
 def _status_finding(found: _Findings, row: dict[str, Any]) -> None:
     status = int(row["status"])
     if 300 <= status < 400:
-        found.add("status", row,
-                  "Visitors and Google are sent on to another address; this one is not shown "
-                  "in search.",
-                  f"Answers {status} (redirect). Link to the final URL directly so crawlers and "
-                  "visitors skip the hop.", value=status, severity="warning")
+        found.add("status", row, "redirect", value=status, status=status)
     elif status == 0:
         timeout = row.get("crawl_status") == "timeout"
-        found.add("status", row,
-                  "The page did not answer at all: nobody can see it, Google included.",
-                  ("The crawler gave up waiting for an answer (connection timeout); check the "
-                   "server's response time and the crawl log." if timeout else
-                   "No HTTP response (DNS or connection error); check the server and the crawl "
-                   "log."), value=status)
+        found.add("status", row, "timeout" if timeout else "no_response", value=status)
     else:
         kind = ("server error" if status >= 500 else "client error" if status >= 400
                 else "not a plain 200 OK")
-        found.add("status", row,
-                  "Visitors get an error here and Google drops the page from search if it "
-                  "stays that way." if status >= 400 else
-                  "The page does not answer with a normal 200 OK, so Google may not index it.",
-                  f"Answers {status} ({kind}). Fix the page, redirect it with a 301 to its "
-                  "replacement, or answer 410 and remove the links to it.", value=status)
+        found.add("status", row, "error" if status >= 400 else "not_ok", value=status,
+                  status=status, kind=kind)
 
 
 def _title_findings(found: _Findings, row: dict[str, Any], titles: Counter[str],
                     title_max: int, indexable: bool) -> None:
     title = row["title"]
     if not title:
-        found.add("title_missing", row,
-                  "Google has to invent this page's headline in search results from whatever it "
-                  "finds on the page: you lose control of your first impression.",
-                  "No <title> element, or an empty one. Add a unique, descriptive <title> in "
-                  "<head>.")
+        found.add("title_missing", row)
         return
     if len(title) > title_max:
-        found.add("title_too_long", row,
-                  "The headline is cut off in search results, so the end of it is never read.",
-                  f"<title> has {len(title)} characters (more than {title_max}); Google "
-                  "shortens title links to fit the screen. Put the key words first and trim.",
-                  value=title)
+        found.add("title_too_long", row, value=title, length=len(title), limit=title_max)
     if indexable and titles.get(_fold(title), 0) > 1:
-        found.add("title_duplicate", row,
-                  f"{titles[_fold(title)]} pages share this headline in search results: people "
-                  "(and Google) cannot tell them apart.",
-                  "Same <title> as other indexable pages; write one that names what is unique "
-                  "about this page (product, model, topic).", value=title)
+        found.add("title_duplicate", row, value=title, pages=titles[_fold(title)])
 
 
 def _description_findings(found: _Findings, row: dict[str, Any], descriptions: Counter[str],
                           indexable: bool) -> None:
     description = row["description"]
     if not description:
-        found.add("description_missing", row,
-                  "Google writes the text under the headline itself, from any snippet of the "
-                  "page: often not the one that makes people click.",
-                  "No <meta name=\"description\"> (or an empty one). Add a short summary "
-                  "specific to this page.")
+        found.add("description_missing", row)
         return
     if indexable and descriptions.get(_fold(description), 0) > 1:
-        found.add("description_duplicate", row,
-                  f"{descriptions[_fold(description)]} pages share this text under the "
-                  "headline: a boilerplate description tells searchers nothing.",
-                  "Same meta description as other indexable pages; Google tends to ignore "
-                  "boilerplate descriptions. Write one per page.", value=_short(description))
+        found.add("description_duplicate", row, value=_short(description),
+                  pages=descriptions[_fold(description)])
 
 
 def _h1_findings(found: _Findings, row: dict[str, Any]) -> None:
     if row["h1_count"] == 0:
-        found.add("h1_missing", row,
-                  "The page has no main heading: visitors and Google see no clear statement of "
-                  "what it is about.",
-                  "No non-empty <h1>. Give the page one visible main heading.")
+        found.add("h1_missing", row)
     elif row["h1_count"] > 1:
-        found.add("h1_multiple", row,
-                  "Several main headings. Google copes with that; it mostly matters for people "
-                  "and screen readers.",
-                  f"{row['h1_count']} <h1> elements (often the logo wrapped in an <h1>). Keep one "
-                  "for the page's topic.", value=row["h1"])
+        found.add("h1_multiple", row, value=row["h1"], count=row["h1_count"])
 
 
 def _canonical_findings(found: _Findings, row: dict[str, Any], status_of: dict[str, int]
@@ -461,46 +341,22 @@ def _canonical_findings(found: _Findings, row: dict[str, Any], status_of: dict[s
     key = row["key"]
     canonical = row["canonical"]
     if canonical is None:
-        in_body = bool(row["canonical_in_body"])
-        found.add("canonical_missing", row,
-                  "The page does not say which address is the real one, so Google picks one "
-                  "itself: maybe a version with tracking or sort parameters.",
-                  ("The rel=canonical link is in <body>, where Google ignores it: an element "
-                   "that does not belong in <head> (a <div>, an <img>, text) closed <head> "
-                   "early. Move those elements below the canonical or into <body>."
-                   if in_body else
-                   "No <link rel=\"canonical\"> in <head>. Add one naming this page's own "
-                   "clean URL."))
+        found.add("canonical_missing", row, "in_body" if row["canonical_in_body"] else "")
         return
     if row["canonical_count"] > 1:
-        found.add("canonical_conflict", row,
-                  "The page names several 'real' addresses; Google ignores all of them and "
-                  "guesses.",
-                  f"{row['canonical_count']} different rel=canonical links in <head>; keep "
-                  "exactly one.", value=canonical)
+        found.add("canonical_conflict", row, value=canonical, count=row["canonical_count"])
         return
     target = url_key(canonical)
     if target is None:
-        found.add("canonical_broken", row,
-                  "The page points Google at a 'real' address that does not exist, so the "
-                  "page may be dropped or shown under an address you did not choose.",
-                  f"rel=canonical {_short(canonical)!r} is not an absolute http(s) URL. Use the "
-                  "page's full URL.", value=_short(canonical))
+        found.add("canonical_broken", row, "not_url", value=_short(canonical),
+                  canonical=_short(canonical))
         return
     if target != key and status_of.get(target, 200) not in (0, 200):
-        found.add("canonical_broken", row,
-                  "The page points Google at a 'real' address that is itself broken or "
-                  "redirected: a mixed signal, so the page may drop out of search.",
-                  f"rel=canonical names {target}, which answers {status_of[target]} in this "
-                  "crawl. Point it at a 200 page, usually this page's own URL.", value=target)
+        found.add("canonical_broken", row, "target_not_ok", value=target, target=target,
+                  status=status_of[target])
         return
     if target != key:
-        found.add("canonical_elsewhere", row,
-                  "The page tells Google another address is the real one, so this page "
-                  "itself will not be shown in search. Right for sorted or filtered copies, "
-                  "wrong for a page of its own.",
-                  f"rel=canonical names {target}, not this URL. If this page has its own "
-                  "content, make the canonical self-referencing.", value=target)
+        found.add("canonical_elsewhere", row, value=target, target=target)
 
 
 def page_scores(pages: object, findings: pd.DataFrame | None = None, **audit: Any

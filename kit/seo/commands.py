@@ -25,6 +25,7 @@ from pathlib import Path
 
 from kit.cli_options import add_csv_options, add_quiet_option
 from kit.errors import InputError
+from kit.findings import SEVERITY_DTYPE
 from kit.output import (
     emit_findings,
     format_summary,
@@ -262,7 +263,7 @@ def run_validate(args: argparse.Namespace) -> int:
                  "line", "value"])
     if frames:
         findings["severity"] = findings["severity"].astype(
-            pd.CategoricalDtype(["error", "warning", "info"], ordered=True))
+            SEVERITY_DTYPE)
     lines = []
     for file in args.files:
         mine = findings[findings["file"] == file] if not findings.empty else findings

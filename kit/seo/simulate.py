@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kit.display import key_value_table
+from kit.results import Result
 from kit.seo.audit import TITLE_MAX, audit_pages, page_scores
 from kit.sites.seo_site import ROBOTS_MISTAKE, SeoSite, render_site
 
@@ -110,7 +110,7 @@ ASSUMPTIONS: tuple[tuple[str, str], ...] = (
 
 
 @dataclass(frozen=True)
-class SeoResult:
+class SeoResult(Result):
     """One plan applied to the site: per-page verdicts, the findings, and the totals."""
 
     plan: str
@@ -137,10 +137,8 @@ class SeoResult:
     def __repr__(self) -> str:
         return "SeoResult(" + ", ".join(f"{k}={v}" for k, v in self.summary.items()) + ")"
 
-    def _repr_html_(self) -> str:
-        rows = [(key.replace("_", " "), html.escape(str(value)))
-                for key, value in self.summary.items()]
-        return key_value_table(rows, caption=f"SEO plan: {html.escape(self.plan)}")
+    def summary_caption(self) -> str:
+        return f"SEO plan: {html.escape(self.plan)}"
 
 
 def _changes(plan: str | Iterable[str]) -> tuple[str, tuple[str, ...]]:

@@ -188,6 +188,16 @@ class SeoExplorer(ExplorerDisplay):
             return
         self.select(PLANS[change["new"]])
 
+    def set(self, *, changes: Iterable[str] | None = None, plan: str | None = None) -> None:
+        """Tick exactly ``changes`` (names from CHANGES), or the changes of ``plan`` (a key
+        of PLANS), and redraw: what clicks do.  Give one of the two."""
+        if (changes is None) == (plan is None):
+            raise ValueError("set(changes=[...]) or set(plan=name): give exactly one")
+        if plan is not None:
+            self.show_plan(plan)
+        else:
+            self.select(changes or ())
+
     def select(self, changes: Iterable[str]) -> None:
         """Tick exactly ``changes`` (names from CHANGES) and redraw: what clicks do."""
         chosen = tuple(dict.fromkeys(changes))

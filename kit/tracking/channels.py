@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import InputError
+from kit.sources import cite
 from kit.tracking.categories import CATEGORIES, SourceCategories, bundled_source_categories
 
 __all__ = [
@@ -40,7 +41,7 @@ __all__ = [
     "source_category",
 ]
 
-SOURCE_CHANNELS = 'GA4 help 9756891, "[GA4] Default channel group"'
+SOURCE_CHANNELS = cite("ga4-channels")
 CHANNELS: tuple[str, ...] = (
     "Direct",
     "Cross-network",

@@ -239,7 +239,7 @@ def run_classify(args: argparse.Namespace) -> int:
     if args.format == "table":
         report = attribution_report(log, categories=categories)
         notes = "".join(f"\n{note}" for note in report.notes())
-        body = (log.summary() + "\n\n" + report.readable().to_string(index=False) + "\n"
+        body = (log.summary_text() + "\n\n" + report.readable().to_string(index=False) + "\n"
                 + (notes[1:] + "\n" if notes else ""))
     else:
         frame = log.classified(categories)
@@ -250,7 +250,7 @@ def run_classify(args: argparse.Namespace) -> int:
         body = csv_text(frame) if args.format == "csv" else findings_to_json(frame)
     emit(body, args.out)
     if args.format != "table" or args.out:
-        print(log.summary(), file=sys.stdout if args.out else sys.stderr)
+        print(log.summary_text(), file=sys.stdout if args.out else sys.stderr)
     for row in log.malformed.head(20).itertuples(index=False):
         print(f"{log.name} line {int(row.line)}: {row.reason}", file=sys.stderr)
     if len(log.malformed) > 20:

@@ -40,6 +40,7 @@ import pandas as pd
 
 from kit.errors import InputError
 from kit.findings import findings_frame
+from kit.sources import cite
 from kit.tables import Table, read_table, rename_columns
 from kit.tracking.categories import SourceCategories
 from kit.tracking.channels import CHANNELS, SOURCE_CHANNELS, default_channel
@@ -55,11 +56,8 @@ LINT_CHECKS: tuple[str, ...] = (
 )
 _PAID_PLACEMENTS = frozenset({"ad", "ads", "advert", "advertising", "paid", "ppc", "cpc",
                               "sponsored", "paid social", "paid_social", "paid search"})
-_SOURCE_INTERNAL = ("GA4 help 10917952 (tag links to your site from other sites and "
-                    "campaigns, not links within it); GA4 starts no new session when the "
-                    "campaign changes mid-session but credits later key events to it")
-_SOURCE_GCLID = ("Google Ads help, auto-tagging; GA4 help 10917952 — which value wins is "
-                 "contested (it depends on an Ads setting): do not double-tag")
+_SOURCE_INTERNAL = cite("ga4-internal-tags")
+_SOURCE_GCLID = cite("ads-auto-tagging")
 _BAD_CHARS = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]|[^\x00-\x7f]")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _WEB = ("http://", "https://")

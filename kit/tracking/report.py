@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import InputError
+from kit.results import Result
 from kit.tracking.categories import SourceCategories
 from kit.tracking.channels import CHANNELS, classify_sessions
 from kit.tracking.sessions import SessionLog, load_sessions
@@ -46,7 +47,7 @@ NO_COST = "Cost: not in this data (import it from the ad platforms, or a cost co
 
 
 @dataclass(frozen=True)
-class AttributionReport:
+class AttributionReport(Result):
     """Per channel and campaign (``table``) and per channel (``by_channel``) totals.
 
     ``has_conversions`` / ``has_cost`` say whether the data held them; when not, those
@@ -57,6 +58,23 @@ class AttributionReport:
     by_channel: pd.DataFrame
     has_conversions: bool = True
     has_cost: bool = True
+
+    @property
+    def summary(self) -> dict[str, int | float | str | bool]:
+        """Sessions, the biggest channel, conversions and cost (when the data held them)."""
+        by = self.by_channel
+        figures: dict[str, int | float | str | bool] = {
+            "sessions": int(by["sessions"].sum()),
+            "channels": int((by["sessions"] > 0).sum()),
+            "top_channel": str(by.iloc[0]["channel"]) if len(by) else "",
+            "has_conversions": self.has_conversions,
+            "has_cost": self.has_cost,
+        }
+        if self.has_conversions:
+            figures["conversions"] = int(by["conversions"].sum())
+        if self.has_cost:
+            figures["cost"] = round(float(by["cost"].sum()), 2)
+        return figures
 
     def notes(self) -> list[str]:
         """What the data could not say, in plain words (empty when it had everything)."""
@@ -96,11 +114,13 @@ class AttributionReport:
                         for r in self.by_channel.head(4).itertuples(index=False))
         return f"AttributionReport({int(self.by_channel['sessions'].sum())} sessions: {top})"
 
-    def _repr_html_(self) -> str:
-        notes = "".join(f"<p><i>{html.escape(note)}</i></p>" for note in self.notes())
+    def summary_html(self) -> str:
         return ("<p>Sessions per GA4 default channel of the session; conversions credited by "
                 "last click (GA4 help 9756891).</p>"
-                + str(self.readable().to_html(index=False, escape=True)) + notes)
+                + str(self.readable().to_html(index=False, escape=True)))
+
+    def detail_html(self) -> str:
+        return "".join(f"<p><i>{html.escape(note)}</i></p>" for note in self.notes())
 
 
 def _totals(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

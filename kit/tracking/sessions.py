@@ -53,6 +53,7 @@ import pandas as pd
 
 from kit.errors import InputError
 from kit.progress import track
+from kit.results import Result
 from kit.tables import read_table, rename_columns
 from kit.tracking.categories import SourceCategories, bundled_source_categories
 from kit.tracking.channels import NOT_SET, classify_sessions
@@ -240,7 +241,7 @@ def _parse_time(text: str) -> datetime:
 
 
 @dataclass
-class SessionLog:
+class SessionLog(Result):
     """Sessions read from a file, with what could not be read.
 
     ``sessions`` has :data:`SESSION_COLUMNS` (plus ``cost``, ``converted`` and others the
@@ -260,7 +261,21 @@ class SessionLog:
     bots: int = 0
     log_format: str = ""
 
-    def summary(self) -> str:
+    @property
+    def summary(self) -> dict[str, int | str]:
+        """Lines read, sessions, page views, bot requests, other skipped and malformed lines
+        (``pageviews``, ``bots`` and ``other_lines`` only for an access log)."""
+        figures: dict[str, int | str] = {"name": self.name, "lines": self.lines,
+                                         "sessions": len(self.sessions)}
+        if self.pageviews is not None:
+            figures.update(pageviews=self.pageviews, bots=self.bots,
+                           other_lines=sum(self.skipped.values()) - self.bots)
+        figures["malformed"] = len(self.malformed)
+        if self.log_format:
+            figures["log_format"] = self.log_format
+        return figures
+
+    def summary_text(self) -> str:
         """One sentence: lines read, sessions, page views, bots and malformed lines."""
         if self.pageviews is None:  # a CSV of sessions
             return (f"{self.name}: {len(self.sessions):,} sessions from {self.lines:,} lines; "
@@ -272,16 +287,19 @@ class SessionLog:
                 "malformed.")
 
     def __repr__(self) -> str:
-        return f"SessionLog({self.summary()!r})"
+        return f"SessionLog({self.summary_text()!r})"
 
-    def _repr_html_(self) -> str:
+    def summary_html(self) -> str:
+        return f"<p>{html.escape(self.summary_text())}</p>"
+
+    def detail_html(self) -> str:
         rows = "".join(
             f"<tr><td>{int(r.line)}</td><td>{html.escape(str(r.reason))}</td>"
             f"<td><code>{html.escape(str(r.text)[:80])}</code></td></tr>"
             for r in self.malformed.head(10).itertuples(index=False))
         table = (f"<table><tr><th>line</th><th>why it was not read</th><th>text</th></tr>{rows}"
                  "</table>") if rows else ""
-        return f"<p>{html.escape(self.summary())}</p>{table}"
+        return table
 
     def classified(self, categories: SourceCategories | None = None) -> pd.DataFrame:
         """The sessions with a ``channel`` column (GA4 default channel group)."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kit.results import Result
 from kit.sites.tracking_site import INTERNAL_BANNER, SCENARIOS, TrackingSite, tracking_site
 from kit.tracking.channels import CHANNELS, classify_sessions
 from kit.tracking.report import AttributionReport, attribution_report
@@ -69,7 +70,7 @@ def scenario_sessions(site: TrackingSite, scenario: str) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class CampaignSimulation:
+class CampaignSimulation(Result):
     """Per scenario: the sessions, the report, and where the paid clicks landed."""
 
     site: TrackingSite
@@ -84,6 +85,15 @@ class CampaignSimulation:
         frame = self.paid_clicks[self.paid_clicks["scenario"] == scenario]
         return frame.drop(columns="scenario").reset_index(drop=True)
 
+    @property
+    def summary(self) -> dict[str, int | str]:
+        """Per scenario, the channel that got most paid clicks; and the paid clicks."""
+        figures: dict[str, int | str] = {"scenarios": len(self.sessions)}
+        for scenario in self.sessions:
+            figures[f"most_paid_clicks_{scenario}"] = str(self.where(scenario).iloc[0]["channel"])
+        figures["paid_clicks"] = int(self.paid_clicks["clicks"].sum())
+        return figures
+
     def __repr__(self) -> str:
         parts = []
         for scenario in self.sessions:
@@ -91,13 +101,15 @@ class CampaignSimulation:
             parts.append(f"{scenario}: most paid clicks in {top['channel']}")
         return f"CampaignSimulation({'; '.join(parts)})"
 
-    def _repr_html_(self) -> str:
+    def summary_html(self) -> str:
         table = self.paid_clicks.pivot_table(index="channel", columns="scenario",
                                              values="clicks", fill_value=0, observed=True)
-        items = "".join(f"<li>{html.escape(a)}</li>" for a in SIMULATION_ASSUMPTIONS)
         return ("<p>Where the campaign's paid clicks land in GA4's default channels "
-                "(GA4 help 9756891):</p>" + str(table.to_html())
-                + f"<details><summary>Assumptions</summary><ul>{items}</ul></details>")
+                "(GA4 help 9756891):</p>" + str(table.to_html()))
+
+    def detail_html(self) -> str:
+        items = "".join(f"<li>{html.escape(a)}</li>" for a in SIMULATION_ASSUMPTIONS)
+        return f"<details><summary>Assumptions</summary><ul>{items}</ul></details>"
 
 
 def simulate_campaign(site: TrackingSite | None = None, *,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, quote, unquote_plus
 
 from kit.errors import InputError
+from kit.sources import cite
 from kit.urls import UrlError, host_and_port, split_url
 
 __all__ = [
@@ -23,7 +24,7 @@ __all__ = [
     "parse_utm",
 ]
 
-SOURCE_UTM = 'GA4 help 10917952, "[GA4] URL builders: Collect campaign data with custom URLs"'
+SOURCE_UTM = cite("ga4-url-builders")
 REQUIRED_PARAMETERS: tuple[str, ...] = ("utm_source", "utm_medium", "utm_campaign")
 OPTIONAL_PARAMETERS: tuple[str, ...] = (
     "utm_id",

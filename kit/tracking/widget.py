@@ -124,8 +124,12 @@ class CampaignExplorer(ExplorerDisplay):
         self.summary.value = _summary(self.simulation, scenario)
         self.scenario = scenario
 
-    def show_scenario(self, scenario: str) -> None:
+    def set(self, *, scenario: str) -> None:
         """Switch to ``scenario``: exactly the work of one click on its button."""
+        self.show_scenario(scenario)
+
+    def show_scenario(self, scenario: str) -> None:
+        """Switch to ``scenario`` (the older spelling of ``set(scenario=...)``)."""
         if scenario not in SCENARIOS:
             raise ValueError(f"unknown scenario {scenario!r}; choose one of {list(SCENARIOS)}")
         if self.buttons.value == scenario:
@@ -235,6 +239,17 @@ class LinkBuilder(ExplorerDisplay):
 
     def _update(self, change: Mapping[str, Any]) -> None:
         self.output.value = self._render_html()
+
+    def set(self, **controls: str | bool) -> None:
+        """Type into the boxes by name (``url``, ``source``, ``medium``, ``campaign``,
+        ``paid``), as a person does; unknown names raise ``ValueError``."""
+        boxes = {"url": self.url, "source": self.source, "medium": self.medium,
+                 "campaign": self.campaign, "paid": self.paid}
+        unknown = set(controls) - set(boxes)
+        if unknown:
+            raise ValueError(f"unknown control(s) {sorted(unknown)}; use {sorted(boxes)}")
+        for name, value in controls.items():
+            boxes[name].value = value
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None,
                           **kwargs: Any) -> dict[str, Any]:

@@ -127,4 +127,4 @@ def test_scripted_visits_give_every_session_and_channel(kind: str, log_format: s
                        v.channel, v.pageviews) for v in VISITORS)
     assert got == expected
     assert log.pageviews == sum(v.pageviews for v in VISITORS)
-    assert "7 sessions" in log.summary() and "4 bot requests" in log.summary()
+    assert "7 sessions" in log.summary_text() and "4 bot requests" in log.summary_text()

@@ -58,12 +58,12 @@ def test_critical_path_is_the_longest_chain() -> None:
 
 
 def test_findings_speak_both_languages() -> None:
-    findings = plan_launch(it_joins="at launch").findings()
+    findings = plan_launch(it_joins="at launch").findings
     assert list(findings.columns[:6]) == list(FINDING_COLUMNS)
     assert set(findings["check"]) == {"task_skipped"}
     assert findings["business"].str.len().min() > 20 and findings["source"].str.contains(
         "Companies urged").all()
-    assert plan_launch().findings().empty
+    assert plan_launch().findings.empty
     assert "risk" in plan_launch()._repr_html_() and "risk='low'" in repr(plan_launch())
 
 

@@ -80,7 +80,7 @@ def test_binary_junk_bytes() -> None:
     log = parse_access_log(data, site=SITE)
     assert log.pageviews == 2 and "NUL" in log.malformed["reason"].iloc[0]
     assert list(log.malformed["line"]) == [2]
-    assert "malformed" in log.summary() and "1 malformed" in repr(log)
+    assert "malformed" in log.summary_text() and "1 malformed" in repr(log)
     assert "<table>" in log._repr_html_()
 
 
@@ -233,7 +233,7 @@ def test_bots_are_left_out_and_counted(agent: str) -> None:
     log = parse_access_log("\n".join([_at(0, "/a", agent=agent), _at(1, "/b")]) + "\n",
                            site=SITE)
     assert log.bots == 1 and log.skipped["bot"] == 1 and log.pageviews == 1
-    assert "1 bot requests left out" in log.summary()
+    assert "1 bot requests left out" in log.summary_text()
 
 
 @pytest.mark.parametrize("agent", [
@@ -313,5 +313,5 @@ def test_summary_counts_lines_sessions_bots_and_malformed() -> None:
     lines = [_at(0, "/a"), _at(1, "/b"), _at(2, "/c", agent="Googlebot/2.1"), "junk",
              _at(3, "/x.css")]
     log = parse_access_log("\n".join(lines) + "\n", site=SITE)
-    assert log.summary() == ("access log: 5 lines read, 1 sessions (2 page views); 1 bot "
+    assert log.summary_text() == ("access log: 5 lines read, 1 sessions (2 page views); 1 bot "
                              "requests left out, 1 other lines are not page views, 1 malformed.")
