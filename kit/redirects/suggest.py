@@ -204,7 +204,8 @@ def _documents(paths: list[str], pages: pd.DataFrame) -> tuple[list[list[str]], 
     grams: list[list[str]] = []
     for path, title, h1 in zip(paths, pages["title"], pages["h1"], strict=True):
         path_words, path_grams = _path_features(path)
-        words.append(path_words + path_words + _words(title) + _words(h1))
+        name_words, _ = _path_features(path.split(" ", 1)[0].rsplit("/", 1)[-1])
+        words.append(path_words + name_words + _words(title) + _words(h1))
         grams.append(path_grams)
     return words, grams
 
