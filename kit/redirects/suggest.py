@@ -1,7 +1,8 @@
 """Suggest an old→new redirect map from two page inventories, with a review queue.
 
 Each page becomes two bags of features, weighted by TF-IDF over both sites: the words
-of its URL path (twice: slugs are specific), title and H1 (lowercased, accents folded,
+of its URL path (the page name's words twice, folder words once: a move keeps the name
+more often than the folder), title and H1 (lowercased, accents folded,
 light stemming), and the character 3-grams of its path words (so ``onmouseout`` meets
 ``mouseout_event`` and ``VisualViewport`` meets ``visual-viewport``).  The score of a
 pair is the mean of the two cosine similarities.  No word is a stop word: only the file
@@ -200,12 +201,13 @@ def _path_features(path: str) -> tuple[list[str], list[str]]:
 
 
 def _documents(paths: list[str], pages: pd.DataFrame) -> tuple[list[list[str]], list[list[str]]]:
-    """Each page's words (path twice, title and H1 once) and its path's character 3-grams."""
+    """Each page's words (path, page name again, title and H1) and its path's character 3-grams."""
     words: list[list[str]] = []
     grams: list[list[str]] = []
     for path, title, h1 in zip(paths, pages["title"], pages["h1"], strict=True):
         path_words, path_grams = _path_features(path)
-        words.append(path_words + path_words + _words(title) + _words(h1))
+        name_words, _ = _path_features(path.split(" ", 1)[0].rsplit("/", 1)[-1])
+        words.append(path_words + name_words + _words(title) + _words(h1))
         grams.append(path_grams)
     return words, grams
 
