@@ -26,9 +26,26 @@ COMMAND_MODULES = (
     "kit.duplicates.commands",
     "kit.tracking.commands",
     "kit.launch.commands",
+    "kit.lite.commands",
     "kit.course.commands",
     "kit.schedule",
 )
+"""Where each command group is registered: one ``register(subparsers)`` per module."""
+
+
+EPILOG = EXIT_CODES + """\
+     and also for a usage error (unknown option, missing argument)
+Each command's --help says what 1 and 2 mean for it.
+
+conventions (docs/cli.md):
+  crosstalk MODULE VERB [INPUT] [options], e.g. crosstalk seo audit site/
+  --out FILE and --format table|csv|json: where a result goes and in which form
+  --base-url URL: the site's base URL (old names --origin and --site still work, with
+    a deprecation note on stderr)
+  exceptions: the course commands (collect, grade, feedback, report, handout,
+    demo-cohort) keep nbgrader's one-word verbs; schedule checks the facilitator guide
+"""
+"""The top-level ``--help`` epilog: the exit-code policy and the conventions."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crosstalk",
         description="Crosstalk: the tools behind the Marketing x IT workshop.",
-        epilog=EXIT_CODES + "\nEach command's --help says what 1 and 2 mean for it.",
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_quiet_option(parser)
