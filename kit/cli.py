@@ -4,7 +4,11 @@ Each sub-package that offers commands has a ``commands`` module with a
 ``register(subparsers)`` function; this file only wires them together and turns
 :class:`~kit.errors.InputError` into a clear message and exit code 2, and a missing optional
 extra (``course``, ``workshop``, ``postgres``) into the line that installs it.  Options
-several commands share (``--encoding``, ``--quiet``...) live in :mod:`kit.cli_options`.
+several commands share (``--out``/``--format``, ``--base-url``, ``--encoding``,
+``--quiet``...) live in :mod:`kit.cli_options`.  The conventions (``crosstalk MODULE
+VERB``, one exit-code policy: 0 clean, 1 findings or failed items, 2 unusable input) are
+in :data:`EPILOG` and docs/cli.md; tests/unit/test_cli_exit_codes.py holds every command
+to them.
 """
 
 from __future__ import annotations

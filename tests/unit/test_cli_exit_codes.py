@@ -182,7 +182,12 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 SLOW = (pytest.mark.slow,)
-H_RECORDS = "fixed-by-h-records"  # kit/course is h-records' in issue 18: their fix makes it pass
+# kit/course is h-records' in issue 18 (typed grading records, grade/feedback exit codes):
+# these rows state the policy for their commands; they pass on main as of this writing.
+H_RECORDS = "owned-by-h-records"
+# Fails today: `crosstalk report` on a course where nothing is graded raises KeyError
+# 'score' in kit/course/report.py (_per_learner); kit/course's owner fixes it.
+REPORT_BUG = "fails-today-report-KeyError-score"
 
 TABLE = [
     # module 01
@@ -250,7 +255,7 @@ TABLE = [
     case("collect", 0, "{course}", "01-redirects", "{bob_nb}", marks=SLOW),
     case("collect", 1, "{course}", "01-redirects", "{zed_nb}", marks=SLOW),
     # nothing graded yet: the report says so and exits 0 (today: a KeyError traceback)
-    case("report", 0, "{course}", "--out", "{tmp}/report.html", marks=SLOW, owner=H_RECORDS),
+    case("report", 0, "{course}", "--out", "{tmp}/report.html", marks=SLOW, owner=REPORT_BUG),
     # nobody graded: 0 feedback pages is a failed item, 1
     case("feedback", 1, "{course}", "01-redirects", marks=SLOW, owner=H_RECORDS),
     # carol's damaged notebook is rejected: a failed item, 1
