@@ -1,8 +1,8 @@
 """``crosstalk report`` on a 500-learner × 6-assignment gradebook: time and HTML size.
 
 The gradebook is synthetic (bulk SQL into nbgrader's own schema, see
-:func:`kit.course.cohort.synthetic_gradebook`): 3,000 submissions, 18,000 grades.  The
-report reads it with one SQL query and writes the offline HTML page and the CSV.
+:func:`tests.course._gradebook.synthetic_gradebook`, a test fixture): 3,000 submissions,
+18,000 grades.  The report reads it with one SQL query and writes the offline HTML page and the CSV.
 
 Baseline, same run: nbgrader's own way to read the same scores,
 ``Gradebook.submission_dicts(assignment)`` for each assignment (what the formgrader's
@@ -25,9 +25,10 @@ LEARNERS, ASSIGNMENTS = 500, 6
 
 
 def main() -> int:
-    from kit.course.cohort import synthetic_gradebook
     from kit.course.exercises import venv_on_path
     from kit.course.report import CohortReport
+    from kit.course.widget import write_report_html
+    from tests.course._gradebook import synthetic_gradebook
 
     targets = Targets("bench_report")
     with tempfile.TemporaryDirectory(prefix="crosstalk-bench-report-") as temp:
@@ -40,7 +41,7 @@ def main() -> int:
         report = CohortReport(made.course, roster=made._roster, records=made._records,
                               titles=made._titles, rejections=made._rejections,
                               ratings=made._ratings)
-        html = report.to_html(folder / "report.html")
+        html = write_report_html(report, folder / "report.html")
         csv = report.to_csv(folder / "report.csv")
         seconds = time.perf_counter() - start
         size = html.stat().st_size

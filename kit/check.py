@@ -39,6 +39,8 @@ from typing import Any
 
 import pandas as pd
 
+from kit.room import client as room
+
 __all__ = ["FAILURE", "SUCCESS", "WAITING", "check", "guess_check"]
 
 SUCCESS = "✓ Check passed"
@@ -77,9 +79,12 @@ def check(condition: Any | Callable[[], Any], *, ok: str = "", hint: str) -> Non
             condition = condition()
         except Exception as exc:
             message = " ".join(str(exc).split()) or type(exc).__name__
+            room.notify_check(hint, False)  # no-op unless joined to a live room
             raise AssertionError(f"{failure}\n(The check could not run: {type(exc).__name__}: "
                                  f"{message})") from None
-    if not _holds(condition):
+    passed = _holds(condition)
+    room.notify_check(hint, passed)  # no-op unless joined to a live room
+    if not passed:
         raise AssertionError(failure)
     print(f"{SUCCESS}: {_sentence(ok)}" if ok and ok.strip() else f"{SUCCESS}.")
 

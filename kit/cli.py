@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "kit.lite.commands",
     "kit.course.commands",
     "kit.schedule",
+    "kit.room.cli",
 )
 """Where each command group is registered: one ``register(subparsers)`` per module."""
 
@@ -70,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 EXTRAS = {
     "nbgrader": "course", "nbformat": "course", "nbconvert": "course", "nbclient": "course",
     "jupyter_client": "course", "jupyterlab": "workshop", "ipywidgets": "workshop",
-    "plotly": "workshop", "anywidget": "workshop", "psycopg": "postgres",
+    "plotly": "workshop", "anywidget": "workshop", "psycopg": "postgres", "tornado": "room",
 }
 """Packages that only an optional extra installs, and that extra's name."""
 

@@ -25,6 +25,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from kit import answers as core
+from kit.room import client as room
 
 __all__ = ["Form", "check_saved", "choose", "number", "pick", "write"]
 
@@ -158,6 +159,8 @@ class Form:
             return
         self.stamp = time.time_ns()
         self._publish()
+        if self.kind != "texts":  # a learner's own text never leaves the notebook
+            room.notify_choice(self.name, self.kind, self.value)  # no-op unless joined
 
     def _publish(self) -> None:
         value = self.value

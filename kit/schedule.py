@@ -306,8 +306,16 @@ class ModulePlan:
 
 
 def module_plan(module: str) -> ModulePlan:
-    """The minutes of ``module`` (``"01-redirects"`` …) in the full and the half day."""
-    return ModulePlan(module)
+    """The minutes of ``module`` (``"01-redirects"`` …) in the full and the half day.
+
+    A notebook shows this first, so it also tells a joined live room (:mod:`kit.room`)
+    which module the learner has reached; not joined, that does nothing.
+    """
+    plan = ModulePlan(module)
+    from kit.room import client
+
+    client.notify_section(module)
+    return plan
 
 
 # ---------------------------------------------------------------- the guide's tables

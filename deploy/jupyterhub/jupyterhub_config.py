@@ -20,6 +20,13 @@ changes comes from environment variables, read by :func:`kit.hub.hub_settings`:
   CROSSTALK_API_TOKEN        optional: a token for the team lead's scripts (service
                              "crosstalk-api": create users, start servers, manage groups)
   CROSSTALK_DEMO=1           throwaway: any user name logs in without a password
+  CROSSTALK_ROOM=1           the live room (`crosstalk room serve`) as the managed service
+                             "room" at /services/room/; CROSSTALK_ROOM_PORT (8765),
+                             CROSSTALK_ROOM_DB (default sqlite:///STATE/room.db); the join
+                             code and facilitator address are written to STATE/room.json;
+                             learners join through the hub without a code
+  CROSSTALK_FACILITATORS     user names who may open the room's facilitator view (group
+                             "facilitator"; hub admins may too)
 
 What goes where:
   * learners are the JupyterHub group ``nbgrader-<course>``, graders ``formgrade-<course>``
@@ -185,3 +192,37 @@ c.JupyterHub.services = [{
 }]
 if settings.api_token:
     c.JupyterHub.services.append({"name": API_SERVICE, "api_token": settings.api_token})
+
+# --- the live room (optional), a managed service learners' kernels reach through the proxy --
+if os.environ.get("CROSSTALK_ROOM", "").strip().lower() in {"1", "true", "yes"}:
+    _room_port = int(os.environ.get("CROSSTALK_ROOM_PORT", "8765"))
+    _room_url = f"{settings.bind_url.rstrip('/')}/services/room/"
+    c.JupyterHub.services.append({
+        "name": "room",
+        "url": f"http://127.0.0.1:{_room_port}",
+        "command": [str(BIN / "crosstalk"), "room", "serve", "--host", "127.0.0.1",
+                    "--port", str(_room_port), "--public-url", _room_url,
+                    "--db", os.environ.get("CROSSTALK_ROOM_DB",
+                                           f"sqlite:///{settings.state / 'room.db'}"),
+                    "--info-file", str(settings.state / "room.json")],
+        "cwd": str(settings.state),
+        "environment": {"PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}"},
+        "oauth_no_confirm": True,
+        # the room reads the facilitator's groups from the OAuth token
+        "oauth_client_allowed_scopes": ["read:users:groups!user"],
+    })
+    # every learner's kernel knows where the room is, and joins with its hub token
+    c.Spawner.environment["CROSSTALK_ROOM_URL"] = _room_url
+    # the facilitator view: hub admins and the "facilitator" group, through hub OAuth
+    _facilitators = sorted(set(settings.admins) | {
+        name.strip() for name in os.environ.get("CROSSTALK_FACILITATORS", "").split(",")
+        if name.strip()})
+    c.JupyterHub.load_groups["facilitator"] = {"users": _facilitators}
+    c.JupyterHub.load_roles.append({
+        "name": "crosstalk-room-facilitator", "groups": ["facilitator"],
+        "description": "open the live room's facilitator page",
+        "scopes": ["access:services!service=room", "read:users:groups!user"]})
+    if not settings.demo:
+        c.Authenticator.allowed_users = set(c.Authenticator.allowed_users) | set(_facilitators)
+    print(f"crosstalk: live room at {_room_url}; join code and facilitator address in "
+          f"{settings.state / 'room.json'}", file=sys.stderr)

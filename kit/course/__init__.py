@@ -3,6 +3,12 @@
 ``crosstalk exercises build`` regenerates ``exercises/`` from ``solutions/``;
 ``--check`` only reports what is stale.  :func:`nbgrader_env` and :func:`venv_on_path`
 put the venv's ``bin/`` on PATH, which nbgrader needs (it runs ``alembic``).
+
+Grading results are typed records (:mod:`kit.course.records`: :class:`Status`,
+:class:`Outcome`, :class:`GradeRun`) read through one reader,
+:func:`~kit.course.results.load_results` (scores from the gradebook, checks from the
+autograded notebooks); the grading limits are :mod:`kit.course.limits`, nbgrader's cell
+markers :mod:`kit.course.markers`.
 """
 
 from typing import TYPE_CHECKING
@@ -11,7 +17,7 @@ from kit._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from kit.course.collect import CollectReport, collect
-    from kit.course.coursedir import Course, GradingLimits, import_roster, init_course, open_course
+    from kit.course.coursedir import Course, import_roster, init_course, open_course
     from kit.course.exercises import (
         ExerciseChange,
         build_exercises,
@@ -25,8 +31,11 @@ if TYPE_CHECKING:
         write_exercises,
     )
     from kit.course.feedback import write_feedback
-    from kit.course.grade import GradeRun, grade_assignment
+    from kit.course.grade import grade_assignment
+    from kit.course.limits import GradingLimits
+    from kit.course.records import GradeRun, Outcome, Status
     from kit.course.report import CohortReport, cohort_report
+    from kit.course.results import load_results
 
 __all__ = [
     "CohortReport",
@@ -35,6 +44,8 @@ __all__ = [
     "ExerciseChange",
     "GradeRun",
     "GradingLimits",
+    "Outcome",
+    "Status",
     "build_exercises",
     "check_sources",
     "cohort_report",
@@ -44,6 +55,7 @@ __all__ = [
     "grade_assignment",
     "import_roster",
     "init_course",
+    "load_results",
     "nbgrader_env",
     "new_gradebook",
     "open_course",

@@ -56,6 +56,8 @@ from typing import Any
 import nbformat
 import pandas as pd
 
+from kit.course.markers import SOLUTION, STUB_LINES, is_marker, split_regions
+
 __all__ = ["DemoResult", "SyntheticCohort", "answer_menu", "run_demo", "synthetic_cohort"]
 
 _FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jonas",
@@ -76,7 +78,6 @@ _TENDENCIES = {
 # P(right, wrong, blank) on the parts of one's own role, and on the other side's parts
 _OWN = {"code": (0.85, 0.10, 0.05), "literal": (0.85, 0.10, 0.05), "written": (0.9, 0.0, 0.1)}
 _NOT_ASKED = (0.2, 0.1, 0.7)
-_BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
 BROKEN_KINDS = ("invalid-json", "deleted-check", "name-error")
 
 
@@ -86,14 +87,27 @@ def _meta(cell: Any) -> dict[str, Any]:
 
 def _solution_text(source: str) -> str:
     """The answer as a learner who got it right would type it: markers dropped."""
-    lines = [line for line in source.splitlines() if _BEGIN not in line and _END not in line]
+    lines = [line for line in source.splitlines() if not is_marker(line, (SOLUTION,))]
     return "\n".join(lines)
+
+
+def _first_region(source: str) -> tuple[int, int] | None:
+    """``(begin marker line, lines inside)`` of the first solution region, 1-based."""
+    regions = split_regions(source, (SOLUTION,))
+    if not regions.markers:
+        return None
+    begin = regions.markers[0][0]
+    close = next((number for number, _ in regions.markers[1:]), None)
+    inside = [n for n in regions.numbers(SOLUTION) if n > begin and (close is None or n < close)]
+    return begin, len(inside)
 
 
 def _kind(cell: Any) -> str:
     if cell.cell_type == "markdown":
         return "written"
-    region = "\n".join(line for line in cell.source.split(_BEGIN, 1)[-1].splitlines())
+    first = _first_region(cell.source)
+    lines = cell.source.splitlines()
+    region = "\n".join(lines[first[0]:] if first else lines)
     return "code" if re.search(r"\bdef \b|\bfor \b|\breturn\b", region) else "literal"
 
 
@@ -166,14 +180,15 @@ def answer_menu(source: str, pool: list[str], size: int = 3) -> list[str]:
     replacement of the same shape is taken (a path for a path, a word for a word).
     """
     text = _solution_text(source)
-    before = source.split(_BEGIN, 1)[0] if _BEGIN in source else ""
-    first = len(before.splitlines()) + 1 if _BEGIN in source else 1
-    region = source.split(_BEGIN, 1)[-1].split(_END, 1)[0]
-    last = first + max(len(region.splitlines()) - 2, 0)
+    region = _first_region(source)
+    if region is None:
+        first, last = 1, 1 + max(len(source.splitlines()) - 2, 0)
+    else:
+        first, last = region[0], region[0] + max(region[1] - 1, 0)
     values = _answer_values(text, first, last)
     menu: list[str] = []
     for node, parent in reversed(values):  # later values first: earlier ones are examples
-        value = node.value
+        value = str(node.value)
         shape = _shape(value)
         siblings = {n.value for n in getattr(parent, "elts", []) if isinstance(n, ast.Constant)}
         if shape == "letter":
@@ -185,10 +200,10 @@ def answer_menu(source: str, pool: list[str], size: int = 3) -> list[str]:
             others = ["/", *others]
         if others and shape not in ("letter", "word"):
             menu.append(_with(text, node, others[0]))
-        partners = [n for n, _ in values if n.value != value and _shape(n.value) == shape
+        partners = [n for n, _ in values if n.value != value and _shape(str(n.value)) == shape
                     and n.lineno != node.lineno]
         if shape == "word" and partners:
-            menu.append(_with(_with(text, node, partners[0].value), partners[0], value)
+            menu.append(_with(_with(text, node, str(partners[0].value)), partners[0], value)
                         if partners[0].lineno != node.lineno else text)
     unique: list[str] = []
     for option in menu:
@@ -297,7 +312,7 @@ def _rated(cell: Any, rng: random.Random, role: str) -> str:
     end = {key: min(3, value + rng.choice((0, 1, 1, 2))) for key, value in start.items()}
     lines = []
     for line in cell.source.splitlines():
-        if line.strip() in ("# YOUR CODE HERE", "raise NotImplementedError()"):
+        if line.strip() in STUB_LINES:
             continue
         for when, values in (("start", start), ("end", end)):
             if line.startswith(f"{names[when]} ="):
@@ -481,6 +496,7 @@ def run_demo(folder: Path | str, *, learners: int = 12, seed: int = 0, jobs: int
     from kit.course.feedback import write_feedback
     from kit.course.grade import grade_assignment
     from kit.course.report import cohort_report
+    from kit.course.widget import write_report_html
 
     root = Path(folder)
     course = init_course(root, solutions=solutions,
@@ -501,12 +517,12 @@ def run_demo(folder: Path | str, *, learners: int = 12, seed: int = 0, jobs: int
             say(f"  - {problem}")
         with _progress_bar(learners, assignment, progress) as bar:
             run = grade_assignment(course, assignment, jobs=jobs, force=True,
-                                   progress=(lambda done, total, record, b=bar: b.update(1)))
+                                   progress=(lambda done, total, outcome, b=bar: b.update(1)))
         graded[assignment] = run
         say(run.summary())
         feedback[assignment] = write_feedback(course, assignment)
     report = cohort_report(course, assignments=assignments)
-    html = report.to_html(root / "report.html")
+    html = write_report_html(report, root / "report.html")
     csv = report.to_csv(root / "report.csv")
     say(f"report: {html} and {csv}")
     return DemoResult(course, cohort, collected, graded, feedback, report, html, csv)
@@ -519,113 +535,3 @@ def _progress_bar(total: int, label: str, shown: bool) -> Iterator[Any]:
 
     with quiet(not shown), progress(total=total, desc=f"grading {label}", unit="learner") as bar:
         yield bar
-
-
-# --- a synthetic gradebook (for the report's tests and benchmark) ----------------------
-
-
-def synthetic_gradebook(folder: Path, *, learners: int = 500, assignments: int = 6,
-                        tasks: int = 5, seed: int = 0) -> Any:
-    """An nbgrader SQLite gradebook with ``learners × assignments`` graded submissions.
-
-    Written with bulk SQL into nbgrader's schema (no notebooks are run); each assignment has
-    ``tasks`` autograded tasks and one written answer; marketing learners miss code-like
-    tasks more often, IT learners literal ones; a tenth of the written answers still wait
-    for a person.  Returns a :class:`~kit.course.report.CohortReport` over it, with
-    roster, grading records (wrong answers) and task titles made up to match.
-    """
-    from uuid import uuid4
-
-    from sqlalchemy import create_engine, text
-
-    from kit.course.coursedir import Course
-    from kit.course.exercises import new_gradebook
-    from kit.course.grade import GRADED, MANUAL, Outcome
-    from kit.course.report import CohortReport
-
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    db_url = new_gradebook(folder, "crosstalk")
-    rng = random.Random(seed)
-    roles = [("marketing", "it", "other")[i % 3 if i % 10 == 9 else i % 2] for i in
-             range(learners)]
-    ids = [f"learner{i:04d}" for i in range(learners)]
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in (
-        "assignment", "notebook", "base_cell", "grade_cells", "student",
-        "submitted_assignment", "submitted_notebook", "grade")}
-    rows["student"] = [{"id": i, "first_name": i.title(), "last_name": "Synthetic"}
-                       for i in ids]
-    titles: dict[tuple[str, str], tuple[str, str]] = {}
-    records: dict[str, list[Any]] = {}
-    for a in range(assignments):
-        name = f"{a + 1:02d}-module"
-        aid, nid = uuid4().hex, uuid4().hex
-        rows["assignment"].append({"id": aid, "name": name, "course_id": "crosstalk"})
-        rows["notebook"].append({"id": nid, "name": name, "assignment_id": aid})
-        cells = []
-        for t in range(tasks + 1):
-            manual = t == tasks
-            grade_id = "written_answer" if manual else f"task_{t + 1}"
-            cid = uuid4().hex
-            points = 3.0 if manual else float(1 + t % 3)
-            kind = "code" if t % 2 else "literal"
-            cells.append((cid, grade_id, points, manual, kind))
-            rows["base_cell"].append({"id": cid, "name": grade_id, "notebook_id": nid,
-                                      "type": "GradeCell"})
-            rows["grade_cells"].append({"id": cid, "max_score": points,
-                                        "cell_type": "markdown" if manual else "code"})
-            titles[(name, grade_id)] = (f"Part {t + 1} of module {a + 1}",
-                                        "manual" if manual else "auto",
-                                        "shared" if manual or t % 3 == 0 else
-                                        ("marketing", "it")[t % 2])
-        outcomes = []
-        for learner, role in zip(ids, roles, strict=True):
-            sid, snid = uuid4().hex, uuid4().hex
-            rows["submitted_assignment"].append({"id": sid, "assignment_id": aid,
-                                                 "student_id": learner})
-            rows["submitted_notebook"].append({"id": snid, "assignment_id": sid,
-                                               "notebook_id": nid, "flagged": False})
-            task_records, pending = [], False
-            for cid, grade_id, points, manual, kind in cells:
-                right = _TENDENCIES.get(role, _TENDENCIES["other"])[
-                    "written" if manual else kind][0]
-                if manual:
-                    waiting = rng.random() < 0.1
-                    pending = pending or waiting
-                    auto, manual_score = None, (None if waiting else float(
-                        rng.choice([1.5, 2.0, 3.0])))
-                else:
-                    auto, manual_score = (points if rng.random() < right else 0.0), None
-                    task_records.append({
-                        "notebook": name, "grade_id": grade_id, "score": auto,
-                        "max_score": points, "blank": auto == 0.0 and rng.random() < 0.3,
-                        "answer": [f'answer = "{rng.choice(["A", "B", "/", "/sale"])}"'],
-                        "error": "" if auto else "AssertionError"})
-                rows["grade"].append({"id": uuid4().hex, "notebook_id": snid, "cell_id": cid,
-                                      "auto_score": auto, "manual_score": manual_score,
-                                      "extra_credit": None,
-                                      "needs_manual_grade": manual and manual_score is None})
-            outcomes.append(Outcome(learner=learner, assignment=name,
-                                    status=MANUAL if pending else GRADED, tasks=task_records))
-        records[name] = outcomes
-    engine = create_engine(db_url)
-    with engine.begin() as connection:
-        for table, values in rows.items():
-            if values:
-                columns = list(values[0])
-                connection.execute(text(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                    f"({', '.join(':' + c for c in columns)})"), values)
-    engine.dispose()
-    roster = pd.DataFrame({"learner_id": ids, "name": [i.title() for i in ids], "role": roles},
-                          dtype=object)
-    course = Course(root=folder, db_url=db_url, course_id="crosstalk", source=folder / "source",
-                    assignments=tuple(records))
-    statements = ("redirect", "seo", "duplicates", "tracking", "launch", "brief")
-    ratings = {}
-    for learner in ids:
-        start = {key: rng.randint(0, 2) for key in statements}
-        ratings[learner] = {"start": start, "end": {key: min(3, value + rng.randint(0, 2))
-                                                    for key, value in start.items()}}
-    return CohortReport(course, roster=roster, records=records, titles=titles, rejections={},
-                        ratings=ratings)

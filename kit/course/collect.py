@@ -357,10 +357,10 @@ def write_log(course: Course, report: CollectReport) -> Path:
     for learner, source, target in report.filed:
         learners[learner]["filed"] = {"from": source, "to": target, "at": now}
     section["unmatched"] = []
-    for learner, label, reason in report.rejected:
+    for owner, label, reason in report.rejected:
         record = {"file": label, "reason": reason, "at": now}
-        if learner:
-            learners[learner]["rejected"].append(record)
+        if owner:
+            learners[owner]["rejected"].append(record)
         else:
             section["unmatched"].append(record)
     path = course.root / LOG_FILE

@@ -9,6 +9,8 @@ A course folder is an ordinary nbgrader course directory::
     DIR/roster.csv           learner_id, name, role (marketing, it or other)
     DIR/submitted/ autograded/ feedback/   nbgrader's usual folders
     DIR/grading/<assignment>.json          what crosstalk grade found per learner and task
+                                           (no scores: the gradebook is their one store;
+                                           see kit.course.records)
 
 Its ``nbgrader_config.py`` swaps nbgrader's ``Execute`` for
 :class:`kit.course.sandbox.SandboxedExecute`, so ``nbgrader autograde`` and the formgrader in
@@ -36,6 +38,7 @@ from kit.course.exercises import (
     new_gradebook,
     venv_on_path,
 )
+from kit.course.limits import GradingLimits
 from kit.errors import InputError
 from kit.tables import TableSource, locate, read_table, rename_columns
 
@@ -53,20 +56,6 @@ ROLES = ("marketing", "it", "other")
 COURSE_ID = "crosstalk"
 ROSTER_FILE = "roster.csv"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-
-@dataclass(frozen=True)
-class GradingLimits:
-    """What stops a runaway notebook (written to the course's ``nbgrader_config.py``)."""
-
-    cell_timeout: int = 30
-    """Seconds one cell may run."""
-    max_output_mb: float = 10.0
-    """Output the whole notebook may produce."""
-    memory_mb: int = 2048
-    """Address space of the kernel."""
-    cpu_seconds: int = 600
-    """CPU time of the kernel for the whole notebook."""
 
 
 @dataclass(frozen=True)

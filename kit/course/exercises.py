@@ -39,6 +39,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from kit.answers import strip_widget_state
+from kit.course.markers import HIDDEN, MARKERS, SOLUTION
 from kit.errors import InputError
 
 __all__ = [
@@ -64,10 +65,8 @@ IGNORED = (".ipynb_checkpoints", "__pycache__", "*.pyc", ".nbgrader.log", "grade
            "feedback", ".DS_Store")
 """Names never copied into, or compared in, a built exercise."""
 
-_DELIMITERS = {
-    "solution": ("BEGIN SOLUTION", "END SOLUTION"),
-    "hidden tests": ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS"),
-}
+_DELIMITERS = {kind: MARKERS[kind] for kind in (SOLUTION, HIDDEN)}
+"""The markers whose balance is checked before nbgrader builds (:mod:`kit.course.markers`)."""
 
 
 # --- where nbgrader runs ---------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 nbgrader's own feedback renders the autograded notebook, whose restored test cells include
 the hidden tests (nbgrader issue 917).  These pages are built from the grading records
-instead: per task the learner's score and, where points were lost, a plain-language hint.
+instead (:func:`kit.course.results.load_results`: the gradebook's scores and what the
+autograded notebooks show, whether ``crosstalk grade``, ``nbgrader autograde`` or the
+formgrader's *Autograde* button graded them): per task the learner's score and, where
+points were lost, a plain-language hint.
 
 Nothing the learner's kernel printed reaches a page.  The test cells run outside the
 kernel (:mod:`kit.course.sandbox`), which records for a failed check the error, whether
@@ -16,13 +19,13 @@ from __future__ import annotations
 
 import builtins
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
-from typing import Any
 
 from kit.course.coursedir import Course, open_course
-from kit.course.grade import FAILED, Outcome, load_run, refresh_scores
+from kit.course.records import Outcome, TaskResult
+from kit.course.results import load_results
 from kit.course.tasks import AssignmentTasks, Task, load_tasks, reveals_hidden
 
 __all__ = ["FeedbackFiles", "feedback_html", "hint_for", "write_feedback"]
@@ -46,12 +49,11 @@ def _points(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
-def hint_for(task: Task, result: dict[str, Any] | None, fragments: set[str],
-             limits: dict[str, str] | None = None) -> tuple[str, str]:
+def hint_for(task: Task, result: TaskResult | None, fragments: set[str]) -> tuple[str, str]:
     """``(css class, plain-language hint)`` for one task of one learner; never hidden text."""
     if result is None:
         return "wait", "Not graded: this task was not found in your notebook."
-    score, top = result.get("score"), result.get("max_score") or task.points
+    score, top = result.score, result.max_score or task.points
     if task.kind == "manual":
         if score is None:
             return "wait", "A person will read and grade this answer."
@@ -59,10 +61,10 @@ def hint_for(task: Task, result: dict[str, Any] | None, fragments: set[str],
                 f"Graded by a person: {score:g} of {top:g} points.")
     if score is not None and score >= top:
         return "ok", "Done: every check passes."
-    error = result.get("error", "")
-    if result.get("stopped") or error in ("CellTimeoutError", "OutputLimitExceeded",
-                                          "KernelDied", "MemoryError"):
-        kind = result.get("stopped") or error
+    error = result.error
+    if result.stopped or error in ("CellTimeoutError", "OutputLimitExceeded",
+                                   "KernelDied", "MemoryError"):
+        kind = result.stopped or error
         texts = {
             "timeout": "The check was stopped because it ran too long. Does your answer loop "
                        "forever or wait for something? Run it in Jupyter: it should finish in "
@@ -77,7 +79,7 @@ def hint_for(task: Task, result: dict[str, Any] | None, fragments: set[str],
         key = {"CellTimeoutError": "timeout", "OutputLimitExceeded": "output",
                "KernelDied": "kernel", "MemoryError": "memory"}.get(kind, kind)
         return "lost", texts.get(key, texts["kernel"])
-    if result.get("blank"):
+    if result.blank:
         return "lost", ("Not answered yet: your answer cell still has "
                         "<code>raise NotImplementedError()</code>. Replace those lines with "
                         "your answer, then run the check cell below it.")
@@ -86,8 +88,8 @@ def hint_for(task: Task, result: dict[str, Any] | None, fragments: set[str],
     hidden = (f"Your answer passes the checks you can see, but not the extra checks used "
               f"for grading. Re-read “{escape(task.title)}” and compare your answer with "
               "exactly what the task asks for.")
-    message = str(result.get("message", "")).strip()
-    if result.get("hidden_failure") or (message and reveals_hidden(message, fragments)):
+    message = result.message.strip()
+    if result.hidden_failure or (message and reveals_hidden(message, fragments)):
         return "lost", hidden
     if error == "AssertionError":
         if message:
@@ -124,24 +126,23 @@ def feedback_html(outcome: Outcome, tasks: AssignmentTasks, *, name: str = "",
             f"<title>{escape(tasks.assignment)}: feedback for {who}</title>"
             f"<style>{_STYLE}</style></head><body>"
             f"<h1>{escape(tasks.assignment)}: feedback for {who}</h1>")
-    if outcome.status == FAILED:
-        reason = outcome.reason
+    if outcome.failed:
+        reason = outcome.explanation
         if reveals_hidden(reason, fragments):
             reason = "the notebook could not be run"
         body = (f"<p class='lost'>Your submission could not be graded: {escape(reason)}.</p>"
                 "<p>Open your notebook in Jupyter, choose <b>Kernel → Restart Kernel and Run "
                 "All Cells</b>, check that it finishes, save it and hand it in again.</p>")
         return head + body + "</body></html>"
-    results = {(t["notebook"], t["grade_id"]): t for t in outcome.tasks}
     rows = []
     for task in tasks.tasks:
-        result = results.get((task.notebook, task.grade_id))
+        result = outcome.task(task.notebook, task.grade_id)
         css, hint = hint_for(task, result, fragments)
-        score = None if result is None else result.get("score")
+        score = None if result is None else result.score
         rows.append(f"<tr><td>{escape(task.title)}</td><td class='score {css}'>"
                     f"{_points(score)} / {task.points:g}</td><td>{hint}</td></tr>")
-    pending = any(t.kind == "manual" and (results.get((t.notebook, t.grade_id)) or {}).get(
-        "score") is None for t in tasks.tasks)
+    pending = any(t.kind == "manual" and getattr(outcome.task(t.notebook, t.grade_id), "score",
+                                                 None) is None for t in tasks.tasks)
     total = f"{_points(outcome.score)} of {outcome.max_score:g} points"
     note = " (written answers are not graded yet)" if pending else ""
     body = (f"<p class='total'>Score so far: <b>{total}</b>{note}.</p>"
@@ -151,9 +152,8 @@ def feedback_html(outcome: Outcome, tasks: AssignmentTasks, *, name: str = "",
             "used for grading stay private, so everyone is graded on the same footing.</p>")
     page = head + body + "</body></html>"
     if reveals_hidden(page, fragments):  # last line of defence: drop every quoted message
-        safe = [{**t, "message": "", "hidden_failure": bool(t.get("error"))}
-                for t in outcome.tasks]
-        clean = Outcome(**{**outcome.__dict__, "tasks": safe, "reason": ""})
+        safe = [replace(t, message="", hidden_failure=bool(t.error)) for t in outcome.tasks]
+        clean = replace(outcome, tasks=safe, reason="")
         return feedback_html(clean, tasks, name=name, fragments=set())
     return page
 
@@ -170,10 +170,11 @@ class FeedbackFiles:
 
 
 def write_feedback(course: Course | Path | str, assignment: str) -> FeedbackFiles:
-    """Write ``feedback/<learner>/<assignment>/<assignment>.html`` for every graded learner."""
+    """Write ``feedback/<learner>/<assignment>/<assignment>.html`` for every learner graded
+    (however it was graded: see :func:`kit.course.results.load_results`) or not gradable."""
     course = course if isinstance(course, Course) else open_course(course)
-    run = refresh_scores(course, load_run(course, assignment))
     tasks = load_tasks(course.source, assignment)
+    run = load_results(course, assignment, tasks=tasks)
     fragments = tasks.hidden()
     roster = course.roster()
     names = dict(zip(roster["learner_id"], roster["name"], strict=True))

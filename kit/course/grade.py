@@ -11,121 +11,59 @@ Around it:
   folder with none of the assignment's notebooks, is *rejected* with the reason and left
   out of the gradebook (nbgrader would record an empty submission);
 * a hard deadline per submission on top of the per-cell limits: a worker that does not
-  answer in time is killed (its kernel dies with it) and the learner is reported as failed;
-* the batch always completes; the result is a :class:`GradeRun` (table of graded, failed
-  with the reason, and waiting for manual grading), also saved as
-  ``DIR/grading/<assignment>.json`` for ``crosstalk feedback`` and ``crosstalk report``.
+  answer in time is killed (its kernel dies with it) and the learner is reported as timed
+  out (``crosstalk grade`` then exits 1 and names every learner not graded);
+* the batch always completes; the result is a :class:`~kit.course.records.GradeRun`
+  (graded, waiting for manual grading, failed, timed out or rejected, with the reason),
+  whose records (no scores: the gradebook holds them) are saved as
+  ``DIR/grading/<assignment>.json`` (:mod:`kit.course.results`).
+
+The worker processes and their deadline are :mod:`kit.course.pool`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
-from html import escape
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import nbformat
-import pandas as pd
 
 from kit.course.coursedir import Course, open_course, remove_tree
 from kit.course.exercises import course_config, venv_on_path
-from kit.course.gradebook import task_scores
+from kit.course.limits import limits_of, submission_deadline
+from kit.course.pool import Lost, WorkerPool, serve
 from kit.course.ports import PORT_SLOT_VARIABLE
-from kit.course.tasks import AssignmentTasks, load_tasks, outcome_of
+from kit.course.records import (
+    FLAG_BLANK,
+    FLAG_REFUSED,
+    GradeRun,
+    Outcome,
+    Status,
+    now,
+)
+from kit.course.results import (
+    flag_blank,
+    load_flags,
+    load_results,
+    load_run,
+    observe,
+    save_records,
+    with_scores,
+)
+from kit.course.tasks import AssignmentTasks, load_tasks
 from kit.errors import InputError
 
-__all__ = ["FLAG_BLANK", "FLAG_REFUSED", "GradeRun", "Outcome", "find_submissions",
-           "grade_assignment", "load_flags", "load_run", "refresh_scores"]
+__all__ = ["FAILED", "FLAG_BLANK", "FLAG_REFUSED", "GRADED", "MANUAL", "GradeRun", "Outcome",
+           "Status", "find_submissions", "grade_assignment", "load_flags", "load_results",
+           "load_run", "refresh_scores"]
 
-GRADED, MANUAL, FAILED = "graded", "needs manual grading", "failed"
-STATUSES = (GRADED, MANUAL, FAILED)
-FLAG_BLANK = "full marks with blank answers"
-FLAG_REFUSED = "tried something the sandbox refused"
-
-
-@dataclass
-class Outcome:
-    """What grading did with one learner's submission."""
-
-    learner: str
-    assignment: str
-    status: str
-    """``graded``, ``needs manual grading`` or ``failed``."""
-    reason: str = ""
-    """Why it failed, or which limit stopped part of it."""
-    score: float | None = None
-    max_score: float = 0.0
-    seconds: float = 0.0
-    sandboxed: bool = False
-    stopped: list[dict[str, Any]] = field(default_factory=list)
-    tasks: list[dict[str, Any]] = field(default_factory=list)
-    flags: list[dict[str, str]] = field(default_factory=list)
-    """For the team lead: ``{"flag", "detail"}``, e.g. full marks with blank answers, or
-    something the sandbox refused (see :data:`FLAG_BLANK`, :mod:`kit.course.sandbox`)."""
-    not_enforced: list[str] = field(default_factory=list)
-    """Sandbox mechanisms this machine could not apply while grading it."""
-
-
-@dataclass
-class GradeRun:
-    """The outcome of one ``grade`` run: one :class:`Outcome` per learner."""
-
-    assignment: str
-    outcomes: list[Outcome]
-    seconds: float = 0.0
-    jobs: int = 1
-
-    def frame(self) -> pd.DataFrame:
-        """learner, status, score, max_score, reason, seconds: one row per learner."""
-        rows = [{"learner": o.learner, "status": o.status, "score": o.score,
-                 "max_score": o.max_score, "reason": o.reason, "seconds": round(o.seconds, 1)}
-                for o in self.outcomes]
-        return pd.DataFrame(rows, columns=["learner", "status", "score", "max_score", "reason",
-                                           "seconds"])
-
-    def counts(self) -> dict[str, int]:
-        return {status: sum(o.status == status for o in self.outcomes) for status in STATUSES}
-
-    def summary(self) -> str:
-        counts = self.counts()
-        stopped = sum(bool(o.stopped) for o in self.outcomes if o.status != FAILED)
-        text = (f"{self.assignment}: {len(self.outcomes)} submission(s) in {self.seconds:.0f} s "
-                f"with {self.jobs} job(s): {counts[GRADED]} graded, {counts[MANUAL]} waiting "
-                f"for manual grading, {counts[FAILED]} failed")
-        text += (f"; {stopped} stopped by a limit (see reason)" if stopped else "") + "."
-        flagged = sum(bool(o.flags) for o in self.outcomes)
-        if flagged:
-            text += f" {flagged} flagged for a look (see grading/{self.assignment}-flags.json)."
-        missing = sorted({item for o in self.outcomes for item in o.not_enforced})
-        if missing:
-            text += " Not enforced on this machine: " + "; ".join(missing) + "."
-        return text
-
-    def table(self) -> str:
-        """The plain-text table ``crosstalk grade`` prints."""
-        frame = self.frame()
-        if frame.empty:
-            return "no submissions"
-        lines = []
-        width = max(len("learner"), *(len(o.learner) for o in self.outcomes))
-        lines.append(f"{'learner':<{width}}  {'status':<20}  {'score':>11}  reason")
-        for o in sorted(self.outcomes, key=lambda o: (STATUSES.index(o.status), o.learner)):
-            score = "-" if o.score is None else f"{o.score:g} / {o.max_score:g}"
-            lines.append(f"{o.learner:<{width}}  {o.status:<20}  {score:>11}  {o.reason}")
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return f"GradeRun({self.summary()})"
-
-    def _repr_html_(self) -> str:
-        return f"<p>{escape(self.summary())}</p>" + self.frame().to_html(index=False)
+GRADED, MANUAL, FAILED = Status.GRADED, Status.MANUAL, Status.FAILED
+"""Short names of the commonest statuses (:class:`~kit.course.records.Status`)."""
 
 
 # --- finding and checking submissions --------------------------------------------------
@@ -205,30 +143,6 @@ def _log_tail(result: dict[str, Any]) -> str:
     return (useful or lines or ["nbgrader reported an error"])[-1].split("] ", 1)[-1][:300]
 
 
-def _checked(result: dict[str, Any], notebook: Any) -> dict[str, Any]:
-    """A task's result with what the judge recorded (not what the kernel printed).
-
-    The test cells ran outside the learner's kernel (:mod:`kit.course.sandbox`), which
-    wrote ``metadata.crosstalk.check`` on each: the error, whether its line is in the hidden
-    part, and the visible test's own message text.  Only that text is kept as the message.
-    """
-    for cell in notebook.cells:
-        meta = cell.get("metadata", {})
-        if meta.get("nbgrader", {}).get("grade_id") != result.get("grade_id"):
-            continue
-        check = meta.get("crosstalk", {}).get("check")
-        if isinstance(check, dict):
-            if check.get("passed"):
-                return result
-            result.update(hidden_failure=bool(check.get("hidden", True)),
-                          message=str(check.get("text", "") or ""),
-                          error=str(check.get("error", result.get("error", ""))))
-        elif result.get("error") and not result.get("stopped"):
-            result.update(message="", hidden_failure=True)  # not run by the judge: no text
-        return result
-    return result
-
-
 # Failures that say nothing about the submission: SQLite busy with another worker's write;
 # a kernel that died before it answered its first message (before any learner code ran),
 # e.g. because another program took one of its ports in the moment after it was chosen.
@@ -237,7 +151,7 @@ _TRANSIENT = ("database is locked", "Kernel died before replying to kernel_info"
 
 
 def grade_one(api: Any, course: Course, assignment: str, learner: str, force: bool,
-              tasks: AssignmentTasks) -> dict[str, Any]:
+              tasks: AssignmentTasks) -> Outcome:
     """Autograde one learner with nbgrader's API; what the autograded notebooks show."""
     start = time.perf_counter()
     result = api.autograde(assignment, learner, force=force, create=True)
@@ -246,44 +160,31 @@ def grade_one(api: Any, course: Course, assignment: str, learner: str, force: bo
             break
         time.sleep(0.5)
         result = api.autograde(assignment, learner, force=True, create=True)
-    record: dict[str, Any] = {"learner": learner, "assignment": assignment}
+    folder = course.folder("autograded") / learner / assignment
     if not result.get("success"):
-        record.update(status=FAILED, reason=f"nbgrader could not grade it: {_log_tail(result)}")
+        remove_tree(folder)  # a failure record never sits beside autograded notebooks
+        outcome = Outcome(learner, assignment, Status.FAILED, recorded=now(),
+                          reason=f"nbgrader could not grade it: {_log_tail(result)}")
     else:
-        folder = course.folder("autograded") / learner / assignment
-        outcomes, stopped, sandboxed = [], [], True
-        refused: list[dict[str, str]] = []
-        missing: set[str] = set()
-        for path in sorted(folder.glob("*.ipynb")):
-            notebook = nbformat.read(path, as_version=4)
-            marks = notebook.metadata.get("crosstalk", {})
-            sandboxed = sandboxed and bool(marks.get("sandbox", False))
-            stopped += [{**mark, "notebook": path.stem} for mark in marks.get("stopped", [])]
-            refused += [{"flag": FLAG_REFUSED, "detail": f"{path.stem}: {mark.get('flag')}"
-                         + (f" ({mark['detail']})" if mark.get("detail") else "")}
-                        for mark in marks.get("refused", [])]
-            missing.update(marks.get("not_enforced", []))
-            outcomes += [_checked(o.as_dict(), notebook)
-                         for o in outcome_of(notebook, tasks, path.stem)]
-        record.update(status="ok", tasks=outcomes, stopped=stopped, sandboxed=sandboxed,
-                      flags=refused, not_enforced=sorted(missing))
-    record["seconds"] = time.perf_counter() - start
-    return record
+        outcome = observe(folder, tasks, learner)
+    outcome.seconds = time.perf_counter() - start
+    return outcome
 
 
-def _worker(connection: Connection, root: str, log_path: str, port_slot: str) -> None:
-    """A grading process: reads ``(assignment, learner, force)``, answers with a record.
+def _worker(connection: Connection, slot: int, slots: int, root: str, log_folder: str) -> None:
+    """A grading process: answers each ``(assignment, learner, force)`` with an Outcome.
 
-    ``port_slot`` ("slot/slots") gives its kernels their own share of the TCP ports
-    (:mod:`kit.course.ports`).
+    Its kernels get their own share of the TCP ports (:mod:`kit.course.ports`); its output
+    goes to ``grading/worker-<slot>.log``.
     """
     import logging
 
-    os.environ[PORT_SLOT_VARIABLE] = port_slot
+    os.environ[PORT_SLOT_VARIABLE] = f"{slot}/{slots}"
     from kit.course.sandbox import protect_process
 
     protect_process()
 
+    log_path = os.path.join(log_folder, f"worker-{slot}.log")
     descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(descriptor, 1)
     os.dup2(descriptor, 2)
@@ -297,94 +198,20 @@ def _worker(connection: Connection, root: str, log_path: str, port_slot: str) ->
     tasks_cache: dict[str, AssignmentTasks] = {}
     with venv_on_path():
         api = NbGraderAPI(config=course_config(course.root, course_root=course.root))
-        while True:
-            message = connection.recv()
-            if message is None:
-                break
+
+        def handle(message: tuple[str, str, bool]) -> Outcome:
             assignment, learner, force = message
-            if assignment not in tasks_cache:
-                tasks_cache[assignment] = load_tasks(course.source, assignment)
             try:
-                record = grade_one(api, course, assignment, learner, force,
-                                   tasks_cache[assignment])
+                if assignment not in tasks_cache:
+                    tasks_cache[assignment] = load_tasks(course.source, assignment)
+                return grade_one(api, course, assignment, learner, force,
+                                 tasks_cache[assignment])
             except Exception as error:  # report it and keep the worker going
-                record = {"learner": learner, "assignment": assignment, "status": FAILED,
-                          "reason": f"grading crashed: {type(error).__name__}: {error}"[:300],
-                          "seconds": 0.0}
-            connection.send(record)
+                return Outcome(learner, assignment, Status.FAILED, recorded=now(),
+                               reason=f"grading crashed: {type(error).__name__}: "
+                                      f"{error}"[:300])
 
-
-class _Pool:
-    """``jobs`` worker processes with a deadline per submission; a stuck one is replaced."""
-
-    def __init__(self, course: Course, jobs: int, log_folder: Path) -> None:
-        self.course = course
-        self.context = multiprocessing.get_context("spawn")
-        self.log_folder = log_folder
-        self.workers: list[tuple[Any, Connection] | None] = [None] * jobs
-        self.started = 0
-
-    def _start(self, slot: int) -> tuple[Any, Connection]:
-        parent, child = self.context.Pipe()
-        log = self.log_folder / f"worker-{slot}.log"
-        process = self.context.Process(
-            target=_worker, args=(child, str(self.course.root), str(log),
-                                  f"{slot}/{len(self.workers)}"), daemon=True)
-        process.start()
-        child.close()
-        self.workers[slot] = (process, parent)
-        return process, parent
-
-    def run(self, items: Sequence[tuple[str, str, bool]], deadline: float
-            ) -> Iterator[dict[str, Any]]:
-        queue = list(items)
-        busy: dict[int, tuple[tuple[str, str, bool], float]] = {}
-        while queue or busy:
-            for slot in range(len(self.workers)):
-                if slot not in busy and queue:
-                    worker = self.workers[slot] or self._start(slot)
-                    item = queue.pop(0)
-                    worker[1].send(item)
-                    busy[slot] = (item, time.monotonic())
-            for slot, (item, since) in list(busy.items()):
-                process, connection = self.workers[slot]  # type: ignore[misc]
-                if connection.poll(0.05):
-                    try:
-                        record = connection.recv()
-                    except (EOFError, OSError):
-                        record = self._lost(slot, item, "the grading process ended unexpectedly")
-                    del busy[slot]
-                    yield record
-                elif not process.is_alive():
-                    del busy[slot]
-                    yield self._lost(slot, item, "the grading process ended unexpectedly "
-                                     f"(exit code {process.exitcode})")
-                elif time.monotonic() - since > deadline:
-                    del busy[slot]
-                    yield self._lost(slot, item, f"did not finish within {deadline:.0f} s and "
-                                     "was stopped (a cell that ignores interrupts?)")
-
-    def _lost(self, slot: int, item: tuple[str, str, bool], reason: str) -> dict[str, Any]:
-        process, connection = self.workers[slot]  # type: ignore[misc]
-        process.kill()
-        process.join(5)
-        connection.close()
-        self.workers[slot] = None
-        assignment, learner, _ = item
-        remove_tree(self.course.folder("autograded") / learner / assignment)
-        return {"learner": learner, "assignment": assignment, "status": FAILED,
-                "reason": reason, "seconds": 0.0}
-
-    def close(self) -> None:
-        for worker in self.workers:
-            if worker is None:
-                continue
-            process, connection = worker
-            with contextlib.suppress(BrokenPipeError, OSError):
-                connection.send(None)
-            process.join(10)
-            if process.is_alive():
-                process.kill()
+        serve(connection, handle)
 
 
 # --- the run ---------------------------------------------------------------------------
@@ -395,13 +222,6 @@ def _code_cells(course: Course, assignment: str) -> int:
         sum(cell.cell_type == "code" for cell in nbformat.read(path, as_version=4).cells)
         for path in (course.source / assignment).glob("*.ipynb")
     )
-
-
-def _limits(course: Course) -> tuple[float, float]:
-    section = course.config().SandboxedExecute
-    timeout = float(section.timeout) if "timeout" in section else 30.0
-    grace = float(section.kernel_grace) if "kernel_grace" in section else 5.0
-    return timeout, grace
 
 
 def known_assignments(course: Course) -> list[str]:
@@ -419,13 +239,14 @@ def grade_assignment(
     jobs: int = 2,
     force: bool = False,
     learners: Sequence[str] | None = None,
-    progress: Callable[[int, int, dict[str, Any]], None] | None = None,
+    progress: Callable[[int, int, Outcome], None] | None = None,
 ) -> GradeRun:
     """Autograde ``assignment`` for every submitted learner (or ``learners``) with ``jobs``.
 
     ``force`` regrades submissions that were graded before (as ``nbgrader autograde
     --force``); without it they are kept unless the submission is newer.  ``progress`` is
-    called after each learner with ``(done, total, record)``.
+    called after each learner with ``(done, total, outcome)`` (the outcome before the
+    gradebook's scores are put on).
     """
     course = course if isinstance(course, Course) else open_course(course)
     known = known_assignments(course)
@@ -440,38 +261,47 @@ def grade_assignment(
     everyone = find_submissions(course, assignment)
     chosen = [name for name in everyone if learners is None or name in set(learners)]
     start = time.perf_counter()
-    records: list[dict[str, Any]] = []
+    outcomes: list[Outcome] = []
     todo: list[tuple[str, str, bool]] = []
     for learner in chosen:
         reason = check_submission(course.folder("submitted") / learner / assignment, notebooks)
         if reason:
             remove_tree(course.folder("autograded") / learner / assignment)
-            records.append({"learner": learner, "assignment": assignment, "status": FAILED,
-                            "reason": f"rejected: {reason}", "seconds": 0.0})
+            outcomes.append(Outcome(learner, assignment, Status.REJECTED, reason=reason,
+                                    recorded=now()))
         else:
             todo.append((assignment, learner, force))
-    done = len(records)
+    done = len(outcomes)
     total = len(chosen)
     if progress:
-        for record in records:
-            progress(done, total, record)
+        for outcome in outcomes:
+            progress(done, total, outcome)
     grading = course.folder("grading")
     grading.mkdir(exist_ok=True)
-    timeout, grace = _limits(course)
-    deadline = 120.0 + _code_cells(course, assignment) * (timeout + grace + 5)
+    deadline = submission_deadline(limits_of(course.config()), _code_cells(course, assignment))
     if todo:
-        pool = _Pool(course, max(1, min(jobs, len(todo))), grading)
+        pool: WorkerPool[tuple[str, str, bool]] = WorkerPool(
+            min(jobs, len(todo)), _worker, (str(course.root), str(grading)))
         try:
-            for record in pool.run(todo, deadline):
-                records.append(record)
+            for (_, learner, _), answer in pool.run(todo, deadline):
+                outcome = _lost(course, assignment, learner, answer) if isinstance(
+                    answer, Lost) else answer
+                outcomes.append(outcome)
                 done += 1
                 if progress:
-                    progress(done, total, record)
+                    progress(done, total, outcome)
         finally:
             pool.close()
-    run = _finish(course, assignment, tasks, records, time.perf_counter() - start, jobs)
-    _save(course, run)
+    run = _finish(course, tasks, outcomes, time.perf_counter() - start, jobs)
+    save_records(course, run)
     return run
+
+
+def _lost(course: Course, assignment: str, learner: str, lost: Lost) -> Outcome:
+    """The outcome of a submission whose worker was stopped or ended (nothing of it kept)."""
+    remove_tree(course.folder("autograded") / learner / assignment)
+    return Outcome(learner, assignment, Status.TIMED_OUT if lost.timed_out else Status.FAILED,
+                   reason=lost.reason, recorded=now())
 
 
 def _refuse_exposed(course: Course) -> None:
@@ -492,108 +322,17 @@ def _refuse_exposed(course: Course) -> None:
                  "folder, not under /usr, /etc or the Python installation.")
 
 
-def _apply_scores(outcome: Outcome, rows: pd.DataFrame | None) -> None:
-    """Put the gradebook's current scores (``rows`` of :func:`task_scores`) on ``outcome``."""
-    if outcome.status == FAILED:
-        return
-    if rows is None:
-        outcome.status, outcome.reason = FAILED, "no grades for it in the gradebook"
-        return
-    points = {(row.notebook, row.task): row for row in rows.itertuples()}
-    for task in outcome.tasks:
-        row = points.get((task["notebook"], task["grade_id"]))
-        task["score"] = None if row is None or pd.isna(row.score) else float(row.score)
-        task["max_score"] = None if row is None else float(row.max_score)
-    outcome.max_score = float(rows["max_score"].sum())
-    outcome.score = float(rows["score"].fillna(0).sum())
-    outcome.status = MANUAL if rows["needs_manual_grade"].any() else GRADED
-
-
 def refresh_scores(course: Course, run: GradeRun) -> GradeRun:
     """``run`` with the scores the gradebook holds now (after manual grading, say)."""
-    scores = task_scores(course.db_url, course.course_id, run.assignment)
-    by_learner = {name: frame for name, frame in scores.groupby("learner")}
-    for outcome in run.outcomes:
-        _apply_scores(outcome, by_learner.get(outcome.learner))
-    return run
+    return with_scores(course, run)
 
 
-def _finish(course: Course, assignment: str, tasks: AssignmentTasks,
-            records: list[dict[str, Any]], seconds: float, jobs: int) -> GradeRun:
-    outcomes = []
-    for record in records:
-        outcome = Outcome(learner=record["learner"], assignment=assignment,
-                          status=record["status"], reason=record.get("reason", ""),
-                          max_score=tasks.max_score, seconds=float(record.get("seconds", 0)),
-                          sandboxed=bool(record.get("sandboxed", False)),
-                          stopped=list(record.get("stopped", [])),
-                          tasks=[dict(task) for task in record.get("tasks", [])],
-                          flags=list(record.get("flags", [])),
-                          not_enforced=list(record.get("not_enforced", [])))
-        if outcome.stopped:
-            outcome.reason = "; ".join(
-                f"{mark.get('grade_id') or 'cell ' + str(mark['index'] + 1)}: "
-                f"{mark['detail']}" for mark in outcome.stopped)
-        outcomes.append(outcome)
+def _finish(course: Course, tasks: AssignmentTasks, outcomes: list[Outcome], seconds: float,
+            jobs: int) -> GradeRun:
+    for outcome in outcomes:
+        outcome.max_score = tasks.max_score
     outcomes.sort(key=lambda o: o.learner)
-    run = refresh_scores(course, GradeRun(assignment, outcomes, seconds, jobs))
+    run = with_scores(course, GradeRun(tasks.assignment, outcomes, seconds, jobs))
     for outcome in run.outcomes:
-        _flag_blank(outcome, tasks)
+        flag_blank(outcome, tasks)
     return run
-
-
-def _flag_blank(outcome: Outcome, tasks: AssignmentTasks) -> None:
-    """Flag full autograded marks on answers the learner never filled in."""
-    auto = {(t.notebook, t.grade_id) for t in tasks.tasks if t.kind == "auto"}
-    results = [t for t in outcome.tasks if (t.get("notebook"), t.get("grade_id")) in auto]
-    if not results or any(t.get("score") is None or t.get("max_score") is None for t in results):
-        return
-    full = all(t["score"] >= t["max_score"] for t in results)
-    blank = [t["grade_id"] for t in results if t.get("blank")]
-    if full and blank and not any(f["flag"] == FLAG_BLANK for f in outcome.flags):
-        outcome.flags.append({"flag": FLAG_BLANK, "detail": "every check passed although "
-                              f"these answers are still blank: {', '.join(blank)}"})
-
-
-def _save(course: Course, run: GradeRun) -> Path:
-    """Write ``grading/<assignment>.json``, keeping learners this run did not touch."""
-    path = course.folder("grading") / f"{run.assignment}.json"
-    previous = load_run(course, run.assignment)
-    kept = [o for o in previous.outcomes if o.learner not in {n.learner for n in run.outcomes}]
-    merged = sorted(kept + run.outcomes, key=lambda o: o.learner)
-    payload = {"assignment": run.assignment, "outcomes": [asdict(o) for o in merged]}
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps(payload, indent=1), encoding="utf-8")
-    temporary.replace(path)
-    flags = course.folder("grading") / f"{run.assignment}-flags.json"
-    flagged = {o.learner: o.flags for o in merged if o.flags}
-    temporary = flags.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps({"assignment": run.assignment, "flags": flagged},
-                                    indent=1), encoding="utf-8")
-    temporary.replace(flags)
-    return path
-
-
-def load_flags(course: Course | Path | str, assignment: str) -> dict[str, list[dict[str, str]]]:
-    """``learner → [{"flag", "detail"}]`` from ``grading/<assignment>-flags.json`` (for reports).
-
-    Flags: :data:`FLAG_BLANK` (every autograded check passed on blank answers) and
-    :data:`FLAG_REFUSED` (the notebook tried something the sandbox refused: another kind of
-    socket, another process's environment, the terminal, raw system calls, too many
-    processes, too much memory, processes left running).
-    """
-    course = course if isinstance(course, Course) else open_course(course)
-    path = course.folder("grading") / f"{assignment}-flags.json"
-    if not path.is_file():
-        return {}
-    return dict(json.loads(path.read_text(encoding="utf-8")).get("flags", {}))
-
-
-def load_run(course: Course | Path | str, assignment: str) -> GradeRun:
-    """The saved outcomes of every learner graded so far for ``assignment`` (maybe none)."""
-    course = course if isinstance(course, Course) else open_course(course)
-    path = course.folder("grading") / f"{assignment}.json"
-    if not path.is_file():
-        return GradeRun(assignment, [])
-    payload = json.loads(path.read_text(encoding="utf-8"))
-    return GradeRun(assignment, [Outcome(**item) for item in payload.get("outcomes", [])])

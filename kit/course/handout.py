@@ -34,6 +34,7 @@ from typing import Any
 import nbformat
 
 from kit.course.exercises import build_exercises, find_course_root
+from kit.course.markers import HIDDEN, MARKERS, SOLUTION, split_regions
 from kit.errors import InputError
 
 __all__ = ["HANDOUT_WORKSHOPS", "Leak", "answer_lines", "handout_leaks", "write_handout"]
@@ -44,12 +45,6 @@ LEARNER_FILES = ("GLOSSARY.md",)
 """Other files of ``workshops/`` that learners get (not ``FACILITATOR.md``)."""
 MIN_LINE = 16
 """Answer lines shorter than this (``pass``, ``return x``) are too common to be a leak."""
-
-_REGIONS = (("### BEGIN SOLUTION", "### END SOLUTION"),
-            ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
-            ("<!-- BEGIN SAMPLE ANSWERS -->", "<!-- END SAMPLE ANSWERS -->"))
-"""Marked regions of a solution notebook that hold answers: solution blocks, hidden
-tests, and the sample answers of a rubric."""
 
 _README = """\
 # Crosstalk: the learners' copy
@@ -99,29 +94,18 @@ class Leak:
         return f"{self.file}: {self.line.strip()!r} (from {self.origin})"
 
 
-def _split_regions(source: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """``([(region begin marker, line) inside answer regions], [lines outside])`` of a cell."""
-    inside, outside, opened = [], [], None
-    for line in source.splitlines():
-        begin = next((b for b, _ in _REGIONS if b in line), None)
-        if opened is None and begin is not None:
-            opened = begin
-        elif opened is not None and dict(_REGIONS)[opened] in line:
-            opened = None
-        elif opened is not None:
-            inside.append((opened, line))
-        else:
-            outside.append(line)
-    return inside, outside
-
-
 def _answer_split(cell: Any) -> tuple[list[tuple[str, str]], list[str]]:
-    """:func:`_split_regions` of a cell; a solution cell without markers (a written answer
-    in Markdown) is an answer as a whole: nbgrader gives learners an empty one."""
+    """``([(region kind, line) inside answer regions], [lines outside])`` of a cell
+    (:func:`kit.course.markers.split_regions`); a solution cell without solution markers
+    (a written answer in Markdown) is an answer as a whole: nbgrader gives learners an
+    empty one."""
     meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
-    if meta.get("solution") and not any(b in cell.source for b, _ in _REGIONS):
-        return [("### BEGIN SOLUTION", line) for line in cell.source.splitlines()], []
-    return _split_regions(cell.source)
+    if meta.get("solution") and MARKERS[SOLUTION][0] not in cell.source:
+        return [(SOLUTION, line) for line in cell.source.splitlines()], []
+    regions = split_regions(cell.source)
+    inside = sorted((number, kind, line) for kind, lines in regions.inside.items()
+                    for number, line in lines)
+    return [(kind, line) for _, kind, line in inside], regions.visible
 
 
 def _key(line: str) -> str:
@@ -150,7 +134,7 @@ def answer_lines(solutions: Path) -> dict[str, str]:
             template = {_key(line) for line in outside}
             for begin, line in inside:
                 key = _key(line)
-                shown = visible if "HIDDEN" in begin else template
+                shown = visible if begin == HIDDEN else template
                 if _telling(key) and key not in shown:
                     lines.setdefault(key, f"{path.parent.name}/{path.name} cell {index}")
     return lines

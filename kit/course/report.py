@@ -26,7 +26,8 @@ to open in a spreadsheet: text from learners or files that starts with ``= + - @
 or carriage return) is prefixed with ``'`` so it is never run as a formula.
 
 Charts and the HTML page are made by :mod:`kit.course.widget` (plotly, embedded once, no
-CDN), so this module stays plain pandas.
+CDN; :func:`kit.course.widget.write_report_html`), so this module stays plain pandas and
+never imports it.
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ import nbformat
 import pandas as pd
 
 from kit.course.coursedir import ROLES, Course, open_course
-from kit.course.grade import FAILED, load_run
 from kit.course.gradebook import learners as gradebook_learners
 from kit.course.gradebook import task_scores
+from kit.course.records import Outcome, Status
+from kit.course.results import load_results
 from kit.course.tasks import load_tasks, meant_for, self_ratings
 
 __all__ = ["MIN_GROUP", "CohortReport", "cohort_report", "excel_safe"]
@@ -51,8 +53,8 @@ __all__ = ["MIN_GROUP", "CohortReport", "cohort_report", "excel_safe"]
 ROLE_NAMES = {"marketing": "Marketing", "it": "IT", "other": "Other"}
 MIN_GROUP = 3
 """A role with fewer learners than this is shown as a small group, never compared in %."""
-NO_SUBMISSION = "no submission"
-GRADED, WAITING = "graded", "needs manual grading"
+NO_SUBMISSION = Status.MISSING.value
+GRADED, WAITING = Status.GRADED.value, Status.MANUAL.value
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -96,7 +98,7 @@ class CohortReport:
 
     def __init__(self, course: Course, *, scores: pd.DataFrame | None = None,
                  roster: pd.DataFrame | None = None,
-                 records: dict[str, list[Any]] | None = None,
+                 records: dict[str, list[Outcome]] | None = None,
                  titles: dict[tuple[str, str], tuple[str, ...]] | None = None,
                  rejections: dict[str, list[dict[str, Any]]] | None = None,
                  ratings: dict[str, dict[str, dict[str, Any]]] | None = None,
@@ -129,11 +131,12 @@ class CohortReport:
         return frame.astype(object).sort_values("learner", kind="stable", ignore_index=True)
 
     @cached_property
-    def records(self) -> dict[str, list[Any]]:
-        """``assignment → outcomes`` saved by ``crosstalk grade``."""
+    def records(self) -> dict[str, list[Outcome]]:
+        """``assignment → outcomes`` (:func:`kit.course.results.load_results`: whoever
+        graded them; refused and failed submissions with the reason)."""
         if self._records is not None:
             return self._records
-        return {name: load_run(self.course, name).outcomes for name in self._candidates}
+        return {name: load_results(self.course, name).outcomes for name in self._candidates}
 
     @cached_property
     def rejections(self) -> dict[str, list[dict[str, Any]]]:
@@ -155,9 +158,9 @@ class CohortReport:
             parts = {key: (value[0], value[1], value[2] if len(value) > 2 else "shared")
                      for key, value in self._titles.items()}
             untagged: dict[str, list[str]] = {}
-            for (assignment, task), value in self._titles.items():
+            for (assignment, grade_id), value in self._titles.items():
                 if len(value) < 3:
-                    untagged.setdefault(assignment, []).append(task)
+                    untagged.setdefault(assignment, []).append(grade_id)
             return parts, untagged
         parts, untagged = {}, {}
         for name in self._candidates:
@@ -254,8 +257,8 @@ class CohortReport:
         for (learner, assignment), rows in self._long.groupby(["learner", "assignment"]):
             graded[(learner, assignment)] = WAITING if rows["needs_manual_grade"].any() \
                 else GRADED
-        failed = {(o.learner, assignment): o.reason for assignment, outcomes in
-                  self.records.items() for o in outcomes if getattr(o, "status", "") == FAILED}
+        failed = {(o.learner, assignment): o.explanation for assignment, outcomes in
+                  self.records.items() for o in outcomes if o.failed}
         refused: dict[tuple[str, str], str] = {}
         for assignment, items in self.rejections.items():
             for item in items:
@@ -276,7 +279,7 @@ class CohortReport:
                 elif key in refused:
                     status = f"rejected: {refused[key]}"
                 elif (submitted / learner / assignment).is_dir():
-                    status = "not graded yet"
+                    status = Status.NOT_GRADED.value
                 else:
                     status = NO_SUBMISSION
                 rows.append({"learner": learner, "name": name, "role": role,
@@ -351,19 +354,19 @@ class CohortReport:
             if assignment not in self.assignments:
                 continue
             for outcome in outcomes:
-                for task in getattr(outcome, "tasks", []) or []:
-                    score, top = task.get("score"), task.get("max_score")
+                for task in outcome.tasks:
+                    score, top = task.score, task.max_score
                     if score is None or top is None or score >= top:
                         continue
-                    if task.get("blank"):
+                    if task.blank:
                         answer = "(not answered)"
-                    elif task.get("stopped"):
-                        answer = f"(stopped: {task['stopped']})"
-                    elif task.get("answer"):
-                        answer = " | ".join(line[:80] for line in task["answer"][:3])
+                    elif task.stopped:
+                        answer = f"(stopped: {task.stopped})"
+                    elif task.answer:
+                        answer = " | ".join(line[:80] for line in task.answer[:3])
                     else:
                         answer = "(exercise lines left as given)"
-                    key = (assignment, task["grade_id"])
+                    key = (assignment, task.grade_id)
                     counts.setdefault(key, Counter())[answer] += 1
         return counts
 
@@ -496,14 +499,6 @@ class CohortReport:
         path = Path(path)
         # CRLF as spreadsheets expect; a cell holding a CR or LF is then always quoted
         excel_safe(self.table()).to_csv(path, index=False, lineterminator="\r\n")
-        return path
-
-    def to_html(self, path: Path | str) -> Path:
-        """One self-contained offline HTML file (plotly embedded once; no CDN)."""
-        from kit.course.widget import report_html
-
-        path = Path(path)
-        path.write_text(report_html(self), encoding="utf-8")
         return path
 
     def __repr__(self) -> str:

@@ -49,6 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,8 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Float, Integer
 
 from kit.answers import write_answers_file
+from kit.course.limits import DEFAULT_LIMITS, MAX_ANSWER_CHARS
+from kit.course.markers import HIDDEN, split_regions
 from kit.course.ports import port_slot, slot_ports
 
 __all__ = [
@@ -128,7 +131,7 @@ def readable_paths() -> list[str]:
     return sorted(paths)
 
 
-def exposed(paths: list[Path | str]) -> list[str]:
+def exposed(paths: Sequence[Path | str]) -> list[str]:
     """Which of ``paths`` a grading kernel could read (under one of :func:`readable_paths`)."""
     readable = [os.path.realpath(p) for p in readable_paths()]
     found = []
@@ -190,24 +193,35 @@ class SandboxedKernelManager(AsyncKernelManager):
 class SandboxedExecute(Execute):
     """nbgrader's ``Execute`` with output, memory, CPU and file-system limits (see module doc)."""
 
-    max_output_mb = Float(10.0, help="Most output (MB) the whole notebook may produce; "
-                                     "0 means no limit.").tag(config=True)
-    memory_mb = Integer(2048, help="Address-space limit of the kernel in MB; 0: none."
+    # Every default comes from kit.course.limits (one place for the grading limits).
+    timeout = Integer(DEFAULT_LIMITS.cell_timeout, allow_none=True,
+                      help="Seconds one cell may run (nbgrader's per-cell timeout)."
+                      ).tag(config=True)
+    max_output_mb = Float(DEFAULT_LIMITS.max_output_mb,
+                          help="Most output (MB) the whole notebook may produce; "
+                               "0 means no limit.").tag(config=True)
+    memory_mb = Integer(DEFAULT_LIMITS.memory_mb,
+                        help="Address-space limit of the kernel in MB; 0: none."
                         ).tag(config=True)
-    cpu_seconds = Integer(600, help="CPU time limit of the kernel in seconds; 0: none."
+    cpu_seconds = Integer(DEFAULT_LIMITS.cpu_seconds,
+                          help="CPU time limit of the kernel in seconds; 0: none."
                           ).tag(config=True)
-    file_mb = Integer(100, help="Largest file the kernel may write, in MB; 0: none."
+    file_mb = Integer(DEFAULT_LIMITS.file_mb,
+                      help="Largest file the kernel may write, in MB; 0: none."
                       ).tag(config=True)
     sandbox = Bool(True, help="Run the kernel in a Landlock sandbox where Linux offers it."
                    ).tag(config=True)
-    kernel_grace = Float(5.0, help="Seconds a stopped cell may take to answer an interrupt."
+    kernel_grace = Float(DEFAULT_LIMITS.kernel_grace,
+                         help="Seconds a stopped cell may take to answer an interrupt."
                          ).tag(config=True)
-    max_processes = Integer(128, help="Most processes and threads of one kernel with its "
-                                      "children (cgroup pids.max); 0: none.").tag(config=True)
-    cpus = Float(1.0, help="CPUs one kernel with its children may use (cgroup cpu.max); "
+    max_processes = Integer(DEFAULT_LIMITS.max_processes,
+                            help="Most processes and threads of one kernel with its "
+                                 "children (cgroup pids.max); 0: none.").tag(config=True)
+    cpus = Float(DEFAULT_LIMITS.cpus, help="CPUs one kernel with its children may use "
+                                           "(cgroup cpu.max); 0: no cap.").tag(config=True)
+    disk_mb = Integer(DEFAULT_LIMITS.disk_mb,
+                      help="Size of the kernel's work folder in MB (a tmpfs, as root); "
                            "0: no cap.").tag(config=True)
-    disk_mb = Integer(200, help="Size of the kernel's work folder in MB (a tmpfs, as root); "
-                                "0: no cap.").tag(config=True)
 
     def __init__(self, **kw: Any) -> None:
         kw.setdefault("kernel_manager_class", SandboxedKernelManager)
@@ -425,7 +439,7 @@ class SandboxedExecute(Execute):
             return None
         found = reply.get("content", {}).get("user_expressions", {}).get("o", {})
         text = found.get("data", {}).get("text/plain") if found.get("status") == "ok" else None
-        if not isinstance(text, str) or len(text) > _MAX_TRANSFER:
+        if not isinstance(text, str) or len(text) > MAX_ANSWER_CHARS:
             return None
         try:
             value = ast.literal_eval(text)
@@ -691,17 +705,8 @@ def _reads(code: str) -> set[str]:
 
 
 def _hidden_lines(source: str) -> set[int]:
-    lines, inside = set(), False
-    for number, line in enumerate(source.splitlines(), start=1):
-        if "### BEGIN HIDDEN TESTS" in line:
-            inside = True
-            lines.add(number)
-        elif "### END HIDDEN TESTS" in line:
-            inside = False
-            lines.add(number)
-        elif inside:
-            lines.add(number)
-    return lines
+    """Line numbers of the hidden-test regions of a test cell, their marker lines included."""
+    return set(split_regions(source, (HIDDEN,)).numbers(HIDDEN, with_markers=True))
 
 
 def _assert_text(source: str, line: int | None) -> str:
@@ -726,7 +731,7 @@ def _literal(node: ast.expr) -> str:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(part.value if isinstance(part, ast.Constant) else "…"
+        return "".join(str(part.value) if isinstance(part, ast.Constant) else "…"
                        for part in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _literal(node.left) + _literal(node.right)
@@ -736,8 +741,6 @@ def _literal(node: ast.expr) -> str:
 # --- isolation around one kernel: cgroup, work folder, report channel ---------------------
 
 _REPORT_EVENTS = 200
-_MAX_TRANSFER = 64 * 1024 * 1024
-"""Largest answer (characters of plain data) a kernel may hand to the checks."""
 
 
 def _cgroup_mounts() -> dict[str, str]:

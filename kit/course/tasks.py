@@ -35,6 +35,8 @@ from typing import Any
 
 import nbformat
 
+from kit.course.markers import HIDDEN, SCHEME, SOLUTION, is_marker, split_regions
+
 __all__ = [
     "PART_ROLES",
     "AssignmentTasks",
@@ -52,10 +54,6 @@ __all__ = [
 PART_ROLES = ("marketing", "it", "shared")
 """Who a graded part is meant for: one side, or both (``shared``)."""
 
-_BEGIN_HIDDEN, _END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-_BEGIN_SOLUTION, _END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
-_BEGIN_SCHEME, _END_SCHEME = "BEGIN MARK SCHEME", "END MARK SCHEME"
-"""nbgrader's mark-scheme delimiters (matched inside a line, as nbgrader does)."""
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _STRING = re.compile(r"""(?:[rbfuRBFU]{0,2})("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""")
 LIMIT_ERRORS = {"CellTimeoutError": "timeout", "OutputLimitExceeded": "output",
@@ -89,37 +87,9 @@ def meant_for(part: str, learner_role: str) -> bool:
     return part == learner_role
 
 
-def _between(source: str, begin: str, end: str) -> tuple[list[str], list[int]]:
-    """Lines strictly inside ``begin``/``end`` regions, and their 1-based line numbers."""
-    inside, numbers, opened = [], [], False
-    for number, line in enumerate(source.splitlines(), start=1):
-        if begin in line:
-            opened = True
-        elif end in line:
-            opened = False
-        elif opened:
-            inside.append(line)
-            numbers.append(number)
-    return inside, numbers
-
-
-def _outside(source: str, begin: str, end: str) -> list[str]:
-    """Lines outside ``begin``/``end`` regions (the marker lines dropped too)."""
-    kept, opened = [], False
-    for line in source.splitlines():
-        if begin in line:
-            opened = True
-        elif end in line:
-            opened = False
-        elif not opened:
-            kept.append(line)
-    return kept
-
-
 def _strip_regions(source: str) -> str:
     """``source`` without its hidden-test and mark-scheme regions (what a learner sees)."""
-    return "\n".join(_outside("\n".join(_outside(source, _BEGIN_HIDDEN, _END_HIDDEN)),
-                              _BEGIN_SCHEME, _END_SCHEME))
+    return "\n".join(split_regions(source, (HIDDEN, SCHEME)).visible)
 
 
 def _norm(line: str) -> str:
@@ -197,14 +167,14 @@ def _title(cell: Any) -> str | None:
     if cell.cell_type != "markdown" or _meta(cell).get("solution"):
         return None  # an answer cell's headings are the learner's, not the task's
     for line in cell.source.splitlines():
-        if line.startswith("#") and "BEGIN" not in line and "END" not in line:
+        if line.startswith("#") and not is_marker(line):
             return line.lstrip("#").strip()
     return None
 
 
 def _template(source: str) -> list[str]:
     """The answer cell as learners receive it: solution regions replaced by the stub."""
-    return _code_lines("\n".join(_outside(source, _BEGIN_SOLUTION, _END_SOLUTION)))
+    return _code_lines("\n".join(split_regions(source, (SOLUTION,)).visible))
 
 
 def load_tasks(source_folder: Path, assignment: str) -> AssignmentTasks:
@@ -219,7 +189,7 @@ def load_tasks(source_folder: Path, assignment: str) -> AssignmentTasks:
         for cell in notebook.cells:
             meta = _meta(cell)
             visible.append(_strip_regions(cell.source))
-            schemes += _between(cell.source, _BEGIN_SCHEME, _END_SCHEME)[0]
+            schemes += split_regions(cell.source, (SCHEME,)).lines(SCHEME)
             title = _title(cell) or title
             if meta.get("solution") and not meta.get("grade"):
                 answers.append(cell)
@@ -231,11 +201,11 @@ def load_tasks(source_folder: Path, assignment: str) -> AssignmentTasks:
             manual = bool(meta.get("solution")) or cell.cell_type == "markdown" or bool(
                 meta.get("task"))
             cells = [cell] if manual and meta.get("solution") else answers
-            solution = [line for c in cells for line in
-                        _code_lines("\n".join(_between(c.source, _BEGIN_SOLUTION,
-                                                       _END_SOLUTION)[0]))]
+            solution = [line for c in cells for line in _code_lines(
+                "\n".join(split_regions(c.source, (SOLUTION,)).lines(SOLUTION)))]
             template = [line for c in cells for line in _template(c.source)]
-            hidden, numbers = _between(cell.source, _BEGIN_HIDDEN, _END_HIDDEN)
+            tests = split_regions(cell.source, (HIDDEN,))
+            hidden, numbers = tests.lines(HIDDEN), tests.numbers(HIDDEN)
             role = part_role(cell)
             result.tasks.append(Task(
                 notebook=path.stem, grade_id=str(meta["grade_id"]),

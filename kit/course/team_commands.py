@@ -113,8 +113,8 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
                     "DIR/nbgrader_config.py). Prints graded, failed (with the reason) and "
                     "waiting for manual grading.",
         epilog=_epilog("every submission was graded (some may wait for manual grading)",
-                       "some submissions failed (the reason is printed per learner) or there "
-                       "was nothing to grade",
+                       "some submissions failed, timed out or were rejected (each is named "
+                       "with the reason) or there was nothing to grade",
                        f"{_NOT_A_COURSE}, the assignment is unknown, or --jobs is not a "
                        "positive number"), formatter_class=_RAW)
     grade.add_argument("dir", type=Path, metavar="DIR", help="the course folder")
@@ -133,7 +133,9 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
         "feedback", help="an HTML feedback page per learner (no hidden tests)",
         description="Write DIR/feedback/<learner>/<assignment>/<assignment>.html: the "
                     "learner's score per task and a hint per failed task. Hidden tests "
-                    "never appear.",
+                    "never appear. Built from the gradebook and the autograded notebooks, "
+                    "however they were graded (crosstalk grade, nbgrader autograde, the "
+                    "formgrader's Autograde button).",
         epilog=_epilog("a page was written for every graded learner",
                        "no learner has been graded yet (run `crosstalk grade` first)",
                        f"{_NOT_A_COURSE}, or the assignment is unknown"), formatter_class=_RAW)
@@ -221,31 +223,37 @@ def run_collect(args: argparse.Namespace) -> int:
 
 
 def run_grade(args: argparse.Namespace) -> int:
-    from kit.course.grade import FAILED, grade_assignment
+    from kit.course.grade import grade_assignment
+    from kit.course.records import Outcome
     from kit.progress import progress
 
     _positive(args.jobs, "--jobs", most=256)
     _folder(args.dir, "course folder")
     with progress(desc=f"grading {args.assignment}", unit="learner") as bar:
 
-        def advance(done: int, total: int, record: dict) -> None:
+        def advance(done: int, total: int, outcome: Outcome) -> None:
             bar.set_total(total)
             bar.update(done - bar.done)
-            if record.get("status") == FAILED:
-                bar.write(f"{record['learner']}: failed: {record.get('reason', '')}")
+            if outcome.failed:
+                bar.write(f"{outcome.learner}: {outcome.status.value}: {outcome.reason}")
 
         run = grade_assignment(args.dir, args.assignment, jobs=args.jobs,
                                force=args.force, learners=args.learner, progress=advance)
     print(run.table())
     print(run.summary())
-    if any(not outcome.sandboxed for outcome in run.outcomes if outcome.status != FAILED):
+    if any(not outcome.sandboxed for outcome in run.outcomes if not outcome.failed):
         print("note: Linux Landlock is not available here; notebooks ran with the time, "
               "output and memory limits but without the file-system sandbox.")
     if not run.outcomes:
         print(f"nothing to grade: no submissions of {args.assignment}; file them with "
               "`crosstalk collect` first.")
         return 1
-    return 1 if any(outcome.status == FAILED for outcome in run.outcomes) else 0
+    failed = run.failed()
+    if failed:
+        print(f"not graded ({len(failed)}): " + ", ".join(
+            f"{o.learner} ({o.status.value})" for o in failed))
+        return 1
+    return 0
 
 
 def run_feedback(args: argparse.Namespace) -> int:
@@ -269,6 +277,7 @@ def run_feedback(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     from kit.course.report import cohort_report
+    from kit.course.widget import write_report_html
     from kit.output import excel_ready, writable
 
     _folder(args.dir, "course folder")
@@ -279,7 +288,7 @@ def run_report(args: argparse.Namespace) -> int:
             raise InputError(f"--out {str(args.out)!r}: give an .html file; the CSV is "
                              "written next to it with the same name.")
     report = cohort_report(args.dir)
-    report.to_html(html)
+    write_report_html(report, html)
     csv = excel_ready(report.to_csv(Path(html).with_suffix(".csv")))
     print(report.summary())
     for note in report.warnings():

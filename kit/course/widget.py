@@ -8,6 +8,7 @@ Like every module's ``widget.py`` this is the thin layer over the pandas core
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from kit.course.report import CohortReport
 
 __all__ = ["FeedbackPreview", "feedback_preview", "gain_chart", "missed_chart",
-           "module_role_chart", "report_html", "task_role_chart"]
+           "module_role_chart", "report_html", "task_role_chart", "write_report_html"]
 
 COLORS = {"marketing": "#d9480f", "it": "#1971c2", "other": "#868e96"}
 NAMES = {"marketing": "Marketing", "it": "IT", "other": "Other"}
@@ -195,6 +196,14 @@ def report_html(report: CohortReport) -> str:
             + "\n".join(sections) + "</body></html>")
 
 
+def write_report_html(report: CohortReport, path: Path | str) -> Path:
+    """Write :func:`report_html` to ``path``: one self-contained offline HTML file (plotly
+    embedded once; no CDN).  ``crosstalk report`` and ``demo-cohort`` write it."""
+    path = Path(path)
+    path.write_text(report_html(report), encoding="utf-8")
+    return path
+
+
 class FeedbackPreview:
     """A learner's feedback page shown in a notebook, in a frame so its styles stay inside."""
 
@@ -212,6 +221,4 @@ class FeedbackPreview:
 
 def feedback_preview(path: str | object, height: int = 520) -> FeedbackPreview:
     """Show the feedback page at ``path`` (from ``crosstalk feedback``) in a notebook."""
-    from pathlib import Path
-
     return FeedbackPreview(Path(str(path)).read_text(encoding="utf-8"), height)

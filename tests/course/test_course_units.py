@@ -9,14 +9,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _gradebook import synthetic_gradebook
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kit.course.cohort import answer_menu, synthetic_gradebook
+from kit.course.cohort import answer_menu
 from kit.course.feedback import feedback_html, hint_for
-from kit.course.grade import FAILED, Outcome
+from kit.course.records import Outcome, Status, TaskResult
 from kit.course.sandbox import LAUNCHER, kernel_environment, landlock_available
 from kit.course.tasks import Task, hidden_fragments, load_tasks, reveals_hidden
+from kit.course.widget import write_report_html
 
 ASSIGNMENT = "01-redirects"
 
@@ -136,15 +138,16 @@ HINTS = [
 @pytest.mark.parametrize(("result", "expected"), HINTS)
 def test_hints_are_plain_and_never_hidden(result: dict, expected: str) -> None:
     fragments = hidden_fragments(['assert x == "the secret expected value"'], "")
-    _, hint = hint_for(TASK, result, fragments)
+    _, hint = hint_for(TASK, TaskResult("n", "check", **result), fragments)
     assert expected in hint
     assert not reveals_hidden(hint, fragments)
 
 
 def test_a_failed_submission_gets_a_page_that_says_what_to_do(tasks) -> None:
-    page = feedback_html(Outcome("zoe", ASSIGNMENT, FAILED, reason="rejected: not JSON"),
+    page = feedback_html(Outcome("zoe", ASSIGNMENT, Status.REJECTED, reason="not JSON"),
                          tasks, name="Zoe")
-    assert "could not be graded" in page and "Restart Kernel and Run All" in page
+    assert "could not be graded: rejected: not JSON" in page
+    assert "Restart Kernel and Run All" in page
 
 
 # --- report and cohort -----------------------------------------------------------------
@@ -161,7 +164,7 @@ def test_the_report_api_and_its_offline_html(tmp_path: Path) -> None:
     assert missed["wrong_answers"].str.len().gt(0).all()
     queue = report.manual_queue()
     assert set(queue["assignment"]) <= {"01-module", "02-module"}
-    page = report.to_html(tmp_path / "report.html").read_text(encoding="utf-8")
+    page = write_report_html(report, tmp_path / "report.html").read_text(encoding="utf-8")
     assert page.count("plotly.js v") <= 1 and "<script src=" not in page
     assert "shared parts" in page and "Self-rating" in page
     assert len(report.to_csv(tmp_path / "r.csv").read_text().splitlines()) == len(scores) + 1
@@ -238,7 +241,7 @@ def test_every_roster_learner_appears_with_why_there_is_no_score(tmp_path: Path)
     rows = _answers("ana", 2, 0, 2, 3.0)
     roster = [("ana", "Ana", "marketing"), ("ben", "Ben", "it"), ("cy", "Cy", "marketing"),
               ("dee", "Dee", "it")]
-    records = {"m1": [Outcome("ben", "m1", FAILED, reason="rejected: m1.ipynb is not valid JSON")]}
+    records = {"m1": [Outcome("ben", "m1", Status.REJECTED, reason="m1.ipynb is not valid JSON")]}
     rejections = {"m1": [{"learner": "cy", "file": "cy.zip:m1.ipynb",
                           "reason": "not a readable notebook (NotJSONError); ask for it again"},
                          {"learner": None, "file": "zed.ipynb", "reason": "no learner"}]}

@@ -18,7 +18,7 @@ import pytest
 
 from kit.course.coursedir import Course, open_course
 from kit.course.feedback import write_feedback
-from kit.course.grade import FAILED, GRADED, MANUAL, GradeRun, grade_assignment
+from kit.course.grade import GRADED, MANUAL, GradeRun, Status, grade_assignment
 from kit.course.gradebook import task_scores
 from kit.course.sandbox import landlock_available
 from kit.course.tasks import load_tasks, reveals_hidden
@@ -244,8 +244,9 @@ def test_the_solution_gets_every_autograded_point(graded) -> None:
 def test_invalid_json_is_rejected_with_the_reason(graded) -> None:
     course, run = graded
     bob = outcome(run, "bob")
-    assert bob.status == FAILED
-    assert "rejected: 01-redirects.ipynb is not valid JSON" in bob.reason
+    assert bob.status == Status.REJECTED and bob.failed
+    assert "01-redirects.ipynb is not valid JSON" in bob.reason
+    assert bob.explanation.startswith("rejected: 01-redirects.ipynb is not valid JSON")
     assert "bob" not in set(task_scores(course.db_url, course.course_id)["learner"])
     page = (course.folder("feedback") / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     assert "could not be graded" in page
@@ -339,8 +340,10 @@ def test_a_submission_for_an_unknown_assignment_is_refused(graded) -> None:
 def test_the_results_table_names_each_reason(graded) -> None:
     _, run = graded
     table = run.table()
-    assert "failed" in table and "rejected" in table
+    bob = next(line for line in table.splitlines() if line.startswith("bob "))
+    assert "rejected" in bob and "not valid JSON" in bob
     assert "needs manual grading" in table
+    assert "(1 rejected)" in run.summary()
     counts = run.counts()
     assert sum(counts.values()) == len(SUBMISSIONS)
     assert "10 submission(s)" in run.summary()

@@ -37,16 +37,13 @@ import pytest
 
 from kit.answers import saved_answers
 from kit.course import find_course_root
+from kit.course.markers import HIDDEN, SCHEME, SOLUTION, STUB_LINES, split_regions
 
 ROOT = find_course_root(Path(__file__).parent)
 MIN_LENGTH = 24
 """Lines shorter than this (whitespace collapsed) are too common to be an answer."""
-REGIONS = {
-    "solution": ("BEGIN SOLUTION", "END SOLUTION"),
-    "hidden test": ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS"),
-    "sample answer": ("BEGIN MARK SCHEME", "END MARK SCHEME"),
-}
-TEMPLATE = {"# YOUR CODE HERE", "raise NotImplementedError()", "YOUR ANSWER HERE"}
+REGIONS = {SOLUTION: "solution", HIDDEN: "hidden test", SCHEME: "sample answer"}
+"""How this test names each kind of answer region (:mod:`kit.course.markers`)."""
 
 
 def _flat(text: str) -> str:
@@ -68,25 +65,15 @@ def _source(cell: dict) -> str:
 
 
 def _split(source: str) -> tuple[dict[str, list[str]], list[str]]:
-    """Lines inside each kind of region, and the lines outside every region."""
-    inside: dict[str, list[str]] = {kind: [] for kind in REGIONS}
-    outside: list[str] = []
-    current: str | None = None
-    for line in source.splitlines():
-        marker = next(((kind, begin in line) for kind, (begin, end) in REGIONS.items()
-                       if begin in line or end in line), None)
-        if marker:
-            current = marker[0] if marker[1] else None
-        elif current:
-            inside[current].append(line)
-        else:
-            outside.append(line)
-    return inside, outside
+    """Lines inside each kind of region (named as in :data:`REGIONS`), and the lines outside
+    every region: :func:`kit.course.markers.split_regions`."""
+    regions = split_regions(source)
+    return {REGIONS[kind]: regions.lines(kind) for kind in REGIONS}, regions.visible
 
 
 def _trivial(line: str) -> bool:
     text = _flat(line).strip("#*> ")
-    return (len(text) < MIN_LENGTH or text in TEMPLATE or text.endswith(("(", "[", "{"))
+    return (len(text) < MIN_LENGTH or text in STUB_LINES or text.endswith(("(", "[", "{"))
             or re.match(r"^(from \S+ )?import \S", text) is not None)
 
 
