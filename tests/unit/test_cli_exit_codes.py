@@ -241,6 +241,8 @@ TABLE = [
          "--work", "{tmp}/lite-work"),  # no workshops/ there: refused before any download
     case("lite check", 2, "{missing}"),
     case("lite serve", 2, "{missing}"),
+    # the live room
+    case("room serve", 2, "--start", "nope", "--db", "sqlite:///{tmp}/room.db"),
     # the facilitator's guide
     case("schedule", 0, "--check"),  # the repository's own guide is current
     case("schedule", 2, "{guide}"),
@@ -277,6 +279,8 @@ NOT_APPLICABLE: dict[tuple[str, int], str] = {
     ("lite check", 1): "needs a built site with a planted fault: tests/browser/test_lite_site.py",
     ("lite serve", 0): "serves until Ctrl-C: kit.lite.serving is tested in test_lite.py",
     ("lite serve", 1): "serves until Ctrl-C; no items",
+    ("room serve", 0): "serves until Ctrl-C: tests/system/test_room*.py",
+    ("room serve", 1): "serves until Ctrl-C; no items",
     ("schedule", 1): "1 with --check on a stale guide: tests/unit/test_schedule.py",
     ("exercises build", 0): "runs nbgrader over every solution: tests/course",
     ("exercises build", 1): "--check on a stale exercises/ (nbgrader): tests/course",
