@@ -39,6 +39,7 @@ __all__ = [
     "Block",
     "Day",
     "Module",
+    "clock_minutes",
     "day_table",
     "module_minutes",
     "module_plan",
@@ -69,7 +70,7 @@ class Block:
     @property
     def minutes(self) -> int:
         """Length in minutes."""
-        return _minute(self.end) - _minute(self.start)
+        return clock_minutes(self.end) - clock_minutes(self.start)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ class Module:
     half_day_cut: str
 
 
-def _minute(clock: str) -> int:
+def clock_minutes(clock: str) -> int:
+    """Minutes since midnight of a ``HH:MM`` clock time; InputError for anything else."""
     match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", clock)
     if not match:
         raise InputError(f"schedule: {clock!r} is not a time like 09:30.")

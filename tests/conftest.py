@@ -26,6 +26,18 @@ from typing import NoReturn
 
 import pytest
 
+try:
+    from hypothesis import settings
+except ImportError:  # hypothesis is a dev dependency; make test-lowest installs it too
+    settings = None
+
+if settings is not None:
+    # Tests never assert a time (speed is measured in benchmarks/): hypothesis' default
+    # 200 ms deadline per example would fail property tests on a loaded machine or under
+    # pytest-xdist, where a slow example says nothing about the code.
+    settings.register_profile("crosstalk", deadline=None)
+    settings.load_profile("crosstalk")
+
 REQUIRE_ENV = "CROSSTALK_REQUIRE_SYSTEM"
 _SBIN_DIRS = ("/usr/sbin", "/usr/local/sbin", "/sbin")
 

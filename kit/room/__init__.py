@@ -13,3 +13,5 @@
 This package's ``__init__`` imports nothing, so the hooks in :mod:`kit.forms` and
 :mod:`kit.check` cost one small module (:mod:`kit.room.client`).
 """
+
+__all__: list[str] = []

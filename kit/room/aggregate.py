@@ -46,17 +46,17 @@ def _options(option: Any) -> list[str]:
 def scheduled_block(day: str, start: str, clock: str) -> dict[str, Any] | None:
     """The block of the schedule that ``clock`` (``HH:MM``) falls in, for a day of kind
     ``day`` that started at ``start`` (the schedule's times shifted alike)."""
-    from kit.schedule import DAYS, _minute
+    from kit.schedule import DAYS, clock_minutes
 
     plan = DAYS.get(day)
     if plan is None:
         return None
-    shift = _minute(start) - _minute(plan.start)
-    now = _minute(clock) - shift
+    shift = clock_minutes(start) - clock_minutes(plan.start)
+    now = clock_minutes(clock) - shift
     for block in plan.blocks:
-        if _minute(block.start) <= now < _minute(block.end):
-            return {"start": _clock(_minute(block.start) + shift),
-                    "end": _clock(_minute(block.end) + shift),
+        if clock_minutes(block.start) <= now < clock_minutes(block.end):
+            return {"start": _clock(clock_minutes(block.start) + shift),
+                    "end": _clock(clock_minutes(block.end) + shift),
                     "kind": block.kind, "module": block.module}
     return None
 

@@ -14,6 +14,7 @@ import os
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 from kit.errors import InputError
 
@@ -26,7 +27,7 @@ def lan_address() -> str:
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed, never sent to
-        return probe.getsockname()[0]
+        return str(probe.getsockname()[0])
     except OSError:
         return "127.0.0.1"
     finally:
@@ -133,7 +134,7 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _run_server(store, room, url: str, host: str, port: int, prefix: str,
+async def _run_server(store: Any, room: Any, url: str, host: str, port: int, prefix: str,
                       hub: bool) -> None:
     from kit.room.server import RoomState, make_app
 

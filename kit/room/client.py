@@ -92,10 +92,11 @@ def joined() -> dict[str, Any] | None:
         return None
     if _ticket_cache is not None and _ticket_cache[0] == stamp:
         return _ticket_cache[1]
+    ticket: dict[str, Any] | None
     try:
-        ticket = json.loads(path.read_text(encoding="utf-8"))
-        ticket = ticket if isinstance(ticket, dict) and ticket.get("token") and \
-            ticket.get("url") else None
+        read = json.loads(path.read_text(encoding="utf-8"))
+        ticket = read if isinstance(read, dict) and read.get("token") and \
+            read.get("url") else None
     except (OSError, ValueError):
         ticket = None
     _ticket_cache = (stamp, ticket)
@@ -298,7 +299,8 @@ def _post(url: str, data: dict[str, Any], token: str | None = None,
     if token:
         request.add_header("Authorization", f"{scheme} {token}")
     with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
-        return json.loads(answer.read() or b"{}")
+        reply: dict[str, Any] = json.loads(answer.read() or b"{}")
+        return reply
 
 
 class _Refused(Exception):
@@ -390,8 +392,12 @@ def _work() -> None:
             if ticket is None:  # not joined (any more): nothing to send to
                 break
             try:
-                _attempt(lambda ticket=ticket, batch=batch: _post(
-                    ticket["url"] + "api/events", {"events": batch}, ticket["token"]))
+                sent = ticket
+
+                def send(sent: dict[str, Any] = sent, batch: list[Any] = batch) -> Any:
+                    return _post(sent["url"] + "api/events", {"events": batch}, sent["token"])
+
+                _attempt(send)
                 delay = 1.0
                 break
             except _Refused as refused:

@@ -35,14 +35,18 @@ class HubIdentity:
     async def user(self, handler: Any) -> dict[str, Any] | None:
         """The hub user of ``handler``'s request, or None."""
         header = handler.request.headers.get("Authorization", "")
+        user: dict[str, Any] | None
         if header.startswith("token "):
-            return await self.auth.user_for_token(header[6:].strip(), sync=False)
-        return await self.auth.get_user(handler, sync=False)
+            user = await self.auth.user_for_token(header[6:].strip(), sync=False)
+        else:
+            user = await self.auth.get_user(handler, sync=False)
+        return user
 
     def is_facilitator(self, user: dict[str, Any] | None) -> bool:
         """Admins and members of the facilitator group."""
-        return bool(user) and (bool(user.get("admin"))
-                               or self.group in (user.get("groups") or []))
+        if not user:
+            return False
+        return bool(user.get("admin")) or self.group in (user.get("groups") or [])
 
     def login_url(self, handler: Any) -> str:
         """Where to send a browser that is not logged in (hub OAuth, then back here)."""

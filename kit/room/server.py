@@ -148,9 +148,10 @@ class Join(_Handler):
                 room.code, user["name"] if room.names_on else None,
                 auth.hub_learner_id(room.secret, room.code, user["name"]))
             self.state.changed()
-            return self.finish({"token": auth.sign_learner(room.secret, room.code, learner),
-                                "pseudonym": pseudonym, "room": room.code,
-                                "names_on": room.names_on})
+            self.finish({"token": auth.sign_learner(room.secret, room.code, learner),
+                         "pseudonym": pseudonym, "room": room.code,
+                         "names_on": room.names_on})
+            return
         if not isinstance(data, dict) or not auth.same_secret(
                 str(data.get("code", "")).strip().upper(), self.state.room.code):
             return self.fail(403, "wrong join code: check the code on the projector")
@@ -252,7 +253,12 @@ class FigureStream(_Handler):
             return
         self.write(f"data: {data}\n\n")
         future = self.flush()
-        future.add_done_callback(lambda done: done.exception() and self._closed.set())
+
+        def closed_on_error(done: Any) -> None:
+            if done.exception():
+                self._closed.set()
+
+        future.add_done_callback(closed_on_error)
 
     def on_connection_close(self) -> None:
         self._closed.set()
