@@ -4,7 +4,11 @@ Each sub-package that offers commands has a ``commands`` module with a
 ``register(subparsers)`` function; this file only wires them together and turns
 :class:`~kit.errors.InputError` into a clear message and exit code 2, and a missing optional
 extra (``course``, ``workshop``, ``postgres``) into the line that installs it.  Options
-several commands share (``--encoding``, ``--quiet``...) live in :mod:`kit.cli_options`.
+several commands share (``--out``/``--format``, ``--base-url``, ``--encoding``,
+``--quiet``...) live in :mod:`kit.cli_options`.  The conventions (``crosstalk MODULE
+VERB``, one exit-code policy: 0 clean, 1 findings or failed items, 2 unusable input) are
+in :data:`EPILOG` and docs/cli.md; tests/unit/test_cli_exit_codes.py holds every command
+to them.
 """
 
 from __future__ import annotations
@@ -26,10 +30,27 @@ COMMAND_MODULES = (
     "kit.duplicates.commands",
     "kit.tracking.commands",
     "kit.launch.commands",
+    "kit.lite.commands",
     "kit.course.commands",
     "kit.schedule",
     "kit.room.cli",
 )
+"""Where each command group is registered: one ``register(subparsers)`` per module."""
+
+
+EPILOG = EXIT_CODES + """\
+     and also for a usage error (unknown option, missing argument)
+Each command's --help says what 1 and 2 mean for it.
+
+conventions (docs/cli.md):
+  crosstalk MODULE VERB [INPUT] [options], e.g. crosstalk seo audit site/
+  --out FILE and --format table|csv|json: where a result goes and in which form
+  --base-url URL: the site's base URL (old names --origin and --site still work, with
+    a deprecation note on stderr)
+  exceptions: the course commands (collect, grade, feedback, report, handout,
+    demo-cohort) keep nbgrader's one-word verbs; schedule checks the facilitator guide
+"""
+"""The top-level ``--help`` epilog: the exit-code policy and the conventions."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crosstalk",
         description="Crosstalk: the tools behind the Marketing x IT workshop.",
-        epilog=EXIT_CODES + "\nEach command's --help says what 1 and 2 mean for it.",
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_quiet_option(parser)

@@ -19,7 +19,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kit.cli_options import add_csv_options, add_quiet_option
+from kit.cli_options import (
+    add_base_url_option,
+    add_csv_options,
+    add_output_options,
+    add_quiet_option,
+)
 from kit.errors import InputError
 from kit.output import (
     TABLE_WIDTH,
@@ -41,7 +46,7 @@ exit status:
   0  no duplicate URLs found
   1  duplicates found (the table lists them, canonical first)
   2  the input cannot be used (the message names the file and line), or --threshold or
-     --origin is out of range (named)
+     --base-url is out of range (named)
 
 CSV written with --out FILE.csv starts with a UTF-8 BOM (Excel reads accents right); cells
 from the input that start with = + - @ get a leading ' so no spreadsheet runs them.
@@ -80,15 +85,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                       "counts as a near-duplicate (default: %(default)s)")
     find.add_argument("--policy", choices=("strict", "typical", "aggressive"), default="typical",
                       help="URL normalisation policy (default: %(default)s)")
-    find.add_argument("--origin", metavar="URL",
-                      help="the site relative URLs belong to, e.g. https://example.com")
-    find.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                      help="how to print the result (default: %(default)s)")
+    add_base_url_option(find, "relative URLs in the crawl belong to it")
     find.add_argument("--findings", action="store_true",
                       help="print findings (the fix for each duplicate) instead of clusters")
     find.add_argument("--all", action="store_true",
                       help="list unique pages too, not only the clusters of duplicates")
-    find.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
+    add_output_options(find, what="the result")
     add_csv_options(find)
     add_quiet_option(find)
     find.set_defaults(handler=run_find)
@@ -103,18 +105,18 @@ def run_find(args: argparse.Namespace) -> int:
         raise InputError(f"{args.path}: no such file or folder.",
                          hint="Give a crawl CSV, a Screaming Frog export, an advertools .jl "
                               "crawl or a folder of saved pages.")
-    if args.origin is not None:
+    if args.base_url is not None:
         try:
-            split_origin(args.origin)
+            split_origin(args.base_url)
         except ValueError as error:
-            raise InputError(f"--origin: {error}.") from None
+            raise InputError(f"--base-url: {error}.") from None
     if not 0.3 <= args.threshold <= 1:  # also false for nan
         raise InputError(f"--threshold {args.threshold:g} is outside 0.3-1 (the resemblance of "
                          "two pages' text).",
                          hint="0.8 (the default) finds near-copies; 0.5 also finds pages "
                               "that share half their text.")
     report = find_duplicates(path, threshold=args.threshold, policy=args.policy,
-                             origin=args.origin)
+                             origin=args.base_url)
     for note in report.pages.notes:
         print(f"note: {note}", file=sys.stderr)
     s = report.summary

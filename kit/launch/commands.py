@@ -20,6 +20,7 @@ import math
 import sys
 from typing import TYPE_CHECKING
 
+from kit.cli_options import add_output_options
 from kit.errors import InputError
 from kit.output import emit, findings_to_csv, findings_to_json
 
@@ -107,9 +108,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                      help="share of lost visitors still counted as coping (default: %(default)s)")
     out.add_argument("--servers-needed", action="store_true",
                      help="also print the fewest servers that cope with this campaign")
-    out.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                     help="how to print the result (default: %(default)s)")
-    out.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
+    add_output_options(cap, what="the result")
     cap.set_defaults(handler=run_capacity)
 
     ready = actions.add_parser(
@@ -128,9 +127,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                        "(default: %(default)s)")
     ready.add_argument("--findings", action="store_true",
                        help="print the risks (squeezed and skipped tasks) as findings")
-    ready.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                       help="how to print the result (default: %(default)s)")
-    ready.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
+    add_output_options(ready, what="the result")
     ready.set_defaults(handler=run_readiness)
 
 

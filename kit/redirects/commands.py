@@ -5,7 +5,8 @@ Three actions, each a thin layer over the module's core functions:
 * ``audit MAP`` runs :func:`~kit.redirects.audit_map` and prints a count per check,
   then the findings.  Exit code 0 when the map has no error-severity findings
   (warnings such as chains or temporary redirects are allowed), 1 when it has some,
-  2 when the input cannot be read (see :mod:`kit.cli`).
+  2 when the input cannot be read (see :mod:`kit.cli`).  ``--base-url`` (old name
+  ``--origin``) is the site relative URLs in the map belong to.
 * ``suggest OLD NEW`` runs :func:`~kit.redirects.suggest.suggest_map` over two page
   inventories and writes the suggested map as CSV.
 * ``export MAP --format nginx|apache|netlify|cloudflare|csv`` writes the server
@@ -25,7 +26,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kit.cli_options import add_csv_options, add_quiet_option
+from kit.cli_options import (
+    add_base_url_option,
+    add_csv_options,
+    add_output_options,
+    add_quiet_option,
+)
 from kit.errors import InputError
 from kit.output import (
     csv_text,
@@ -103,19 +109,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     audit.add_argument(
         "--homepage", default="/", help="the new site's homepage (default: %(default)s)"
     )
-    audit.add_argument(
-        "--origin",
-        metavar="URL",
-        help="the site relative URLs belong to, e.g. https://example.com "
-        "(default: the most common host in the map)",
-    )
-    audit.add_argument(
-        "--format",
-        choices=("table", "csv", "json"),
-        default="table",
-        help="how to print the findings (default: %(default)s)",
-    )
-    audit.add_argument("--out", metavar="FILE", help="write the findings here instead of stdout")
+    add_base_url_option(audit, "relative URLs in the map belong to it (default: the most "
+                        "common host in the map)")
+    add_output_options(audit)
     add_csv_options(audit)
     audit.set_defaults(handler=run_audit)
 
@@ -139,7 +135,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         f"(default: {SUGGEST_MIN_SCORE}; lower it for more 301s and more to review, "
         "raise it for fewer, surer ones)",
     )
-    suggest.add_argument("--out", metavar="FILE", help="write the map here instead of stdout")
+    add_output_options(suggest, formats=None, what="the map")
     add_csv_options(suggest)
     add_quiet_option(suggest)
     suggest.set_defaults(handler=run_suggest)
@@ -152,14 +148,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     export.add_argument("map", metavar="MAP", help="redirect map CSV: source, target[, status]")
-    export.add_argument(
-        "--format", choices=("nginx", "apache", "netlify", "cloudflare", "csv"), required=True,
-        help="output format (netlify: a _redirects file; cloudflare: a Bulk Redirect list CSV)"
-    )
     export.add_argument("--host", metavar="HOST",
                         help="cloudflare only: the host of the source URLs (default: the "
                         "map's own site)")
-    export.add_argument("--out", metavar="FILE", help="write the output here instead of stdout")
+    add_output_options(export, formats=("nginx", "apache", "netlify", "cloudflare", "csv"),
+                       default=None, what="the configuration",
+                       format_help="the server's format (required; netlify: a _redirects "
+                       "file; cloudflare: a Bulk Redirect list CSV)")
     add_csv_options(export)
     export.set_defaults(handler=run_export)
 
@@ -173,17 +168,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     verify.add_argument("map", metavar="MAP", help="redirect map CSV: source, target[, status]")
-    verify.add_argument("--base-url", required=True, metavar="URL",
-                        help="the server to check, e.g. https://staging.example.com")
+    add_base_url_option(verify, "the server to check, e.g. https://staging.example.com "
+                        "(required)", required=True)
     verify.add_argument("--jobs", type=int, default=4, metavar="N",
                         help="requests at a time, 1 to 16 (default: %(default)s)")
     verify.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                         help="per request (default: %(default)s)")
     verify.add_argument("--no-tags", dest="tagged", action="store_false",
                         help="do not request the tagged variant of each redirect")
-    verify.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                        help="how to print the findings (default: %(default)s)")
-    verify.add_argument("--out", metavar="FILE", help="write the findings here instead of stdout")
+    add_output_options(verify)
     add_csv_options(verify)
     add_quiet_option(verify)
     verify.set_defaults(handler=run_verify)
@@ -201,16 +194,16 @@ def run_audit(args: argparse.Namespace) -> int:
             f"--homepage {args.homepage!r} is not a URL.",
             hint="Write / or https://example.com/.",
         )
-    if args.origin is not None:
+    if args.base_url is not None:
         try:
-            split_origin(args.origin)
+            split_origin(args.base_url)
         except ValueError as error:
-            raise InputError(f"--origin: {error}.") from None
+            raise InputError(f"--base-url: {error}.") from None
     findings = audit_map(
         args.map,
         new_urls=args.new_urls,
         homepage=args.homepage,
-        origin=args.origin,
+        origin=args.base_url,
     )
     summary = format_summary(findings, name=Path(args.map).name)
     emit_findings(findings, summary, args.format, args.out)

@@ -23,7 +23,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from kit.cli_options import add_csv_options, add_quiet_option
+from kit.cli_options import (
+    add_base_url_option,
+    add_csv_options,
+    add_output_options,
+    add_quiet_option,
+)
 from kit.errors import InputError
 from kit.findings import SEVERITY_DTYPE
 from kit.output import (
@@ -83,15 +88,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                             "folder that has one)")
     audit.add_argument("--sitemap", metavar="FILE",
                        help="the site's sitemap.xml: orphans it lists count as discoverable")
-    audit.add_argument("--base-url", metavar="URL",
-                       help="URL the folder's files are served under (default: wget's host "
-                            "folder, else https://site.invalid/); resolves relative URLs in a "
-                            "crawl file")
+    add_base_url_option(audit, "a folder's files are served under it, and relative URLs "
+                        "in a crawl file resolve against it (default: wget's host folder, "
+                        "else https://site.invalid/)")
     audit.add_argument("--pretty-urls", action="store_true",
                        help="serve a folder's x.html as /x (as most static hosts do), not /x.html")
-    audit.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                       help="how to print the findings (default: %(default)s)")
-    audit.add_argument("--out", metavar="FILE", help="write the findings here instead of stdout")
+    add_output_options(audit)
     add_csv_options(audit)
     add_quiet_option(audit)
     audit.set_defaults(handler=run_audit)
@@ -105,8 +107,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Write sitemaps for the URLs of a CSV (column url, optional lastmod).",
         epilog=_BUILD_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     build.add_argument("urls", metavar="URLS.csv", help="CSV with a url column (and lastmod)")
-    build.add_argument("--base-url", metavar="URL", required=True,
-                       help="where the sitemap will be served, e.g. https://www.example.com/")
+    add_base_url_option(build, "the sitemap will be served there (required)", required=True)
     build.add_argument("--out-dir", metavar="DIR", required=True, help="folder to write into")
     build.add_argument("--lastmod", metavar="DATE",
                        help="one W3C date for every URL, e.g. 2024-05-01 (default: the CSV's "
@@ -118,12 +119,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Check sitemap or sitemap index files (.xml or .xml.gz).",
         epilog=_VALIDATE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     validate.add_argument("files", metavar="FILE", nargs="+", help="sitemap files")
-    validate.add_argument("--base-url", metavar="URL",
-                          help="where the files are served; enables the path check")
-    validate.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                          help="how to print the findings (default: %(default)s)")
-    validate.add_argument("--out", metavar="FILE",
-                          help="write the findings here instead of stdout")
+    add_base_url_option(validate, "the files are served there; enables the path check")
+    add_output_options(validate)
     validate.set_defaults(handler=run_validate)
 
 
@@ -272,8 +269,10 @@ def run_validate(args: argparse.Namespace) -> int:
         errors = int((mine["severity"].astype(str) == "error").sum())
         lines.append(f"{file}: {'valid' if errors == 0 else f'{errors} error(s)'}"
                      + (f", {len(mine) - errors} other finding(s)" if len(mine) > errors else ""))
-    summary = "\n".join(lines + [f"crosstalk: {problem}" for problem in unreadable.values()])
+    summary = "\n".join(lines) or "no file could be read."
     emit_findings(findings, summary, args.format, args.out)
+    for problem in unreadable.values():  # unusable input is named on stderr, like everywhere
+        print(f"crosstalk: {problem}", file=sys.stderr)
     if unreadable:
         return 2
     return 1 if bool((findings["severity"].astype(str) == "error").any()) else 0

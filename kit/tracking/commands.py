@@ -23,7 +23,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kit.cli_options import add_csv_options, add_quiet_option
+from kit.cli_options import (
+    add_base_url_option,
+    add_csv_options,
+    add_output_options,
+    add_quiet_option,
+)
 from kit.errors import InputError
 from kit.output import (
     csv_text,
@@ -54,15 +59,15 @@ _LINT_EPILOG = """\
 exit status:
   0  no error-severity findings (warnings are allowed)
   1  at least one error (untagged link, missing parameter, internal tag, not a URL)
-  2  the file cannot be read (the message names the file and line), or --site is not a
-     host
+  2  the file cannot be read (the message names the file and line), or --base-url is not
+     a site
 """ + _CSV_NOTE
 _CLASSIFY_EPILOG = """\
 exit status:
   0  every line was read and classified
   1  some lines were malformed (counted and listed on stderr; the rest is classified)
-  2  the file cannot be used (the message names the file and line), or --site is not a
-     host
+  2  the file cannot be used (the message names the file and line), or --base-url is not
+     a site
 
 channels follow GA4 help 9756891 "[GA4] Default channel group": rules in order, first
 match wins, case-insensitive, Unassigned when none matches.
@@ -94,8 +99,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "unintended channels, tags on internal links, gclid+UTM, spaces and encoding.",
         epilog=_LINT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     lint.add_argument("file", metavar="FILE", help="CSV with a url column, or one link per line")
-    lint.add_argument("--site", metavar="HOST", help="the site's own host: tagged links to it "
-                      "are internal links (use for sheets of on-site links)")
+    add_base_url_option(lint, "tagged links to its host are internal links (use for "
+                        "sheets of on-site links); a bare host such as www.example.com works")
     _categories(lint)
     _formats(lint)
     add_csv_options(lint)
@@ -113,8 +118,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "and classify each session.",
         epilog=_CLASSIFY_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     classify.add_argument("file", metavar="FILE", help="session CSV or access log")
-    classify.add_argument("--site", metavar="HOST",
-                          help="the site's own host (its referrers are not new sessions)")
+    add_base_url_option(classify, "referrers on its host are not new sessions; a bare "
+                        "host such as www.example.com works")
     classify.add_argument("--log-format", default="auto",
                           choices=("auto", "combined", "common", "main", "vhost_combined"),
                           help="access log format: combined (Apache/nginx default), common, "
@@ -146,25 +151,24 @@ def _source_categories(args: argparse.Namespace) -> SourceCategories | None:
 
 
 def _formats(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                        help="how to print the result (default: %(default)s)")
-    parser.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
+    add_output_options(parser, what="the result")
 
 
 def _site(value: str | None) -> str | None:
-    """``--site`` as given, when it names a host (``www.example.com`` or its https URL)."""
+    """``--base-url`` as given, when it names a site (``www.example.com`` or its https URL)."""
     from kit.urls import UrlError, parse_url
 
     if value is None:
         return None
-    hint = "Give the site's host, e.g. www.example.com (or https://www.example.com)."
+    hint = "Give the site's base URL, e.g. https://www.example.com/ (or www.example.com)."
     text = value.strip()
     try:
         parts = parse_url(text if "://" in text else "https://" + text.removeprefix("//"))
     except UrlError as error:
-        raise InputError(f"--site {value!r} is not a host ({error.reason}).", hint=hint) from None
+        raise InputError(f"--base-url {value!r} is not a site ({error.reason}).",
+                         hint=hint) from None
     if parts.path != "/" or parts.query is not None or parts.fragment is not None:
-        raise InputError(f"--site {value!r} is not a host.", hint=hint)
+        raise InputError(f"--base-url {value!r} is not a site.", hint=hint)
     return value.strip()
 
 
@@ -203,7 +207,7 @@ def run_lint(args: argparse.Namespace) -> int:
     from kit.tracking.lint import lint_utm
 
     path = Path(args.file)
-    site = _site(args.site)
+    site = _site(args.base_url)
     findings = lint_utm(_read_links(path), site=site,
                         categories=_source_categories(args))
     summary = format_summary(findings, name=path.name)
@@ -220,7 +224,7 @@ def run_classify(args: argparse.Namespace) -> int:
     from kit.tracking.report import attribution_report
     from kit.tracking.sessions import load_sessions
 
-    site = _site(args.site)
+    site = _site(args.base_url)
     path = Path(args.file)
     if path.is_dir():
         raise InputError(f"{args.file}: is a folder; give the session CSV or access log in it.")

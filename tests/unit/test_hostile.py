@@ -394,16 +394,17 @@ BAD_URLS = ["http://[::1", "http://bücher.example/ä ö", "javascript:alert(1)"
 OPTION_CASES = [
     *[(["utm", "build", url, "--source", "s", "--medium", "m", "--campaign", "c"],
        f"{url!r} is not a") for url in BAD_URLS if "ü" not in url],
-    *[(["utm", "lint", "{sheet}", "--site", url], "--site") for url in BAD_URLS if url],
-    *[(["channels", "classify", "{log}", "--site", url], "--site") for url in BAD_URLS if url],
-    *[(["redirects", "audit", "{map}", "--origin", url], "--origin") for url in BAD_URLS],
+    *[(["utm", "lint", "{sheet}", "--base-url", url], "--base-url") for url in BAD_URLS if url],
+    *[(["channels", "classify", "{log}", "--base-url", url], "--base-url")
+      for url in BAD_URLS if url],
+    *[(["redirects", "audit", "{map}", "--base-url", url], "--base-url") for url in BAD_URLS],
     *[(["redirects", "audit", "{map}", "--homepage", url], "--homepage") for url in BAD_URLS],
     *[(["seo", "audit", "{crawl}", "--base-url", url], "--base-url") for url in BAD_URLS],
     *[(["sitemap", "build", "{urls}", "--base-url", url, "--out-dir", "{out}"], "--base-url")
       for url in BAD_URLS],
     *[(["sitemap", "validate", "{sitemap}", "--base-url", url], "--base-url")
       for url in BAD_URLS],
-    *[(["duplicates", "find", "{pages}", "--origin", url], "--origin") for url in BAD_URLS],
+    *[(["duplicates", "find", "{pages}", "--base-url", url], "--base-url") for url in BAD_URLS],
     (["sitemap", "build", "{urls}", "--base-url", "https://ex.com/", "--out-dir", "{out}",
       "--lastmod", "yesterday"], "--lastmod"),
     (["sitemap", "build", "{urls}", "--base-url", "https://ex.com/", "--out-dir",

@@ -80,7 +80,7 @@ def test_folder_of_html(capsys, tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (["missing.csv"], "missing.csv: no such file or folder"),
     (["{csv}", "--threshold", "0.1"], "threshold 0.1 is outside"),
-    (["{csv}", "--origin", "example.com"], "--origin"),
+    (["{csv}", "--base-url", "example.com"], "--base-url"),
     (["{bad}"], "needs the column(s) url"),
     (["{csv}", "--out", "/no/such/dir/out.txt"], "cannot write"),
 ])

@@ -126,7 +126,7 @@ def test_audit_new_urls_compares_after_normalisation(capsys, write_csv, target: 
     new_urls = write_csv(f"url\n{listed}\n/other\n", name="new.csv")
     redirects = write_csv(f"source,target,status\n/old,{target},301\n")
     code, out, _ = run(capsys, "redirects", "audit", redirects, "--new-urls", new_urls,
-                       "--origin", "https://example.com")
+                       "--base-url", "https://example.com")
     assert "broken_target" not in out
     assert code == 0
 
@@ -141,7 +141,7 @@ def test_audit_new_urls_still_finds_a_different_url(capsys, write_csv) -> None:
 def test_audit_homepage_and_origin(capsys, write_csv) -> None:
     content = "source,target\n/a,/start\n/b,https://example.com/start\n/c,/start\n"
     code, out, _ = run(capsys, "redirects", "audit", write_csv(content), "--homepage", "/start",
-                       "--origin", "https://example.com")
+                       "--base-url", "https://example.com")
     assert code == 1
     assert out.count("ERROR    homepage_dump") == 3
 
@@ -158,7 +158,7 @@ def test_audit_homepage_and_origin(capsys, write_csv) -> None:
                      "map.csv line 2: status 'abc' is not a number", id="status-abc"),
         pytest.param(CLEAN, ("--homepage", "home"), "--homepage 'home' is not a URL",
                      id="bad-homepage"),
-        pytest.param(CLEAN, ("--origin", "example.com"), "--origin: site origin",
+        pytest.param(CLEAN, ("--base-url", "example.com"), "--base-url: site origin",
                      id="bad-origin"),
         pytest.param(CLEAN, ("--new-urls", "missing.csv"), "does not exist", id="no-new-urls"),
     ],

@@ -71,7 +71,7 @@ def access_log(tmp_path_factory):
 
 def test_classify_access_log(capsys, access_log) -> None:
     path, host = access_log
-    code, out, err = run(capsys, "channels", "classify", path, "--site", host)
+    code, out, err = run(capsys, "channels", "classify", path, "--base-url", host)
     assert code == 1  # malformed lines were found, reported, not fatal
     assert "400 sessions" in out and "Paid Search" in out
     assert err.count("access.log line") == 3
@@ -80,7 +80,7 @@ def test_classify_access_log(capsys, access_log) -> None:
 def test_classify_csv_out(capsys, access_log, tmp_path) -> None:
     path, host = access_log
     out_file = tmp_path / "sessions.csv"
-    code, out, _ = run(capsys, "channels", "classify", path, "--site", host, "--format", "csv",
+    code, out, _ = run(capsys, "channels", "classify", path, "--base-url", host, "--format", "csv",
                        "--out", out_file)
     assert code == 1 and "400 sessions" in out
     assert out_file.read_text().splitlines()[0].endswith(",channel")
@@ -137,7 +137,7 @@ def test_classify_reads_gzipped_logs_in_a_named_format(capsys, tmp_path) -> None
              '10.0.0.3 - - [12/Mar/2025:10:03:00 +0000] "GET /a HTTP/1.1" 200 1 "-" "x"']
     path = tmp_path / "access.log.1.gz"
     path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
-    code, out, err = run(capsys, "channels", "classify", path, "--site", "shop.example",
+    code, out, err = run(capsys, "channels", "classify", path, "--base-url", "shop.example",
                          "--log-format", "vhost_combined", "--format", "csv")
     assert code == 1  # the combined line is malformed in this format, named by its number
     assert "access.log.1.gz line 4: not in the Apache vhost_combined log format" in err
