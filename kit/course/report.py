@@ -233,8 +233,11 @@ class CohortReport:
         frame["kind"] = [i[1] if i and i[1] else ("manual" if cell == "markdown" else "auto")
                          for i, cell in zip(info, frame["cell_type"], strict=True)]
         frame["part_role"] = [i[2] if i else "shared" for i in info]
-        frame["meant"] = [meant_for(part, role) for part, role in
-                          zip(frame["part_role"], frame["role"], strict=True)]
+        # bool dtype even when nothing is graded yet: an empty object column used as a
+        # mask would select columns instead of rows (frame[mask] with no "score").
+        frame["meant"] = pd.Series([meant_for(part, role) for part, role in
+                                    zip(frame["part_role"], frame["role"], strict=True)],
+                                   index=frame.index, dtype=bool)
         frame["percent"] = _percent(frame["score"], frame["max_score"])
         return frame
 

@@ -324,7 +324,7 @@ def test_duplicates_find_on_the_sf_export(capsys: pytest.CaptureFixture[str],
 def test_duplicates_find_on_crawls_with_text(source: str, capsys: pytest.CaptureFixture[str],
                                              tmp_path: Path) -> None:
     path, _ = SOURCES[source]
-    code, cluster_of, _ = _clusters(capsys, tmp_path, str(path), "--origin", ORIGIN)
+    code, cluster_of, _ = _clusters(capsys, tmp_path, str(path), "--base-url", ORIGIN)
     assert code == 1
     for group in EXPECTED["near_duplicates"]:
         assert _together(cluster_of, group), (group, cluster_of)
