@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from kit.cli_options import add_csv_options, add_quiet_option
 from kit.errors import InputError
@@ -158,6 +159,11 @@ def register_team(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("dir", type=Path, metavar="DIR", help="the course folder")
     report.add_argument("--out", type=Path, default=None, metavar="FILE.html",
                         help="HTML file (default DIR/report.html); the CSV goes next to it")
+    report.add_argument("--room", default=None, metavar="DB",
+                        help="the live room's database (`crosstalk room serve --db`; a file "
+                             "such as crosstalk-room.db, or a database URL): adds what the "
+                             "room chose before and after discussion, by role, never by "
+                             "person, and writes it to FILE-room.csv too")
     report.set_defaults(handler=run_report)
 
     demo = subparsers.add_parser(
@@ -287,14 +293,53 @@ def run_report(args: argparse.Namespace) -> int:
         if args.out.suffix.lower() not in (".html", ".htm"):
             raise InputError(f"--out {str(args.out)!r}: give an .html file; the CSV is "
                              "written next to it with the same name.")
+    room = _room_record(args.room) if args.room else None
     report = cohort_report(args.dir)
-    write_report_html(report, html)
+    write_report_html(report, html, room=room)
     csv = excel_ready(report.to_csv(Path(html).with_suffix(".csv")))
     print(report.summary())
     for note in report.warnings():
         print(f"note: {note}")
     print(f"wrote {html} and {csv}")
+    if room is not None:
+        room_csv = Path(html).with_name(Path(html).stem + "-room.csv")
+        excel_ready(_write_room_csv(room, room_csv))
+        print(f"wrote {room_csv} (the room: {len(room['choices'])} choice rows, "
+              f"{room['shifts']['decision'].nunique()} decision(s) asked again)")
     return 0
+
+
+def _room_record(database: str) -> dict[str, Any]:
+    """The room's aggregate record (choices and shifts by role; no pseudonyms) from its
+    database: a file path (SQLite) or a database URL."""
+    from kit.room.view import room_figures
+
+    if "://" not in database:
+        path = Path(database)
+        if not path.is_file():
+            raise InputError(f"--room {database!r}: no such file.",
+                             hint="Give the room's database: crosstalk-room.db in the folder "
+                                  "where `crosstalk room serve` ran, or its --db URL.")
+        database = f"sqlite:///{path.resolve()}"
+    # private: every decision's result, revealed in the room or not; the tables used here
+    # hold counts per role only, never a pseudonym or a name.
+    figures = room_figures(db=database, private=True)
+    return {"choices": figures.choices(), "shifts": figures.shifts()}
+
+
+def _write_room_csv(room: dict[str, Any], path: Path) -> Path:
+    """Choices and shifts in one CSV (a ``table`` column says which)."""
+    import pandas as pd
+
+    from kit.output import csv_text
+
+    frame = pd.concat([room["choices"].assign(table="choices"),
+                       room["shifts"].assign(table="shift")], ignore_index=True)
+    for column in frame.columns:  # whole numbers stay whole where the other table has none
+        if pd.api.types.is_float_dtype(frame[column]):
+            frame[column] = frame[column].astype("Int64")
+    path.write_text(csv_text(frame), encoding="utf-8")
+    return path
 
 
 def run_demo_cohort(args: argparse.Namespace) -> int:

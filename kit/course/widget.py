@@ -7,6 +7,7 @@ Like every module's ``widget.py`` this is the thin layer over the pandas core
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -159,8 +160,28 @@ _CHART_TEXT = {
 }
 
 
-def report_html(report: CohortReport) -> str:
-    """The whole report as one HTML document; plotly.js is embedded in the first chart."""
+_ROOM_TEXT = (
+    "What the room chose in the decision widgets during the day (from the live room's "
+    "database: counts per role, never who chose what). Where a decision was asked again "
+    "after the pairs discussed it, the second table shows how each side's shares moved, in "
+    "percentage points: a side that moved towards the right answer learned from the other.")
+
+
+def _room_sections(room: Mapping[str, pd.DataFrame] | None) -> list[str]:
+    """The room's record: choices per decision and round, and the shift after a revote."""
+    if room is None:
+        return []
+    return ["<h2>What the room chose, before and after discussion</h2>",
+            f"<p>{escape(_ROOM_TEXT)}</p>",
+            _table(room["choices"], "Choices per decision and vote, by role"),
+            _table(room["shifts"], "Shift between the last two votes, by role (points)")]
+
+
+def report_html(report: CohortReport, *, room: Mapping[str, pd.DataFrame] | None = None) -> str:
+    """The whole report as one HTML document; plotly.js is embedded in the first chart.
+
+    ``room``: the live room's record (``{"choices": ..., "shifts": ...}``, the tables of
+    :class:`kit.room.view.RoomFigures`), shown as its own section when given."""
     figures = [module_role_chart(report), task_role_chart(report), gain_chart(report),
                missed_chart(report)]
     charts = []
@@ -190,17 +211,19 @@ def report_html(report: CohortReport) -> str:
         _table(report.most_missed(), "Most-missed parts and the most common wrong answers"),
         _table(report.manual_queue(), "Waiting for manual grading"),
         _table(report.failures(), "Rejected or could not be graded"),
+        *_room_sections(room),
     ]
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>Crosstalk cohort report</title><style>{_STYLE}</style></head><body>"
             + "\n".join(sections) + "</body></html>")
 
 
-def write_report_html(report: CohortReport, path: Path | str) -> Path:
+def write_report_html(report: CohortReport, path: Path | str, *,
+                      room: Mapping[str, pd.DataFrame] | None = None) -> Path:
     """Write :func:`report_html` to ``path``: one self-contained offline HTML file (plotly
     embedded once; no CDN).  ``crosstalk report`` and ``demo-cohort`` write it."""
     path = Path(path)
-    path.write_text(report_html(report), encoding="utf-8")
+    path.write_text(report_html(report, room=room), encoding="utf-8")
     return path
 
 
