@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kit.errors import InputError
-from kit.findings import SEVERITIES, summarise
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,6 +94,9 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 def format_summary(findings: pd.DataFrame, *, name: str) -> str:
     """One line with the totals, then the count per check and severity, worst first."""
+    # here, not at the top: `crosstalk --help` imports this module and must not load pandas
+    from kit.findings import SEVERITIES, summarise
+
     if findings.empty:
         return f"{name}: no problems found."
     severities = findings["severity"].astype(str).value_counts()

@@ -30,7 +30,6 @@ from kit.cli_options import (
     add_quiet_option,
 )
 from kit.errors import InputError
-from kit.findings import SEVERITY_DTYPE
 from kit.output import (
     emit_findings,
     format_summary,
@@ -259,8 +258,9 @@ def run_validate(args: argparse.Namespace) -> int:
         columns=["subject", "check", "severity", "business", "technical", "source", "file",
                  "line", "value"])
     if frames:
-        findings["severity"] = findings["severity"].astype(
-            SEVERITY_DTYPE)
+        from kit.findings import SEVERITY_DTYPE  # here: `crosstalk --help` loads no pandas
+
+        findings["severity"] = findings["severity"].astype(SEVERITY_DTYPE)
     lines = []
     for file in args.files:
         mine = findings[findings["file"] == file] if not findings.empty else findings
