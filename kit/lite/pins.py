@@ -59,7 +59,9 @@ PIPLITE_EXTRA: dict[str, str] = {
     "nbformat": "5.11.1",
     "fastjsonschema": "2.22.3",
     "jupyter-core": "5.9.1",
-    "w3lib": "2.6.0",  # the page table's HTML decoder (kit.pages.decode); pure Python
+    # the page table's HTML decoder (kit.pages.decode): 2.5.0, the last release without
+    # a dependency (2.6.0 needs frostwork, which Pyodide does not carry)
+    "w3lib": "2.5.0",
 }
 
 BUILD_REQUIREMENTS: tuple[str, ...] = (
