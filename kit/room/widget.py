@@ -73,7 +73,7 @@ class JoinRoom:
         self.status = widgets.HTML()
         self.stuck = StuckButton()
         self.button.on_click(self._join)
-        self.role.observe(lambda change: client.set_role(change["new"]), names="value")
+        self.role.observe(self._role_chosen, names="value")
         self.widget = widgets.VBox([self.role, self.address, self.code, self.name, self.button,
                                     self.status, self.stuck.button])
         self._say(f"You are in room {ticket['room']} as “{ticket['pseudonym']}”."
@@ -84,6 +84,15 @@ class JoinRoom:
             self._say("Joining the room through the hub…")
             client.join(self.address.value, "", self.role.value, hub_token=client.hub_token(),
                         on_done=lambda ok, message: self._say(message))
+
+    def _role_chosen(self, change: Any) -> None:
+        """Send the side (when joined) and say what happened, so a click is never silent."""
+        client.set_role(change["new"])
+        side = {"marketing": "Marketing", "it": "IT"}.get(change["new"], "no side")
+        if client.joined():
+            self._say(f"Your side is now {side}.")
+        else:
+            self._say(f"Side: {side}. Not joined yet: nothing is sent until you click Join.")
 
     def _say(self, message: str) -> None:
         self.status.value = f"<span>{html.escape(message)}</span>"

@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 from _servers import free_port, jupyterhub, postgres_server
 
+from tests.system._own_thread import in_own_thread
+
 pytestmark = [pytest.mark.system, pytest.mark.slow]
 
 
@@ -95,6 +97,7 @@ def test_room_as_a_hub_service(require_system: Any) -> None:
         assert "/hub/api/oauth2/authorize" in answer.getheader("Location", "")
 
 
+@in_own_thread
 def test_facilitator_page_through_hub_oauth_in_chromium(require_system: Any) -> None:
     """A facilitator opens the room's page in Chromium: hub login, OAuth, back to the page,
     which then follows the live stream with the hub's cookie (no facilitator token)."""

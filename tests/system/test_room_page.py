@@ -8,19 +8,21 @@ IT side by side; "Ask again" hides it for the revote; revealed again, the shift 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser._lab import CHROMIUM_ARGS, VIEWPORT, chromium_executable
+from tests.system._own_thread import in_own_thread
 from tests.unit.room.conftest import RunningRoom, start_room
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]
 
 
-@pytest.fixture
-def page(require_system: Any) -> Iterator[Any]:
+@contextmanager
+def _chromium_page(require_system: Any) -> Iterator[Any]:
     path = chromium_executable()
     if path is None:
         require_system("chromium", "no chromium executable; apt-get install chromium")
@@ -49,8 +51,14 @@ def _share(page: Any, role: str, option: str) -> str:
                         ).inner_text()
 
 
-def test_facilitator_page_reveals_and_shows_the_shift(page: Any, room: RunningRoom,
+@in_own_thread
+def test_facilitator_page_reveals_and_shows_the_shift(require_system: Any, room: RunningRoom,
                                                       tmp_path: Path) -> None:
+    with _chromium_page(require_system) as page:
+        _reveal_and_shift(page, room, tmp_path)
+
+
+def _reveal_and_shift(page: Any, room: RunningRoom, tmp_path: Path) -> None:
     page.goto(f"{room.url}facilitator?token={room.room.facilitator_token}")
     page.wait_for_selector("#status:text('live')")
     ann, bo = room.join("marketing"), room.join("it")
