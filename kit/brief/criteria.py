@@ -10,6 +10,7 @@ dict the check reads, so one brief can be run against "what IT delivered" and ag
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -123,10 +124,20 @@ def old_urls_redirected(*, old_urls: str = "old_urls", redirects: str = "redirec
 # --- module 02: seo -------------------------------------------------------------------------
 
 
+def _page_records(data: Data, key: str) -> Any:
+    """``data[key]`` as page records (a list or a table), never a path: a brief is checked
+    against the case's data, and a text such as "" would otherwise be read as a folder."""
+    value = data[key]
+    if isinstance(value, str | Path):
+        raise InputError(f"{key!r} is the text {str(value)[:40]!r}; give the pages themselves "
+                         "(a list of url/status/html records or a table), not a path.")
+    return value
+
+
 def _audit(data: Data, pages: str, robots_txt: str) -> pd.DataFrame:
     from kit.seo import audit_pages
 
-    return audit_pages(data[pages], robots_txt=data.get(robots_txt))
+    return audit_pages(_page_records(data, pages), robots_txt=data.get(robots_txt))
 
 
 def ranking_pages_indexable(*, pages: str = "pages", robots_txt: str = "robots_txt") -> Criterion:
@@ -192,7 +203,7 @@ def duplicates_have_canonical(*, pages: str = "duplicate_pages", policy: str = "
     from kit.duplicates.canonical import canonical_key
 
     def check(data: Data) -> pd.DataFrame:
-        report = find_duplicates(data[pages], threshold=threshold, policy=policy)
+        report = find_duplicates(_page_records(data, pages), threshold=threshold, policy=policy)
         frame = report.pages.frame.set_index("url")
         origin = report.pages.origin
         duplicates = report.duplicates()

@@ -144,6 +144,10 @@ def load_pages(source: PagesSource, *, origin: str | None = None) -> Pages:
     absolute; by default relative URLs are resolved against the most common host when
     the pages mix relative and absolute URLs.
     """
+    if isinstance(source, str) and not source.strip():
+        raise InputError("no file or folder given (the path is empty).",
+                         hint="Give a folder of saved pages, a crawl export or a CSV of "
+                              "url,html (or text) rows.")
     if isinstance(source, PageTable) or (
             isinstance(source, pd.DataFrame | str | Path) and detect_format(source) in (
                 "folder", "screaming_frog", "advertools")):

@@ -100,6 +100,10 @@ def read_pages(source: object, *, base_url: str | None = None, encoding: str | N
                          name=source.attrs.get("source", "pages"))
     if format is not None and format not in FORMATS:
         raise InputError(f"format {format!r} is not one of {', '.join(FORMATS)}.")
+    if isinstance(source, str) and not source.strip():
+        raise InputError("no file or folder given (the path is empty).",
+                         hint="Give a folder of saved pages, a Screaming Frog CSV export or "
+                              "an advertools .jl crawl.")
     if isinstance(source, str | Path) and not Path(source).exists():
         raise InputError(f"{source}: no such file or folder.",
                          hint="Give a folder of saved pages, a Screaming Frog CSV export or "

@@ -458,3 +458,15 @@ _PIECES = ["<head>", "</head>", "<title>t</title>", "<svg>", "<my-el>", "x", " "
 def test_head_links_fast_path_never_disagrees(pieces: list[str], noise: str) -> None:
     html = "".join(pieces) + noise
     assert head_links(html) == scan_head_links(html)
+
+
+@pytest.mark.parametrize("empty", ["", "   "])
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(empty: str) -> None:
+    from kit.duplicates import load_pages
+    from kit.errors import InputError
+    from kit.pages import read_pages
+
+    with pytest.raises(InputError, match="path is empty"):
+        read_pages(empty)
+    with pytest.raises(InputError, match="path is empty"):
+        load_pages(empty)

@@ -128,3 +128,18 @@ def test_self_check_rejects_unreadable_ratings(ratings: object) -> None:
 
     with pytest.raises(InputError, match="self_check"):
         self_check(ratings)
+
+
+@pytest.mark.parametrize("key", ["pages", "duplicate_pages"])
+@pytest.mark.parametrize("value", ["", ".", "site"])
+def test_a_path_where_pages_belong_is_refused_not_read(key: str, value: str) -> None:
+    """A brief is checked against the case's data: a text is never read as a folder (""
+    once made the criteria crawl the current directory, minutes on a repository)."""
+    from kit.brief import CRITERIA
+
+    brief = Brief(goal="g", metric="m", audience="a",
+                  criteria=[make() for makers in CRITERIA.values() for make in makers])
+    result = brief.check({key: value})
+    refused = [r.error for r in result.results if f"{key!r} is the text" in r.error]
+    assert refused and all("not a path" in error for error in refused)
+    assert not result.passed
