@@ -110,6 +110,7 @@ _PLAIN_HEAD = frozenset({"html", "head", "meta", "link", "title", "base", "scrip
 _TEXT_ELEMENT = re.compile(r"<(title|script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _ANY_TAG = re.compile(r"<[^>]*>")
 _LINK = re.compile(r"<link\b", re.I)
+_STRAY_LT = re.compile(r"<(?!/?[A-Za-z]|!doctype\b)", re.I)
 
 
 def _plain_head(prefix: str) -> bool:
@@ -120,6 +121,8 @@ def _plain_head(prefix: str) -> bool:
     if any(_LINK.search(match.group(0)) for match in texts):
         return False  # a "<link" inside a script or title is no element
     stripped = _TEXT_ELEMENT.sub("", prefix)
+    if _STRAY_LT.search(stripped):
+        return False  # a "<" that opens no tag is text, and text before a link starts <body>
     for match in _TAG.finditer(stripped):
         if match.group(1) or match.group(2).lower() not in _PLAIN_HEAD:
             return False

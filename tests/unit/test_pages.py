@@ -470,3 +470,11 @@ def test_an_empty_path_is_refused_not_read_as_the_current_folder(empty: str) -> 
         read_pages(empty)
     with pytest.raises(InputError, match="path is empty"):
         load_pages(empty)
+
+
+@pytest.mark.parametrize("html", ['<<head><link rel="canonical" href="/a">',
+                                  '< <head><link rel="canonical" href="/a">',
+                                  '<!DOCTYPE html><head><link rel="canonical" href="/a">'])
+def test_a_stray_less_than_sign_is_text_for_the_fast_path_too(html: str) -> None:
+    """Found by hypothesis: "<<head>" starts with text, so the link belongs to <body>."""
+    assert head_links(html) == scan_head_links(html)
