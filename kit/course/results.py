@@ -111,7 +111,7 @@ def observe(folder: Path, tasks: AssignmentTasks, learner: str) -> Outcome:
                        + (f" ({mark['detail']})" if mark.get("detail") else ""))
                   for mark in marks.get("refused", []) if isinstance(mark, dict)]
         missing.update(marks.get("not_enforced", []))
-        results += [TaskResult.from_dict(_checked(o.as_dict(), notebook))
+        results += [TaskResult.from_dict(_checked(o.as_dict(scores=False), notebook))
                     for o in outcome_of(notebook, tasks, path.stem)]
     outcome = Outcome(learner=learner, assignment=tasks.assignment, status=Status.GRADED,
                       sandboxed=sandboxed, stopped=stopped, tasks=results, flags=flags,

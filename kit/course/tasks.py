@@ -36,6 +36,7 @@ from typing import Any
 import nbformat
 
 from kit.course.markers import HIDDEN, SCHEME, SOLUTION, is_marker, split_regions
+from kit.course.records import TaskResult
 
 __all__ = [
     "PART_ROLES",
@@ -246,29 +247,9 @@ def reveals_hidden(text: str, fragments: set[str]) -> bool:
     return any(fragment in flat for fragment in fragments)
 
 
-@dataclass(frozen=True)
-class TaskOutcome:
-    """What happened to one task in one learner's autograded notebook."""
-
-    notebook: str
-    grade_id: str
-    ran: bool
-    error: str = ""
-    """Exception name raised by the test cell, empty if it passed."""
-    message: str = ""
-    """The exception's message (only kept when it came from the visible part of the test)."""
-    hidden_failure: bool = False
-    """The test failed in its hidden part (or where the line is unknown)."""
-    answer: tuple[str, ...] = ()
-    """The learner's answer lines that are neither the template nor the model answer."""
-    blank: bool = False
-    """The answer cells still hold the ``raise NotImplementedError()`` stub."""
-    stopped: str = ""
-    """The limit that stopped this cell (timeout, output, memory, kernel), if any."""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {name: (list(value) if isinstance(value, tuple) else value)
-                for name, value in self.__dict__.items()}
+TaskOutcome = TaskResult
+"""What happened to one task in one learner's autograded notebook: the grading record's
+:class:`~kit.course.records.TaskResult` (its scores are put on from the gradebook later)."""
 
 
 def _error_line(output: Any, execution_count: int | None) -> int | None:
@@ -298,7 +279,7 @@ def _answer_lines(cells: list[Any], task: Task) -> tuple[tuple[str, ...], bool]:
 
 
 def outcome_of(notebook: Any, tasks: AssignmentTasks, notebook_name: str
-               ) -> list[TaskOutcome]:
+               ) -> list[TaskResult]:
     """Per task of ``notebook_name``, what the autograded ``notebook`` shows."""
     by_id: dict[str, Any] = {}
     for cell in notebook.cells:
@@ -316,19 +297,19 @@ def outcome_of(notebook: Any, tasks: AssignmentTasks, notebook_name: str
         answer_cells = [by_id[a] for a in task.answer_ids if a in by_id]
         answer, blank = _answer_lines(answer_cells, task)
         if cell is None:
-            outcomes.append(TaskOutcome(notebook_name, task.grade_id, ran=False,
+            outcomes.append(TaskResult(notebook_name, task.grade_id, ran=False,
                                         error="Missing", answer=answer, blank=blank))
             continue
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         ran = cell.cell_type != "code" or cell.get("execution_count") is not None or bool(errors)
         limit = stopped.get(index_of.get(id(cell)), "")
         if not errors:
-            outcomes.append(TaskOutcome(notebook_name, task.grade_id, ran=ran, answer=answer,
+            outcomes.append(TaskResult(notebook_name, task.grade_id, ran=ran, answer=answer,
                                         blank=blank, stopped=limit))
             continue
         error = errors[-1]
         if error.get("ename") in LIMIT_ERRORS:
-            outcomes.append(TaskOutcome(
+            outcomes.append(TaskResult(
                 notebook_name, task.grade_id, ran=ran, error=str(error.get("ename")),
                 message=str(error.get("evalue", ""))[:300], answer=answer, blank=blank,
                 stopped=limit or LIMIT_ERRORS[str(error.get("ename"))]))
@@ -336,7 +317,7 @@ def outcome_of(notebook: Any, tasks: AssignmentTasks, notebook_name: str
         line = _error_line(error, cell.get("execution_count"))
         hidden = line is None or line in task.hidden_lines
         message = "" if hidden else _ANSI.sub("", str(error.get("evalue", "")))[:500]
-        outcomes.append(TaskOutcome(
+        outcomes.append(TaskResult(
             notebook_name, task.grade_id, ran=ran, error=str(error.get("ename", "Error")),
             message=message, hidden_failure=hidden and task.kind == "auto", answer=answer,
             blank=blank, stopped=limit,
