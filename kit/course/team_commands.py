@@ -303,7 +303,7 @@ def run_report(args: argparse.Namespace) -> int:
     print(f"wrote {html} and {csv}")
     if room is not None:
         room_csv = Path(html).with_name(Path(html).stem + "-room.csv")
-        excel_ready(_write_room_csv(room, room_csv))
+        _write_room_csv(room, room_csv)
         print(f"wrote {room_csv} (the room: {len(room['choices'])} choice rows, "
               f"{room['shifts']['decision'].nunique()} decision(s) asked again)")
     return 0
@@ -328,17 +328,18 @@ def _room_record(database: str) -> dict[str, Any]:
 
 
 def _write_room_csv(room: dict[str, Any], path: Path) -> Path:
-    """Choices and shifts in one CSV (a ``table`` column says which)."""
+    """Choices and shifts in one CSV (a ``table`` column says which), spreadsheet-safe and
+    with Excel's byte-order mark, as every CSV file the kit writes."""
     import pandas as pd
 
-    from kit.output import csv_text
+    from kit.output import csv_text, emit
 
     frame = pd.concat([room["choices"].assign(table="choices"),
                        room["shifts"].assign(table="shift")], ignore_index=True)
     for column in frame.columns:  # whole numbers stay whole where the other table has none
         if pd.api.types.is_float_dtype(frame[column]):
             frame[column] = frame[column].astype("Int64")
-    path.write_text(csv_text(frame), encoding="utf-8")
+    emit(csv_text(frame), path)
     return path
 
 
