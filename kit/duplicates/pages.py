@@ -33,7 +33,7 @@ import pandas as pd
 from kit.duplicates.text import html_text
 from kit.errors import InputError
 from kit.pages.keys import site_of
-from kit.pages.read import detect_format, read_pages
+from kit.pages.read import detect_format, read_pages, refuse_empty_path
 from kit.pages.table import PageTable
 from kit.tables import Table, read_table, rename_columns
 from kit.urls import guess_origin, is_url
@@ -144,10 +144,7 @@ def load_pages(source: PagesSource, *, origin: str | None = None) -> Pages:
     absolute; by default relative URLs are resolved against the most common host when
     the pages mix relative and absolute URLs.
     """
-    if isinstance(source, str) and not source.strip():
-        raise InputError("no file or folder given (the path is empty).",
-                         hint="Give a folder of saved pages, a crawl export or a CSV of "
-                              "url,html (or text) rows.")
+    refuse_empty_path(source)
     if isinstance(source, PageTable) or (
             isinstance(source, pd.DataFrame | str | Path) and detect_format(source) in (
                 "folder", "screaming_frog", "advertools")):

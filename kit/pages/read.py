@@ -20,7 +20,7 @@ from kit.pages.screaming_frog import (
 )
 from kit.pages.table import PAGE_COLUMNS, PageTable
 
-__all__ = ["FORMATS", "detect_format", "read_pages"]
+__all__ = ["FORMATS", "detect_format", "read_pages", "refuse_empty_path"]
 
 FORMATS = ("folder", "screaming_frog", "advertools", "kit")
 _JSON_LINES = (".jl", ".jsonl", ".ndjson")
@@ -79,6 +79,15 @@ def detect_format(source: object, *, encoding: str | None = None) -> str:
     return "kit"
 
 
+def refuse_empty_path(source: object) -> None:
+    """An empty or blank text is no path: ``Path("")`` is the current folder, which would
+    be read as a whole site (a repository, a learner's home) instead of refused."""
+    if isinstance(source, str) and not source.strip():
+        raise InputError("no file or folder given (the path is empty).",
+                         hint="Give a folder of saved pages, a Screaming Frog CSV export or "
+                              "an advertools .jl crawl.")
+
+
 def read_pages(source: object, *, base_url: str | None = None, encoding: str | None = None,
                format: str | None = None, pretty_urls: bool = False) -> PageTable:
     """Read a crawl into the page table (see :data:`kit.pages.PAGE_COLUMNS`).
@@ -100,10 +109,7 @@ def read_pages(source: object, *, base_url: str | None = None, encoding: str | N
                          name=source.attrs.get("source", "pages"))
     if format is not None and format not in FORMATS:
         raise InputError(f"format {format!r} is not one of {', '.join(FORMATS)}.")
-    if isinstance(source, str) and not source.strip():
-        raise InputError("no file or folder given (the path is empty).",
-                         hint="Give a folder of saved pages, a Screaming Frog CSV export or "
-                              "an advertools .jl crawl.")
+    refuse_empty_path(source)
     if isinstance(source, str | Path) and not Path(source).exists():
         raise InputError(f"{source}: no such file or folder.",
                          hint="Give a folder of saved pages, a Screaming Frog CSV export or "
